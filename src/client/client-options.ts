@@ -1,0 +1,128 @@
+import type { HubConfig } from '../hub/hub-client.ts';
+import { hubConfig } from '../hub/hub-client.ts';
+import type { WorkerConfig } from '../rpc/contract.ts';
+import type { Device, HubOptions, RevisionPolicy } from '../types.ts';
+
+/** Where and how models are stored in IndexedDB. */
+export interface StorageOptions {
+  /**
+   * Prefix of inpage's IndexedDB database names. Two clients with the same namespace share models.
+   * @default 'inpage'
+   */
+  namespace?: string;
+  /**
+   * Bytes per stored chunk. An interrupted download resumes from the last whole chunk.
+   * @default 8388608 (8 MiB)
+   */
+  chunkSize?: number;
+  /**
+   * Files downloaded at once.
+   * @default 4
+   */
+  concurrency?: number;
+  /**
+   * Attempts after a transient download failure (with exponential backoff).
+   * @default 4
+   */
+  retries?: number;
+}
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** The Hub (or mirror, or local Hub-layout server) and token. */
+  hub?: HubOptions;
+  /**
+   * Default device of loads: `auto` uses WebGPU when an adapter exists and falls back to WASM.
+   * @default 'auto'
+   */
+  device?: Device;
+  /**
+   * WASM threads. Default: `min(4, navigator.hardwareConcurrency)` when the page is cross-origin
+   * isolated, otherwise 1 (threads need `SharedArrayBuffer`).
+   */
+  threads?: number;
+  /**
+   * Your own worker (it must `import 'inpage/worker'`), or a factory of them. A factory lets inpage
+   * start a fresh worker after a crash; with an instance, later workers are inpage's default one.
+   */
+  worker?: Worker | (() => Worker);
+  /**
+   * Do not start the worker and the ONNX Runtime until the first call.
+   * @default false
+   */
+  lazy?: boolean;
+  /** IndexedDB storage. */
+  storage?: StorageOptions;
+  /**
+   * How loads check whether a stored branch or tag is still current.
+   * - `stale-while-revalidate`: load the stored commit at once, check in the background; a new
+   *   commit is used by the next load.
+   * - `pinned`: never check once a revision is stored.
+   * - `always-check`: check before every load (stored data is still used offline).
+   * @default 'stale-while-revalidate'
+   */
+  revisionPolicy?: RevisionPolicy;
+  /** Same-origin URLs of the ONNX Runtime files, if you serve them yourself (see the README). */
+  runtime?: { wasm: string; mjs: string };
+  /**
+   * Interval of the idle heartbeat that detects a dead worker, in ms (0 turns it off).
+   * @default 2000
+   */
+  heartbeatMs?: number;
+}
+
+const devices: readonly Device[] = ['auto', 'webgpu', 'wasm'];
+const policies: readonly RevisionPolicy[] = ['stale-while-revalidate', 'pinned', 'always-check'];
+
+/** Throws a `TypeError` unless `value` is one of `allowed`. */
+export function assertOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  if (!allowed.includes(value as T)) throw new TypeError(`inpage: ${name} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${JSON.stringify(value)}.`);
+}
+
+/** Throws a `RangeError` unless `value` is an integer in [min, max]. */
+export function assertInteger(name: string, value: unknown, min: number, max: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`inpage: ${name} must be an integer, got ${JSON.stringify(value)}.`);
+  if (value < min || value > max) throw new RangeError(`inpage: ${name} must be between ${min} and ${max}, got ${value}.`);
+}
+
+/** Validated client settings. */
+export interface ResolvedClientOptions {
+  hub: HubConfig;
+  device: Device;
+  policy: RevisionPolicy;
+  worker: WorkerConfig;
+  heartbeatMs: number;
+}
+
+/**
+ * Validates {@link ClientOptions} and fills in defaults.
+ * @throws TypeError / RangeError for wrong options.
+ */
+export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('inpage: createClient options must be an object.');
+  const hub = hubConfig(options.hub);
+  const device = options.device ?? 'auto';
+  assertOneOf('device', device, devices);
+  const policy = options.revisionPolicy ?? 'stale-while-revalidate';
+  assertOneOf('revisionPolicy', policy, policies);
+  const storage = options.storage ?? {};
+  const chunkSize = storage.chunkSize ?? 8 * 1024 * 1024;
+  assertInteger('storage.chunkSize', chunkSize, 16 * 1024, 256 * 1024 * 1024);
+  const concurrency = storage.concurrency ?? 4;
+  assertInteger('storage.concurrency', concurrency, 1, 16);
+  const retries = storage.retries ?? 4;
+  assertInteger('storage.retries', retries, 0, 20);
+  const namespace = storage.namespace ?? 'inpage';
+  if (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace)) throw new TypeError('inpage: storage.namespace must be 1-64 letters, digits, ".", "_" or "-".');
+  if (options.threads !== undefined) assertInteger('threads', options.threads, 1, 64);
+  const heartbeatMs = options.heartbeatMs ?? 2000;
+  assertInteger('heartbeatMs', heartbeatMs, 0, 600_000);
+  const worker: WorkerConfig = {
+    hub,
+    storage: { namespace, chunkSize, concurrency, retries },
+    warmup: !options.lazy,
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.runtime ? { runtime: { wasm: String(options.runtime.wasm), mjs: String(options.runtime.mjs) } } : {}),
+  };
+  return { hub, device, policy, worker, heartbeatMs };
+}

@@ -1,0 +1,16 @@
+/**
+ * inpage: run Hugging Face models inside a web page. The main-thread entry: it imports only
+ * types from transformers.js, which runs in inpage's worker.
+ * @module
+ */
+export { createClient } from './client/client.ts';
+export { InpageError, isInpageError, errorCodes } from './errors.ts';
+
+export type { InpageClient, LoadOptions } from './client/client.ts';
+export type { ClientOptions, StorageOptions } from './client/client-options.ts';
+export type { Model, ModelHandle, Fallback, CallOptions } from './client/model-handle.ts';
+export type { ErrorCode } from './errors.ts';
+export type { ProgressEvent } from './progress.ts';
+export type { Capabilities } from './runtime/capabilities.ts';
+export type { Device, Dtype, HubOptions, ResolvedDevice, ResolvedDtype, RevisionPolicy } from './types.ts';
+export type * from './tasks/public-types.ts';

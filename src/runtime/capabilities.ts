@@ -1,0 +1,71 @@
+/** What the browser offers for inference, probed for real (not guessed from `'gpu' in navigator`). */
+export interface Capabilities {
+  webgpu: {
+    /** The adapter `requestAdapter()` returned, or `null` when there is none. */
+    adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean } | null;
+    /** Whether the adapter can run fp16 shaders (needed for fp16 weights on WebGPU). */
+    shaderF16: boolean;
+    /** The adapter's largest buffer, in bytes (0 without an adapter). */
+    maxBufferSize: number;
+  };
+  wasm: {
+    simd: boolean;
+    /** Whether WASM can use threads (needs a cross-origin isolated page). */
+    threads: boolean;
+    /** Threads inpage uses for WASM inference. */
+    numThreads: number;
+  };
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+}
+
+// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt))
+const simdProbe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+/**
+ * The default number of WASM threads: `min(4, hardwareConcurrency)` when the page is
+ * cross-origin isolated (ORT's own default would be 1 on a 2-core machine), otherwise 1.
+ * @example
+ * defaultThreads(true, 2); // 2
+ */
+export function defaultThreads(isolated: boolean, hardwareConcurrency: number): number {
+  return isolated ? Math.max(1, Math.min(4, hardwareConcurrency)) : 1;
+}
+
+/**
+ * Probes WebGPU (by requesting an adapter) and WASM features.
+ * @param requestedThreads - the client's `threads` option, if any.
+ * @example
+ * const caps = await probeCapabilities();
+ * caps.webgpu.adapter?.vendor; // 'google' on SwiftShader
+ */
+export async function probeCapabilities(requestedThreads?: number): Promise<Capabilities> {
+  const isolated = globalThis.crossOriginIsolated === true;
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  const threads = isolated && typeof SharedArrayBuffer === 'function';
+  const numThreads = threads ? (requestedThreads ?? defaultThreads(true, cores)) : 1;
+  const webgpu: Capabilities['webgpu'] = { adapter: null, shaderF16: false, maxBufferSize: 0 };
+  try {
+    const adapter = await globalThis.navigator?.gpu?.requestAdapter();
+    if (adapter) {
+      const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+      const legacy = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
+      webgpu.adapter = {
+        vendor: info.vendor,
+        architecture: info.architecture,
+        description: info.description,
+        isFallbackAdapter: Boolean(info.isFallbackAdapter ?? legacy),
+      };
+      webgpu.shaderF16 = adapter.features.has('shader-f16');
+      webgpu.maxBufferSize = adapter.limits.maxBufferSize;
+    }
+  } catch {
+    // No usable WebGPU: the adapter stays null.
+  }
+  return {
+    webgpu,
+    wasm: { simd: WebAssembly.validate(simdProbe), threads, numThreads },
+    crossOriginIsolated: isolated,
+    hardwareConcurrency: cores,
+  };
+}

@@ -1,0 +1,218 @@
+import { InpageError, abortError } from '../errors.ts';
+import type { HubConfig, RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
+import { isUnreachable, resolveSnapshot } from '../hub/hub-client.ts';
+import type { ResolvedDtype, RevisionPolicy } from '../types.ts';
+import { downloadFile } from './download-file.ts';
+import type { DownloadContext } from './download-file.ts';
+import type { ModelStore } from './idb-store.ts';
+import type { ModelConfig } from './model-files.ts';
+import { availableDtypes, planModelFiles } from './model-files.ts';
+import type { FileRecord } from './records.ts';
+import { storedBytes } from './records.ts';
+
+/** Progress of making a model's files available, before any of it is loaded. */
+export type StoreProgressEvent =
+  | { phase: 'resolve'; model: string; revision: string }
+  | { phase: 'cached'; model: string; file: string; total: number }
+  | { phase: 'download'; model: string; file: string; loaded: number; total: number }
+  | { phase: 'total'; model: string; loaded: number; total: number; files: number };
+
+/** What to make available. */
+export interface PrepareRequest {
+  repo: string;
+  revision: string;
+  /** A dtype, or a function choosing one from the dtypes the repo has. */
+  dtype: ResolvedDtype | ((available: readonly ResolvedDtype[]) => ResolvedDtype);
+  policy: RevisionPolicy;
+}
+
+/** How to make it available. */
+export interface PrepareOptions {
+  hub: HubConfig;
+  store: ModelStore;
+  chunkSize: number;
+  retries: number;
+  /** Files downloaded at once. */
+  concurrency: number;
+  signal?: AbortSignal;
+  onProgress?: (event: StoreProgressEvent) => void;
+}
+
+/** A model whose planned files are all stored and verified. */
+export interface PreparedModel {
+  repo: string;
+  revision: string;
+  commit: string;
+  dtype: ResolvedDtype;
+  /** The files `pipeline()` will ask for. */
+  files: RepoFile[];
+  /** Every file of the commit (so a request for any other file is known to be absent). */
+  snapshot: RepoSnapshot;
+  /** `true` when the Hub could not be reached and stored data was used. */
+  offline: boolean;
+  /** Bytes downloaded by this call. */
+  downloaded: number;
+}
+
+const isCommit = (revision: string): boolean => /^[0-9a-f]{40}$/.test(revision);
+
+/**
+ * Resolves a model revision, downloads and verifies every file a load needs into the store
+ * (resuming what was interrupted), and reports progress with the total known up front.
+ * Works offline from stored data.
+ *
+ * @throws InpageError `MODEL_NOT_FOUND`, `FILE_NOT_FOUND`, `UNAUTHORIZED`, `NETWORK`,
+ *   `OFFLINE_NOT_CACHED`, `INTEGRITY`, `QUOTA_EXCEEDED`, `ABORTED`.
+ * @example
+ * const prepared = await prepareModel({ repo, revision: 'main', dtype: 'q8', policy: 'stale-while-revalidate' }, options);
+ */
+export async function prepareModel(request: PrepareRequest, options: PrepareOptions): Promise<PreparedModel> {
+  const { repo, revision } = request;
+  options.onProgress?.({ phase: 'resolve', model: repo, revision });
+  const stored = await storedPlan(request, options);
+  if (stored?.complete && (isCommit(revision) || request.policy !== 'always-check')) {
+    if (request.policy === 'stale-while-revalidate' && !isCommit(revision)) void revalidate(request, options);
+    return finish(request, options, stored, false);
+  }
+  let snapshot: RepoSnapshot;
+  let offline = false;
+  try {
+    snapshot = await resolveSnapshot(options.hub, repo, revision, options.signal);
+    await options.store.putSnapshot({ ...snapshot, storedAt: Date.now() });
+    if (!isCommit(revision)) await options.store.putRef({ repo, revision, commit: snapshot.commit, checkedAt: Date.now() });
+  } catch (error) {
+    if (!isUnreachable(error)) throw error;
+    if (!stored?.complete) {
+      throw new InpageError('OFFLINE_NOT_CACHED', `The Hub cannot be reached and "${repo}" (${revision}, ${request.dtype}) is not stored for offline use.`, { cause: error });
+    }
+    snapshot = stored.snapshot;
+    offline = true;
+  }
+  const config = await readConfig(snapshot, options);
+  const dtype = pickDtype(request, config, snapshot);
+  return finish(request, options, { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) }, offline);
+}
+
+function pickDtype(request: PrepareRequest, config: ModelConfig, snapshot: RepoSnapshot): ResolvedDtype {
+  return typeof request.dtype === 'function' ? request.dtype(availableDtypes(config, snapshot.files)) : request.dtype;
+}
+
+interface Plan {
+  snapshot: RepoSnapshot;
+  dtype: ResolvedDtype;
+  files: RepoFile[];
+}
+
+/** The stored snapshot of the revision and, when its config is stored, the plan and whether it is all there. */
+async function storedPlan(request: PrepareRequest, options: PrepareOptions): Promise<(Plan & { complete: boolean }) | undefined> {
+  const commit = isCommit(request.revision) ? request.revision : (await options.store.getRef(request.repo, request.revision))?.commit;
+  if (!commit) return undefined;
+  const snapshot = await options.store.getSnapshot(request.repo, commit);
+  if (!snapshot) return undefined;
+  const configRecord = await options.store.getFile(request.repo, commit, 'config.json');
+  const blob = configRecord?.verified ? await options.store.readFile(configRecord) : undefined;
+  if (!blob) return undefined;
+  let plan: Plan;
+  try {
+    const config = JSON.parse(await blob.text()) as ModelConfig;
+    const dtype = pickDtype(request, config, snapshot);
+    plan = { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) };
+  } catch {
+    return undefined;
+  }
+  const records = await Promise.all(plan.files.map((file) => options.store.getFile(request.repo, commit, file.path)));
+  return { ...plan, complete: records.every((record) => record?.verified) };
+}
+
+/** Checks in the background whether the branch moved; the next load then uses the new commit. */
+async function revalidate(request: PrepareRequest, options: PrepareOptions): Promise<void> {
+  try {
+    const snapshot = await resolveSnapshot(options.hub, request.repo, request.revision);
+    await options.store.putSnapshot({ ...snapshot, storedAt: Date.now() });
+    await options.store.putRef({ repo: request.repo, revision: request.revision, commit: snapshot.commit, checkedAt: Date.now() });
+  } catch {
+    // Offline or the Hub is down: the stored revision stays in use.
+  }
+}
+
+async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions): Promise<ModelConfig> {
+  const file = snapshot.files.find((entry) => entry.path === 'config.json');
+  if (!file) throw new InpageError('FILE_NOT_FOUND', `"${snapshot.repo}" has no config.json, so it is not a transformers.js model.`);
+  const record = await downloadFile(downloadContext(snapshot, options), file);
+  const blob = await options.store.readFile(record);
+  try {
+    return JSON.parse((await blob?.text()) ?? '') as ModelConfig;
+  } catch (error) {
+    throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is not valid JSON.`, { cause: error });
+  }
+}
+
+function downloadContext(snapshot: RepoSnapshot, options: PrepareOptions, onBytes?: DownloadContext['onBytes']): DownloadContext {
+  const context: DownloadContext = { hub: options.hub, store: options.store, repo: snapshot.repo, commit: snapshot.commit, chunkSize: options.chunkSize, retries: options.retries };
+  if (options.signal) context.signal = options.signal;
+  if (onBytes) context.onBytes = onBytes;
+  return context;
+}
+
+async function finish(request: PrepareRequest, options: PrepareOptions, plan: Plan, offline: boolean): Promise<PreparedModel> {
+  const { store, onProgress } = options;
+  const { snapshot, files, dtype } = plan;
+  const total = files.reduce((sum, file) => sum + file.size, 0);
+  const loadedByFile = new Map<string, number>();
+  const missing: RepoFile[] = [];
+  for (const file of files) {
+    const record = await store.getFile(snapshot.repo, snapshot.commit, file.path);
+    if (record?.verified) {
+      loadedByFile.set(file.path, file.size);
+      onProgress?.({ phase: 'cached', model: request.repo, file: file.path, total: file.size });
+    } else {
+      loadedByFile.set(file.path, record ? storedBytes(record) : 0);
+      missing.push(file);
+    }
+  }
+  const totalLoaded = (): number => [...loadedByFile.values()].reduce((sum, bytes) => sum + bytes, 0);
+  const startLoaded = totalLoaded();
+  onProgress?.({ phase: 'total', model: request.repo, loaded: startLoaded, total, files: files.length });
+  if (missing.length > 0 && offline) {
+    throw new InpageError('OFFLINE_NOT_CACHED', `The Hub cannot be reached and ${missing.length} file(s) of "${request.repo}" are not stored: ${missing.map((file) => file.path).join(', ')}.`);
+  }
+  const onBytes = (path: string, loaded: number): void => {
+    loadedByFile.set(path, loaded);
+    const size = files.find((file) => file.path === path)?.size ?? loaded;
+    onProgress?.({ phase: 'download', model: request.repo, file: path, loaded, total: size });
+    onProgress?.({ phase: 'total', model: request.repo, loaded: totalLoaded(), total, files: files.length });
+  };
+  const context = downloadContext(snapshot, options, onBytes);
+  await runPool(missing, options.concurrency, (file) => withFileLock(context, file, () => downloadFile(context, file)));
+  return { repo: request.repo, revision: request.revision, commit: snapshot.commit, dtype, files, snapshot, offline, downloaded: totalLoaded() - startLoaded };
+}
+
+/** One download per file across tabs and workers: the second waits, then finds it stored. */
+async function withFileLock(context: DownloadContext, file: RepoFile, download: () => Promise<FileRecord>): Promise<FileRecord> {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return download();
+  const name = `inpage:${context.store.namespace}:${context.repo}@${context.commit}/${file.path}`;
+  const lockOptions: LockOptions = context.signal ? { signal: context.signal } : {};
+  try {
+    return await locks.request(name, lockOptions, download);
+  } catch (error) {
+    if (context.signal?.aborted) throw abortError(context.signal);
+    throw error;
+  }
+}
+
+async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  const queue = [...items];
+  const failures: unknown[] = [];
+  const worker = async (): Promise<void> => {
+    for (let item = queue.shift(); item !== undefined && failures.length === 0; item = queue.shift()) {
+      try {
+        await work(item);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failures.length > 0) throw failures[0];
+}

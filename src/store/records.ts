@@ -1,0 +1,43 @@
+import type { RepoFile } from '../hub/hub-client.ts';
+
+/** Download state of one file of one commit. Visible to loads only once `verified`. */
+export interface FileRecord {
+  repo: string;
+  commit: string;
+  path: string;
+  /** Expected size in bytes (from the tree API). */
+  size: number;
+  /** Expected git blob sha1. */
+  oid: string;
+  /** Expected sha256 (weight files). */
+  sha256?: string;
+  /** Chunk size the stored chunks were cut with. */
+  chunkSize: number;
+  /** How many complete chunks are stored, from the start of the file. */
+  chunks: number;
+  /** The streaming hash state after those chunks, so a resumed download keeps an exact hash. */
+  hashState?: Uint8Array;
+  verified: boolean;
+  updatedAt: number;
+}
+
+/** The file list of one commit, kept so that a load works offline. */
+export interface SnapshotRecord {
+  repo: string;
+  commit: string;
+  files: RepoFile[];
+  storedAt: number;
+}
+
+/** Which commit a branch or tag pointed at, when inpage last looked. */
+export interface RefRecord {
+  repo: string;
+  revision: string;
+  commit: string;
+  checkedAt: number;
+}
+
+/** Bytes already stored for a file record. */
+export function storedBytes(record: FileRecord): number {
+  return Math.min(record.size, record.chunks * record.chunkSize);
+}

@@ -1,0 +1,122 @@
+/**
+ * Character offsets of decoded tokens in the original text. transformers.js 4.3.1 does not
+ * report offsets for token-classification or question-answering, and its decoded words are
+ * normalized (BertNormalizer lowercases and strips accents, WordPiece marks continuations with
+ * `##`), so they are found again by matching in a normalized copy of the text whose positions
+ * map back to the original string. Pure functions.
+ * @module
+ */
+
+/** A half-open span of UTF-16 offsets into a text: `text.slice(start, end)`. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A text normalized for matching, with each normalized code unit's span in the original. */
+interface MatchIndex {
+  normalized: string;
+  starts: number[];
+  ends: number[];
+}
+
+/** Whitespace and invisible characters that tokenizers drop. */
+const ignored = /[\s\p{Cc}\p{Cf}]/u;
+/** Combining marks, which BertNormalizer's accent stripping removes after NFD. */
+const combiningMarks = /\p{M}/gu;
+/** One combining mark. */
+const isMark = /^\p{M}$/u;
+/** Word-boundary markers some tokenizers leave in decoded tokens (SentencePiece, byte-level BPE). */
+const boundaryMarkers = /[\u2581\u0120]/g;
+
+/** The match form of one character: compatibility-decomposed, unaccented, lower case. */
+function normalizeChar(char: string): string {
+  if (ignored.test(char)) return '';
+  return char.normalize('NFKD').replace(combiningMarks, '').toLowerCase();
+}
+
+function buildIndex(text: string): MatchIndex {
+  let normalized = '';
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let offset = 0;
+  let previousUnits = 0; // how many normalized units the previous character produced
+  for (const char of text) {
+    const form = normalizeChar(char);
+    if (form === '' && isMark.test(char)) {
+      // A combining mark written separately belongs to the character before it.
+      for (let unit = ends.length - previousUnits; unit < ends.length; unit++) ends[unit] = offset + char.length;
+    } else {
+      for (let unit = 0; unit < form.length; unit++) {
+        starts.push(offset);
+        ends.push(offset + char.length);
+      }
+      previousUnits = form.length;
+    }
+    normalized += form;
+    offset += char.length;
+  }
+  return { normalized, starts, ends };
+}
+
+function normalizeNeedle(text: string): string {
+  let normalized = '';
+  for (const char of text.replace(boundaryMarkers, ' ')) normalized += normalizeChar(char);
+  return normalized;
+}
+
+/** The original-text span of `length` normalized units from normalized position `at`. */
+function toSpan(index: MatchIndex, at: number, length: number): Span {
+  return { start: index.starts[at] ?? 0, end: index.ends[at + length - 1] ?? 0 };
+}
+
+/**
+ * Finds each decoded token of a text, in order, with a cursor: a word that appears twice gets
+ * two different spans, and a WordPiece continuation (`##ra`) is matched right after the piece
+ * before it. Matching ignores case, accents and whitespace. A token that cannot be found (a
+ * tokenizer that rewrites text beyond that) gets an empty span (`start === end`) at the end of
+ * the previous match, and the cursor stays put.
+ *
+ * @param text - the original text given to the pipeline.
+ * @param words - the tokens' decoded words, in token order (as transformers.js reports them).
+ * @returns one span per word.
+ * @example
+ * locateTokens('Amara met amara', ['ama', '##ra', 'met', 'ama', '##ra']);
+ * // [{ start: 0, end: 3 }, { start: 3, end: 5 }, { start: 6, end: 9 }, { start: 10, end: 13 }, { start: 13, end: 15 }]
+ */
+export function locateTokens(text: string, words: readonly string[]): Span[] {
+  const index = buildIndex(text);
+  let cursor = 0;
+  let lastEnd = 0;
+  return words.map((word) => {
+    const isContinuation = word.startsWith('##') && word.length > 2;
+    const needle = normalizeNeedle(isContinuation ? word.slice(2) : word);
+    const at = needle.length === 0 ? -1 : index.normalized.indexOf(needle, cursor);
+    if (at === -1) return { start: lastEnd, end: lastEnd };
+    cursor = at + needle.length;
+    const span = toSpan(index, at, needle.length);
+    lastEnd = span.end;
+    return span;
+  });
+}
+
+/**
+ * Finds the first occurrence of a decoded string (such as a question-answering answer, which may
+ * span several words) in a text, ignoring case, accents and whitespace.
+ *
+ * @param text - the text to search (the original context).
+ * @param needle - the decoded string.
+ * @param from - the original offset to search from (default 0).
+ * @returns its span, or `null` when it is not found or is empty.
+ * @example
+ * locateText('Il a vu Émile à Paris.', 'emile a paris'); // { start: 8, end: 21 }
+ */
+export function locateText(text: string, needle: string, from = 0): Span | null {
+  const index = buildIndex(text);
+  const normalizedNeedle = normalizeNeedle(needle);
+  if (normalizedNeedle.length === 0) return null;
+  const cursor = index.starts.findIndex((start) => start >= from);
+  if (cursor === -1) return null;
+  const at = index.normalized.indexOf(normalizedNeedle, cursor);
+  return at === -1 ? null : toSpan(index, at, normalizedNeedle.length);
+}

@@ -1,0 +1,43 @@
+/**
+ * `summarization`: a shorter text for each text (encoder-decoder models such as BART or T5).
+ * @module
+ */
+import type { GenerationOptions } from './generation-options.ts';
+import { createTextToTextTask } from './seq2seq.ts';
+import type { TextToTextInput, TextToTextOutput } from './seq2seq.ts';
+
+/**
+ * A text, or several texts summarized in one call.
+ * @example
+ * const input: SummarizationInput = 'The tower is 324 metres tall, about the same height as an 81-storey building…';
+ */
+export type SummarizationInput = TextToTextInput;
+
+/**
+ * Options of summarization: the generation options.
+ * @example
+ * const options: SummarizationOptions = { maxNewTokens: 60, noRepeatNgramSize: 3 };
+ */
+export type SummarizationOptions = GenerationOptions;
+
+/**
+ * A summary for a string input, one summary per text for an array.
+ * @example
+ * type Out = SummarizationOutput<string>; // string
+ */
+export type SummarizationOutput<I = SummarizationInput> = TextToTextOutput<I>;
+
+/**
+ * Summarization, e.g. with `Xenova/distilbart-cnn-6-6`. Streamable (a single string).
+ * @example
+ * const summarizer = await client.load('summarization', 'Xenova/distilbart-cnn-6-6');
+ * await summarizer.run(article, { maxNewTokens: 60 });
+ * // 'The tower is 324 metres (1,063 ft) tall, about the same height as an 81-storey building.'
+ */
+export const summarizationTask = createTextToTextTask<SummarizationOptions>({
+  id: 'summarization',
+  outputKey: 'summary_text',
+  extraOptionKeys: [],
+  checkExtraOptions: () => undefined,
+  extraKwargs: () => ({}),
+});

@@ -1,0 +1,44 @@
+/**
+ * `text2text-generation`: an output text for each input text (encoder-decoder models such as
+ * Flan-T5), following the instruction or prefix the text carries.
+ * @module
+ */
+import type { GenerationOptions } from './generation-options.ts';
+import { createTextToTextTask } from './seq2seq.ts';
+import type { TextToTextInput, TextToTextOutput } from './seq2seq.ts';
+
+/**
+ * A text, or several texts processed in one call.
+ * @example
+ * const input: Text2TextGenerationInput = 'Translate to German: How old are you?';
+ */
+export type Text2TextGenerationInput = TextToTextInput;
+
+/**
+ * Options of text2text-generation: the generation options.
+ * @example
+ * const options: Text2TextGenerationOptions = { maxNewTokens: 32 };
+ */
+export type Text2TextGenerationOptions = GenerationOptions;
+
+/**
+ * The generated text for a string input, one per text for an array.
+ * @example
+ * type Out = Text2TextGenerationOutput<string[]>; // string[]
+ */
+export type Text2TextGenerationOutput<I = Text2TextGenerationInput> = TextToTextOutput<I>;
+
+/**
+ * Text-to-text generation, e.g. with `Xenova/flan-t5-small`. Streamable (a single string).
+ * @example
+ * const generator = await client.load('text2text-generation', 'Xenova/flan-t5-small');
+ * await generator.run('Translate to German: How old are you?');
+ * // 'Wie alt sind Sie?'
+ */
+export const text2textGenerationTask = createTextToTextTask<Text2TextGenerationOptions>({
+  id: 'text2text-generation',
+  outputKey: 'generated_text',
+  extraOptionKeys: [],
+  checkExtraOptions: () => undefined,
+  extraKwargs: () => ({}),
+});

@@ -1,0 +1,218 @@
+import { InpageError, abortError, isInpageError } from '../errors.ts';
+import type { ProgressEvent } from '../progress.ts';
+import { throttleProgress } from '../progress.ts';
+import { hubConfig } from '../hub/hub-client.ts';
+import type { CallId, PreparedInfo, WorkerApi, WorkerConfig } from '../rpc/contract.ts';
+import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
+import type { Capabilities } from '../runtime/capabilities.ts';
+import { probeCapabilities } from '../runtime/capabilities.ts';
+import { chooseDtype } from '../runtime/device-plan.ts';
+import { ModelStore } from '../store/idb-store.ts';
+import { prepareModel } from '../store/prepare-model.ts';
+import type { PrepareRequest, PreparedModel, StoreProgressEvent } from '../store/prepare-model.ts';
+import { StoreBridge } from '../store/transformers-bridge.ts';
+import { getTask } from '../tasks/registry.ts';
+import { isStreamable } from '../tasks/task.ts';
+import type { ResolvedDtype } from '../types.ts';
+import { generationControl, withOptions } from './generation.ts';
+import { PipelineRegistry } from './pipeline-registry.ts';
+import type { LoadedPipeline } from './pipeline-registry.ts';
+import { configureTransformers } from './transformers-env.ts';
+import { startRuntime } from './warmup.ts';
+
+interface WorkerState {
+  config: WorkerConfig;
+  store: ModelStore;
+  bridge: StoreBridge;
+  capabilities: Promise<Capabilities>;
+}
+
+/**
+ * The worker side of inpage: the store, the transformers.js pipelines and the calls on them.
+ * A failed ORT session creation or run poisons every later one in this worker (transformers.js
+ * chains them), so such failures are reported as `RUNTIME` and the client starts a fresh worker.
+ *
+ * @example
+ * exposeWorkerApi(createWorkerApi());
+ */
+export function createWorkerApi(): WorkerApi {
+  let state: WorkerState | undefined;
+  const registry = new PipelineRegistry();
+  const controllers = new Map<CallId, AbortController>();
+
+  const ready = (): WorkerState => {
+    if (!state) throw new InpageError('RUNTIME', 'The inpage worker was used before init().');
+    return state;
+  };
+
+  async function tracked<T>(callId: CallId, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    controllers.set(callId, controller);
+    try {
+      return await work(controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted) throw abortError(controller.signal);
+      throw error;
+    } finally {
+      controllers.delete(callId);
+    }
+  }
+
+  async function pipelineFor(pipelineId: string): Promise<LoadedPipeline> {
+    const pipe = await registry.get(pipelineId);
+    if (!pipe) throw new InpageError('DISPOSED', 'This model was disposed; load it again.');
+    return pipe;
+  }
+
+  return {
+    async init(config) {
+      const store = new ModelStore(config.storage.namespace);
+      const bridge = new StoreBridge(store, hubConfig(config.hub));
+      const capabilities = probeCapabilities(config.threads);
+      state = { config, store, bridge, capabilities };
+      configureTransformers(config, bridge, (await capabilities).wasm.numThreads);
+      if (config.warmup) startRuntime().catch(() => undefined);
+    },
+
+    ping: () => Date.now(),
+
+    capabilities: () => ready().capabilities,
+
+    prepare(callId, request, onProgress) {
+      return tracked(callId, async (signal) => {
+        try {
+          const emit = progressEmitter(onProgress);
+          const shaderF16 = (await ready().capabilities).webgpu.shaderF16;
+          const dtype = request.dtype === 'auto'
+            ? (available: readonly ResolvedDtype[]) => chooseDtype('auto', request.device, available, shaderF16)
+            : chooseDtype(request.dtype, request.device, [], shaderF16);
+          getTask(request.task);
+          const prepared = await prepareStored(ready(), { repo: request.model, revision: request.revision, dtype, policy: request.policy }, signal, emit);
+          const info: PreparedInfo = {
+            commit: prepared.commit, dtype: prepared.dtype, offline: prepared.offline, downloaded: prepared.downloaded,
+            bytes: prepared.files.reduce((sum, file) => sum + file.size, 0),
+          };
+          return info;
+        } finally {
+          releaseRemoteCallback(onProgress);
+        }
+      });
+    },
+
+    open(callId, request, onProgress) {
+      return tracked(callId, async (signal) => {
+        try {
+          const emit = progressEmitter(onProgress);
+          const task = getTask(request.task);
+          const current = ready();
+          const runtime = startRuntime();
+          // From stored bytes only: the commit is exact, so no network is needed.
+          const prepared = await prepareStored(current, { repo: request.model, revision: request.commit, dtype: request.dtype, policy: 'pinned' }, signal);
+          const stage = { model: request.model, device: request.device, dtype: request.dtype };
+          emit?.({ phase: 'compile', ...stage });
+          const { id } = await registry.acquire(
+            { pipelineTask: task.pipelineTask, repo: request.model, commit: request.commit, dtype: request.dtype, device: request.device },
+            async (load) => {
+              await runtime;
+              const release = await current.bridge.activate(prepared);
+              try {
+                return await load();
+              } catch (error) {
+                throw runtimeError(error, `Could not start "${request.model}" (${request.dtype}) on ${request.device}`);
+              } finally {
+                release();
+              }
+            },
+          );
+          if (signal.aborted) {
+            await registry.release(id);
+            throw abortError(signal);
+          }
+          emit?.({ phase: 'ready', ...stage });
+          return id;
+        } finally {
+          releaseRemoteCallback(onProgress);
+        }
+      });
+    },
+
+    run(callId, pipelineId, taskId, input, options) {
+      return tracked(callId, async (signal) => {
+        const pipe = await pipelineFor(pipelineId);
+        const task = getTask(taskId);
+        let args = task.toPipelineArgs(input, options);
+        if (task.streamable) {
+          const control = generationControl(pipe);
+          signal.addEventListener('abort', control.interrupt, { once: true });
+          args = withOptions(args, control.options);
+        }
+        const raw = await callPipeline(pipe, args, signal);
+        const output = task.fromPipelineOutput(raw, input, options);
+        return withTransfer(output, transferablesOf(output));
+      });
+    },
+
+    stream(callId, pipelineId, taskId, input, options, onPiece) {
+      return tracked(callId, async (signal) => {
+        try {
+          const pipe = await pipelineFor(pipelineId);
+          const task = getTask(taskId);
+          if (!isStreamable(task)) throw new InpageError('UNSUPPORTED_TASK', `Task "${taskId}" does not stream; use run().`);
+          const send = (piece: string): void => void Promise.resolve(onPiece(piece)).catch(() => undefined);
+          const control = generationControl(pipe, { onPiece: send, ...task.streamerOptions(input, options) });
+          signal.addEventListener('abort', control.interrupt, { once: true });
+          await callPipeline(pipe, withOptions(task.toPipelineArgs(input, options), control.options), signal);
+        } finally {
+          releaseRemoteCallback(onPiece);
+        }
+      });
+    },
+
+    abort(callId) {
+      controllers.get(callId)?.abort();
+    },
+
+    release: (pipelineId) => registry.release(pipelineId),
+  };
+}
+
+function progressEmitter(onProgress?: (event: ProgressEvent) => void): ((event: ProgressEvent) => void) | undefined {
+  if (!onProgress) return undefined;
+  return throttleProgress((event) => void Promise.resolve(onProgress(event)).catch(() => undefined));
+}
+
+function prepareStored(state: WorkerState, request: PrepareRequest, signal: AbortSignal, onProgress?: (event: StoreProgressEvent) => void): Promise<PreparedModel> {
+  const { config, store } = state;
+  return prepareModel(request, {
+    hub: hubConfig(config.hub), store, signal,
+    chunkSize: config.storage.chunkSize, retries: config.storage.retries, concurrency: config.storage.concurrency,
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
+
+async function callPipeline(pipe: LoadedPipeline, args: unknown[], signal: AbortSignal): Promise<unknown> {
+  if (signal.aborted) throw abortError(signal);
+  try {
+    return await pipe(...args);
+  } catch (error) {
+    throw runtimeError(error, 'Inference failed');
+  }
+}
+
+/** ORT and transformers.js failures: fatal to this worker (see {@link createWorkerApi}). */
+function runtimeError(error: unknown, message: string): Error {
+  if (isInpageError(error) || error instanceof TypeError || error instanceof RangeError) return error as Error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new InpageError('RUNTIME', `${message}: ${detail}`, { cause: error });
+}
+
+/** Large typed arrays in an output are moved to the main thread, not copied. */
+function transferablesOf(output: unknown): Transferable[] {
+  const found: Transferable[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && !found.includes(value.buffer)) found.push(value.buffer);
+    else if (depth < 2 && typeof value === 'object' && value !== null) for (const item of Object.values(value)) visit(item, depth + 1);
+  };
+  visit(output, 0);
+  return found;
+}
