@@ -1,21 +1,35 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import type { AliasOptions } from 'vite';
+import type { AliasOptions, Plugin } from 'vite';
 import { inpage } from './src/vite.ts';
 
 const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 /**
- * Aliases shared by the demo, the tests and the benchmarks:
- * - `inpage` (and `inpage/worker`) resolve to the sources;
- * - the worker's `new URL('../ort/…', import.meta.url)` runtime references resolve to
- *   onnxruntime-web's own files (the library build copies them into `dist/ort/` instead).
+ * Aliases shared by the demo, the tests and the benchmarks: `inpage` (and `inpage/worker`)
+ * resolve to the sources.
  */
 export const repoAliases: AliasOptions = [
   { find: /^inpage$/, replacement: fromRoot('./src/index.ts') },
   { find: /^inpage\/worker$/, replacement: fromRoot('./src/worker.ts') },
-  { find: /^\.\.\/ort\/(ort-wasm-simd-threaded\.asyncify\.(?:wasm|mjs))$/, replacement: fromRoot('./node_modules/onnxruntime-web/dist/$1') },
 ];
+
+/**
+ * In the repo the worker's runtime references (`new URL('../ort/…', import.meta.url)`, which the
+ * library build satisfies by copying the files into `dist/ort/`) point at onnxruntime-web's own
+ * files instead, so dev, tests and the demo build all serve them same-origin.
+ */
+export function runtimeFromNodeModules(): Plugin {
+  const runtimeFiles = fromRoot('./src/worker/runtime-files.ts');
+  return {
+    name: 'inpage-repo-runtime-files',
+    enforce: 'pre',
+    transform(code, id) {
+      if (id.split('?')[0] !== runtimeFiles) return null;
+      return code.replaceAll("'../ort/", "'../../node_modules/onnxruntime-web/dist/");
+    },
+  };
+}
 
 /** Pre-bundle the small deps; never the runtime (Vite would reload mid-test when it discovers them). */
 export const repoOptimizeDeps = {
@@ -27,7 +41,7 @@ export const repoOptimizeDeps = {
 export default defineConfig({
   root: fromRoot('./demo'),
   publicDir: false,
-  plugins: [inpage()],
+  plugins: [inpage(), runtimeFromNodeModules()],
   resolve: { alias: repoAliases },
   optimizeDeps: repoOptimizeDeps,
   worker: { format: 'es' },

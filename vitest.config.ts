@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import { chromiumArgs, findChromium } from './tests/setup/chromium.ts';
 import { inpage, isolationHeaders } from './src/vite.ts';
-import { repoAliases, repoOptimizeDeps } from './vite.config.ts';
+import { repoAliases, repoOptimizeDeps, runtimeFromNodeModules } from './vite.config.ts';
 
 type BrowserProject = 'webgpu' | 'wasm-only';
 
@@ -32,7 +32,7 @@ function browserProject(name: BrowserProject): TestProjectInlineConfiguration {
 }
 
 export default defineConfig({
-  plugins: [inpage()],
+  plugins: [inpage(), runtimeFromNodeModules()],
   resolve: { alias: repoAliases },
   optimizeDeps: repoOptimizeDeps,
   worker: { format: 'es' },

@@ -130,7 +130,8 @@ export function createClient(options: ClientOptions = {}): InpageClient {
       assertOneOf('revisionPolicy', policy, ['stale-while-revalidate', 'pinned', 'always-check'] as const);
       if (loadOptions.onProgress !== undefined && typeof loadOptions.onProgress !== 'function') throw new TypeError('inpage: onProgress must be a function.');
       const { signal } = loadOptions;
-      const onProgress = loadOptions.onProgress ? remoteCallback(loadOptions.onProgress) : undefined;
+      const userProgress = loadOptions.onProgress;
+      const onProgress = userProgress ? remoteCallback((event: ProgressEvent) => userProgress(event)) : undefined;
 
       const caps = await probe();
       let device: ResolvedDevice = chooseDevice(requestedDevice, { hasAdapter: caps.webgpu.adapter !== null });

@@ -1,7 +1,7 @@
 import { InpageError, abortError, isInpageError } from '../errors.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
-import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
+import type { ExactOptions, StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { AnyTaskDefinition } from '../tasks/task.ts';
 import { isBatchable } from '../tasks/task.ts';
@@ -39,6 +39,8 @@ export interface HandleServices {
   host: WorkerHost;
   nextCallId(): number;
 }
+
+type OptionsWithSignal = Record<string, unknown> & CallOptions;
 
 type Job = { kind: 'run'; input: unknown; options: Record<string, unknown> } | { kind: 'stream'; input: unknown; options: Record<string, unknown>; onPiece: (piece: string) => void };
 
@@ -97,12 +99,12 @@ export class ModelHandle<T extends TaskId> {
    * @example
    * const [top] = await sentiment.run('I love it'); // { label: 'POSITIVE', score: 0.99 }
    */
-  run(input: TaskInput<T>, options?: TaskOptions<T> & CallOptions): Promise<TaskOutput<T>> {
-    const { signal, taskOptions } = this.#split(options);
+  run<const I extends TaskInput<T>, const O extends TaskOptions<T> = TaskOptions<T>>(input: I, options?: ExactOptions<T, O> & CallOptions): Promise<TaskOutput<T, I, O>> {
+    const { signal, taskOptions } = this.#split(options as OptionsWithSignal);
     this.#task.validate(input, taskOptions);
     const task = this.#task;
     const batchKey = isBatchable(task) && task.canBatch(taskOptions) ? task.batchKey(taskOptions) : null;
-    return this.#queue.push({ input: { kind: 'run', input, options: taskOptions }, options: taskOptions, batchKey, ...(signal ? { signal } : {}) }) as Promise<TaskOutput<T>>;
+    return this.#queue.push({ input: { kind: 'run', input, options: taskOptions }, options: taskOptions, batchKey, ...(signal ? { signal } : {}) }) as Promise<TaskOutput<T, I, O>>;
   }
 
   /**
@@ -113,8 +115,8 @@ export class ModelHandle<T extends TaskId> {
    * @example
    * for await (const piece of translator.stream('the cat eats the fish')) output.textContent += piece;
    */
-  stream(this: ModelHandle<StreamableTaskId>, input: TaskInput<T>, options?: TaskOptions<T> & CallOptions): AsyncIterable<string> {
-    return this.#streamPieces(input, options);
+  stream<const O extends TaskOptions<T> = TaskOptions<T>>(this: ModelHandle<T & StreamableTaskId>, input: TaskInput<T> & string, options?: ExactOptions<T, O> & CallOptions): AsyncIterable<string> {
+    return this.#streamPieces(input, options as OptionsWithSignal);
   }
 
   /**
@@ -134,7 +136,7 @@ export class ModelHandle<T extends TaskId> {
     }
   }
 
-  async *#streamPieces(input: unknown, options?: Record<string, unknown> & CallOptions): AsyncGenerator<string> {
+  async *#streamPieces(input: unknown, options?: OptionsWithSignal): AsyncGenerator<string> {
     if (!this.#task.streamable) throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not stream text; use run().`);
     if (Array.isArray(input)) throw new InpageError('INVALID_INPUT', 'stream() takes a single text: the streamer handles a batch of one. Use run() for arrays.');
     const { signal, taskOptions } = this.#split(options);
@@ -169,7 +171,7 @@ export class ModelHandle<T extends TaskId> {
     }
   }
 
-  #split(options?: Record<string, unknown> & CallOptions): { signal: AbortSignal | undefined; taskOptions: Record<string, unknown> } {
+  #split(options?: OptionsWithSignal): { signal: AbortSignal | undefined; taskOptions: Record<string, unknown> } {
     if (this.#disposed) throw new InpageError('DISPOSED', 'This model was disposed; load it again.');
     if (options !== undefined && (typeof options !== 'object' || options === null)) throw new TypeError('inpage: options must be an object.');
     const { signal, ...taskOptions } = options ?? {};

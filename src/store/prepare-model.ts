@@ -88,7 +88,7 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
     snapshot = stored.snapshot;
     offline = true;
   }
-  const config = await readConfig(snapshot, options);
+  const config = await readConfig(snapshot, options, (path, loaded, total) => options.onProgress?.({ phase: 'download', model: repo, file: path, loaded, total }));
   const dtype = pickDtype(request, config, snapshot);
   return finish(request, options, { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) }, offline);
 }
@@ -135,10 +135,11 @@ async function revalidate(request: PrepareRequest, options: PrepareOptions): Pro
   }
 }
 
-async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions): Promise<ModelConfig> {
+/** Reads `config.json` (downloading it first if needed): it decides which other files a load needs. */
+async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions, onBytes: (path: string, loaded: number, total: number) => void): Promise<ModelConfig> {
   const file = snapshot.files.find((entry) => entry.path === 'config.json');
   if (!file) throw new InpageError('FILE_NOT_FOUND', `"${snapshot.repo}" has no config.json, so it is not a transformers.js model.`);
-  const record = await downloadFile(downloadContext(snapshot, options), file);
+  const record = await downloadFile(downloadContext(snapshot, options, (path, loaded) => onBytes(path, loaded, file.size)), file);
   const blob = await options.store.readFile(record);
   try {
     return JSON.parse((await blob?.text()) ?? '') as ModelConfig;

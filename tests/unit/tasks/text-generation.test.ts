@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { textGenerationTask as task } from '../../../src/tasks/text-generation.ts';
+import { expectInpageError, expectRangeError, expectTypeError } from './helpers.ts';
+
+/** A fake of transformers.js 4.3.1 TextGenerationPipeline._call for string prompts. */
+function pipe(...args: unknown[]): unknown {
+  const [texts, { return_full_text = true } = {}] = args as [string | string[], { return_full_text?: boolean }?];
+  const isBatched = Array.isArray(texts);
+  const toReturn = (isBatched ? texts : [texts]).map((prompt) => [{ generated_text: (return_full_text ? prompt : '') + ' and then' }]);
+  return !isBatched && toReturn.length === 1 ? toReturn[0] : toReturn;
+}
+
+describe('text-generation', () => {
+  it('sends return_full_text: false unless asked, and maps generation options', () => {
+    expect(task.toPipelineArgs('Once')).toEqual(['Once', { return_full_text: false }]);
+    expect(task.toPipelineArgs(['a'], { maxNewTokens: 5, doSample: true, temperature: 0.8, topK: 20, topP: 0.95, repetitionPenalty: 1.1, returnFullText: true })).toEqual([
+      ['a'],
+      { max_new_tokens: 5, do_sample: true, temperature: 0.8, top_k: 20, top_p: 0.95, repetition_penalty: 1.1, return_full_text: true },
+    ]);
+  });
+
+  it('gives the generated text only by default, the prompt too with returnFullText', () => {
+    const plain = task.fromPipelineOutput(pipe(...task.toPipelineArgs('Once')), 'Once');
+    expect(plain).toBe(' and then');
+    const full = task.fromPipelineOutput(pipe(...task.toPipelineArgs('Once', { returnFullText: true })), 'Once', { returnFullText: true });
+    expect(full).toBe('Once and then');
+  });
+
+  it('gives one string per prompt for an array (also of length 1)', () => {
+    expect(task.fromPipelineOutput(pipe(...task.toPipelineArgs(['a', 'b'])), ['a', 'b'])).toEqual([' and then', ' and then']);
+    expect(task.fromPipelineOutput(pipe(...task.toPipelineArgs(['a'])), ['a'])).toEqual([' and then']);
+  });
+
+  it('reports malformed raw output as RUNTIME', () => {
+    expectInpageError(() => task.fromPipelineOutput([], 'x'), 'RUNTIME', 'no result');
+    expectInpageError(() => task.fromPipelineOutput([{ generated_text: [] }], 'x'), 'RUNTIME', 'generated_text');
+    expectInpageError(() => task.fromPipelineOutput([[{ generated_text: 'a' }]], ['a', 'b']), 'RUNTIME', 'expected 2 items');
+  });
+
+  it('validates input and options', () => {
+    expect(() => task.validate('x', { returnFullText: true, maxNewTokens: 1 })).not.toThrow();
+    expectTypeError(() => task.validate([{ role: 'user', content: 'hi' }], undefined), 'input[0] must be a string');
+    expectTypeError(() => task.validate('x', { returnFullText: 'no' }), 'option "returnFullText" must be a boolean');
+    expectTypeError(() => task.validate('x', { return_full_text: false }), 'did you mean "returnFullText"');
+    expectRangeError(() => task.validate('x', { maxNewTokens: 5000 }), 'text-generation', 'maxNewTokens');
+    expectRangeError(() => task.validate('x', { topP: 0 }), 'topP');
+    expectInpageError(() => task.validate('x'.repeat(100_001), undefined), 'INVALID_INPUT');
+  });
+
+  it('streams without the prompt unless returnFullText, so that the pieces match run()', () => {
+    expect(task.streamerOptions('x')).toEqual({ skip_prompt: true, skip_special_tokens: true });
+    expect(task.streamerOptions('x', { returnFullText: true })).toEqual({ skip_prompt: false, skip_special_tokens: true });
+    expectTypeError(() => task.streamerOptions(['a']), 'text-generation: stream() takes a single string');
+  });
+});
