@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import type { AliasOptions, Plugin } from 'vite';
+import { demoCsp, demoServiceWorker } from './demo/build-plugins.ts';
 import { inpage } from './src/vite.ts';
 
 const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -37,14 +38,15 @@ export const repoOptimizeDeps = {
   exclude: ['@huggingface/transformers', 'onnxruntime-web'],
 };
 
-/** The demo app (`npm run demo`, `vite build`). */
+/** The demo app (`npm run demo`, `npm run demo -- --preview`, `vite build`). */
 export default defineConfig({
   root: fromRoot('./demo'),
   publicDir: false,
-  plugins: [inpage(), runtimeFromNodeModules()],
+  plugins: [inpage(), runtimeFromNodeModules(), demoCsp(), demoServiceWorker()],
   resolve: { alias: repoAliases },
   optimizeDeps: repoOptimizeDeps,
-  worker: { format: 'es' },
+  // The worker is bundled by its own plugin pipeline in builds: it needs the runtime paths too.
+  worker: { format: 'es', plugins: () => [runtimeFromNodeModules()] },
   build: { outDir: fromRoot('./demo/dist'), emptyOutDir: true, target: 'es2022' },
   server: { host: '127.0.0.1', fs: { allow: [fromRoot('.')] } },
   preview: { host: '127.0.0.1' },

@@ -18,6 +18,9 @@ function browserProject(name: BrowserProject): TestProjectInlineConfiguration {
       provide: { project: name },
       testTimeout: 60_000,
       hookTimeout: 60_000,
+      // One file at a time: the files share one local Hub server, whose faults, offline switch and
+      // commits are global.
+      fileParallelism: false,
       browser: {
         enabled: true,
         headless: true,

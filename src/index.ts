@@ -8,6 +8,7 @@ export { InpageError, isInpageError, errorCodes } from './errors.ts';
 
 export type { InpageClient, LoadOptions } from './client/client.ts';
 export type { ClientOptions, StorageOptions } from './client/client-options.ts';
+export type { CacheAdmin, CachedModel, CacheUsage, InstallOptions, InstallResult } from './client/cache-admin.ts';
 export type { Model, ModelHandle, Fallback, CallOptions } from './client/model-handle.ts';
 export type { ErrorCode } from './errors.ts';
 export type { ProgressEvent } from './progress.ts';

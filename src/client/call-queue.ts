@@ -32,6 +32,9 @@ export class CallQueue<Input, Options, Output> {
   readonly #maxBatch: number;
   readonly #waiting: QueuedCall<Input, Options, Output>[] = [];
   #running = false;
+  /** The group being executed, and how to abort it. */
+  #current: { group: QueuedCall<Input, Options, Output>[]; controller: AbortController } | undefined;
+  #drained: Promise<void> = Promise.resolve();
 
   /**
    * @param execute - runs a group (a single call or a coalesced batch).
@@ -54,13 +57,22 @@ export class CallQueue<Input, Options, Output> {
       if (call.signal?.aborted) return reject(abortError(call.signal));
       call.signal?.addEventListener('abort', () => this.#abort(queued), { once: true });
       this.#waiting.push(queued);
-      if (!this.#running) void this.#drain();
+      if (!this.#running) this.#drained = this.#drain();
     });
   }
 
-  /** Rejects every waiting call (on dispose). */
-  rejectAll(error: unknown): void {
+  /**
+   * Rejects every call, waiting or running, and aborts the running inference (on dispose).
+   * @returns when the running inference has really stopped, so its pipeline can be released.
+   */
+  rejectAll(error: unknown): Promise<void> {
     for (const call of this.#waiting.splice(0)) settle(call, () => call.reject(error));
+    const current = this.#current;
+    if (current) {
+      for (const call of current.group) settle(call, () => call.reject(error));
+      current.controller.abort(error);
+    }
+    return this.#drained;
   }
 
   #abort(call: QueuedCall<Input, Options, Output>): void {
@@ -93,12 +105,14 @@ export class CallQueue<Input, Options, Output> {
           if (group.every((call) => call.settled)) controller.abort();
         };
         for (const call of group) call.signal?.addEventListener('abort', onAbort, { once: true });
+        this.#current = { group, controller };
         try {
           const outputs = await this.#execute(group, controller.signal);
           group.forEach((call, i) => settle(call, () => call.resolve(outputs[i] as Output)));
         } catch (error) {
           for (const call of group) settle(call, () => call.reject(error));
         } finally {
+          this.#current = undefined;
           for (const call of group) call.signal?.removeEventListener('abort', onAbort);
         }
       }

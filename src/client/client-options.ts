@@ -25,6 +25,20 @@ export interface StorageOptions {
    * @default 4
    */
   retries?: number;
+  /**
+   * Bytes inpage's models may take. Before a download that would exceed it, unpinned models are
+   * evicted least recently used first; if that is not enough the load fails with `QUOTA_EXCEEDED`.
+   * @default undefined (only the browser's quota limits it)
+   * @example
+   * createClient({ storage: { budget: 2 * 1024 ** 3 } }); // 2 GiB
+   */
+  budget?: number;
+  /**
+   * Ask the browser for persistent storage (`navigator.storage.persist()`) after the first
+   * `cache.install()`, so it does not evict the models under storage pressure.
+   * @default true
+   */
+  persist?: boolean;
 }
 
 /** Options of {@link createClient}. */
@@ -112,6 +126,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   assertInteger('storage.concurrency', concurrency, 1, 16);
   const retries = storage.retries ?? 4;
   assertInteger('storage.retries', retries, 0, 20);
+  if (storage.budget !== undefined) assertInteger('storage.budget', storage.budget, 0, Number.MAX_SAFE_INTEGER);
   const namespace = storage.namespace ?? 'inpage';
   if (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace)) throw new TypeError('inpage: storage.namespace must be 1-64 letters, digits, ".", "_" or "-".');
   if (options.threads !== undefined) assertInteger('threads', options.threads, 1, 64);
@@ -119,7 +134,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   assertInteger('heartbeatMs', heartbeatMs, 0, 600_000);
   const worker: WorkerConfig = {
     hub,
-    storage: { namespace, chunkSize, concurrency, retries },
+    storage: { namespace, chunkSize, concurrency, retries, ...(storage.budget !== undefined ? { budget: storage.budget } : {}) },
     warmup: !options.lazy,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.runtime ? { runtime: { wasm: String(options.runtime.wasm), mjs: String(options.runtime.mjs) } } : {}),

@@ -1,17 +1,15 @@
-import { InpageError, abortError, isInpageError } from '../errors.ts';
+import { isInpageError } from '../errors.ts';
 import type { ProgressEvent } from '../progress.ts';
-import type { PreparedInfo } from '../rpc/contract.ts';
-import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
-import { chooseDevice } from '../runtime/device-plan.ts';
-import { repoIdPattern } from '../hub/hub-client.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import { getTask } from '../tasks/registry.ts';
 import type { Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
+import type { CacheAdmin } from './cache-admin.ts';
+import { createCacheAdmin } from './cache-admin.ts';
 import type { ClientOptions } from './client-options.ts';
-import { assertOneOf, resolveClientOptions } from './client-options.ts';
+import { resolveClientOptions } from './client-options.ts';
 import { ModelHandle } from './model-handle.ts';
-import type { Fallback, Model, ModelSpec } from './model-handle.ts';
+import type { Fallback, HandleServices, Model, ModelSpec } from './model-handle.ts';
+import { abortableCall, modelRequest, prepareRequest } from './model-request.ts';
 import { WorkerHost } from './worker-host.ts';
 
 /** Options of {@link InpageClient.load}. */
@@ -61,6 +59,8 @@ export interface InpageClient {
    * await client.dispose();
    */
   dispose(): Promise<void>;
+  /** What inpage stores, and control over it: list, usage, install, delete, clear, pin. */
+  readonly cache: CacheAdmin;
 }
 
 /**
@@ -80,12 +80,13 @@ export function createClient(options: ClientOptions = {}): InpageClient {
     config: resolved.worker,
     ...(options.worker ? { worker: options.worker } : {}),
     heartbeatMs: resolved.heartbeatMs,
-    heartbeatTimeoutMs: Math.max(5000, resolved.heartbeatMs * 2),
+    // Only an idle worker is pinged, so a short timeout cannot mistake a long compile for a crash.
+    heartbeatTimeoutMs: Math.max(1500, resolved.heartbeatMs * 3),
   });
   let callIds = 0;
-  const services = { host, nextCallId: () => ++callIds };
-  let capabilities: Promise<Capabilities> | undefined;
   const handles = new Set<ModelHandle<TaskId>>();
+  const services: HandleServices = { host, nextCallId: () => ++callIds, forget: (handle) => handles.delete(handle) };
+  let capabilities: Promise<Capabilities> | undefined;
   if (!options.lazy) host.start();
 
   const probe = (): Promise<Capabilities> => {
@@ -93,77 +94,55 @@ export function createClient(options: ClientOptions = {}): InpageClient {
     capabilities.catch(() => (capabilities = undefined));
     return capabilities;
   };
-
-  /** One worker call, aborted in the worker too when `signal` fires. */
-  const abortable = async <R>(signal: AbortSignal | undefined, work: (callId: number) => Promise<R>): Promise<R> => {
-    if (signal?.aborted) throw abortError(signal);
-    const callId = services.nextCallId();
-    let rejectAbort: (error: unknown) => void = () => undefined;
-    const aborted = new Promise<never>((_, reject) => (rejectAbort = reject));
-    const onAbort = (): void => {
-      rejectAbort(abortError(signal));
-      void host.call((remote) => remote.abort(callId)).catch(() => undefined);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await Promise.race([work(callId), aborted]);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
-  };
+  const requestServices = { host, nextCallId: services.nextCallId, capabilities: probe };
+  const cache = createCacheAdmin(requestServices, { device: resolved.device, policy: resolved.policy, persist: options.storage?.persist });
 
   return {
     capabilities: probe,
+    cache,
 
     async load<T extends TaskId>(task: T, model: string, loadOptions: LoadOptions = {}): Promise<Model<T>> {
-      getTask(task);
-      if (typeof model !== 'string') throw new TypeError('inpage: the model id must be a string such as "Xenova/all-MiniLM-L6-v2".');
-      if (!repoIdPattern.test(model)) throw new InpageError('INVALID_INPUT', `"${model}" is not a Hub model id (expected "org/name").`);
-      if (typeof loadOptions !== 'object' || loadOptions === null) throw new TypeError('inpage: load options must be an object.');
-      const requestedDevice = loadOptions.device ?? resolved.device;
-      assertOneOf('device', requestedDevice, ['auto', 'webgpu', 'wasm'] as const);
-      const dtype = loadOptions.dtype ?? 'auto';
-      assertOneOf('dtype', dtype, ['auto', 'fp32', 'fp16', 'q8'] as const);
-      const revision = loadOptions.revision ?? 'main';
-      if (typeof revision !== 'string' || revision.length === 0) throw new TypeError('inpage: revision must be a non-empty string.');
-      const policy = loadOptions.revisionPolicy ?? resolved.policy;
-      assertOneOf('revisionPolicy', policy, ['stale-while-revalidate', 'pinned', 'always-check'] as const);
-      if (loadOptions.onProgress !== undefined && typeof loadOptions.onProgress !== 'function') throw new TypeError('inpage: onProgress must be a function.');
-      const { signal } = loadOptions;
-      const userProgress = loadOptions.onProgress;
-      const onProgress = userProgress ? remoteCallback((event: ProgressEvent) => userProgress(event)) : undefined;
-
-      const caps = await probe();
-      let device: ResolvedDevice = chooseDevice(requestedDevice, { hasAdapter: caps.webgpu.adapter !== null });
-      const prepared: PreparedInfo = await abortable(signal, (callId) =>
-        host.call((remote) => remote.prepare(callId, { task, model, revision, device, dtype, policy }, onProgress)),
-      );
+      const request = modelRequest(task, model, loadOptions, resolved);
+      const { requestedDevice, signal, onProgress } = request;
+      const { device: planned, prepared } = await prepareRequest(requestServices, request);
+      let device: ResolvedDevice = planned;
       let fallback: Fallback | null = null;
+      let attempted = 0;
       const open = (target: ResolvedDevice): Promise<{ id: string; generation: number }> =>
-        abortable(signal, (callId) =>
-          host.call(async (remote, generation) => ({ id: await remote.open(callId, { task, model, commit: prepared.commit, dtype: prepared.dtype, device: target }, onProgress), generation })),
+        abortableCall(requestServices, signal, (callId) =>
+          host.call(async (remote, generation) => {
+            attempted = generation;
+            return { id: await remote.open(callId, { task, model, commit: prepared.commit, dtype: prepared.dtype, device: target }, onProgress), generation };
+          }),
         );
-      let pipeline: { id: string; generation: number };
-      try {
-        pipeline = await open(device);
-      } catch (error) {
-        if (!isInpageError(error, 'RUNTIME')) throw error;
-        host.restart(error.message);
-        if (device !== 'webgpu' || requestedDevice !== 'auto') throw error;
-        fallback = { from: 'webgpu', reason: error.message };
-        device = 'wasm';
-        pipeline = await open(device);
+      let pipeline: { id: string; generation: number } | undefined;
+      // At most: the planned device, a retry after another call restarted the worker, the fallback.
+      for (let attempt = 0; !pipeline; attempt++) {
+        try {
+          pipeline = await open(device);
+        } catch (error) {
+          if (attempt < 2 && host.wasRestarted(attempted) && isInpageError(error, 'WORKER_CRASHED')) continue;
+          if (!isInpageError(error, 'RUNTIME')) throw error;
+          // The failed session poisoned that worker (transformers.js chains every session creation).
+          host.restart(error.message, attempted);
+          if (device !== 'webgpu' || requestedDevice !== 'auto' || attempt >= 2) throw error;
+          fallback = { from: 'webgpu', reason: error.message };
+          device = 'wasm';
+        }
       }
-      const spec: ModelSpec = { task, model, revision, commit: prepared.commit, dtype: prepared.dtype, device, requestedDevice };
+      const spec: ModelSpec = { task, model, revision: request.revision, commit: prepared.commit, dtype: prepared.dtype, device, requestedDevice };
       const handle = new ModelHandle<T>(services, spec, pipeline, fallback);
       handles.add(handle as unknown as ModelHandle<TaskId>);
       return handle;
     },
 
     async dispose() {
-      await Promise.all([...handles].map((handle) => handle.dispose().catch(() => undefined)));
-      handles.clear();
+      // Callers are rejected first (each handle's own DISPOSED); stopping the worker then ends any
+      // running inference at once instead of waiting for it.
+      const disposing = [...handles].map((handle) => handle.dispose().catch(() => undefined));
       host.dispose();
+      await Promise.all(disposing);
+      handles.clear();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { InpageError, abortError, isInpageError } from '../errors.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
-import type { ExactOptions, StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
+import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { AnyTaskDefinition } from '../tasks/task.ts';
 import { isBatchable } from '../tasks/task.ts';
@@ -38,9 +38,23 @@ export interface ModelSpec {
 export interface HandleServices {
   host: WorkerHost;
   nextCallId(): number;
+  /** Called once the handle is disposed (the client stops tracking it). */
+  forget?(handle: ModelHandle<TaskId>): void;
 }
 
 type OptionsWithSignal = Record<string, unknown> & CallOptions;
+
+/**
+ * A call's options: the task's options (an unknown key fails to compile, as with the registry's
+ * `ExactOptions`) plus the {@link CallOptions} every call takes.
+ */
+/**
+ * `run()`'s options argument: optional, or required for a task with a required option
+ * (zero-shot-classification's `candidateLabels`).
+ */
+type RunOptionsArgs<T extends TaskId, O> = Record<never, never> extends TaskOptions<T> ? [options?: WithCallOptions<T, O>] : [options: WithCallOptions<T, O>];
+
+type WithCallOptions<T extends TaskId, O> = O & CallOptions & { [K in Exclude<keyof O, keyof TaskOptions<T> | keyof CallOptions>]: never };
 
 type Job = { kind: 'run'; input: unknown; options: Record<string, unknown> } | { kind: 'stream'; input: unknown; options: Record<string, unknown>; onPiece: (piece: string) => void };
 
@@ -99,7 +113,7 @@ export class ModelHandle<T extends TaskId> {
    * @example
    * const [top] = await sentiment.run('I love it'); // { label: 'POSITIVE', score: 0.99 }
    */
-  run<const I extends TaskInput<T>, const O extends TaskOptions<T> = TaskOptions<T>>(input: I, options?: ExactOptions<T, O> & CallOptions): Promise<TaskOutput<T, I, O>> {
+  run<const I extends TaskInput<T>, const O extends TaskOptions<T> = Record<never, never>>(input: I, ...[options]: RunOptionsArgs<T, O>): Promise<TaskOutput<T, I, O>> {
     const { signal, taskOptions } = this.#split(options as OptionsWithSignal);
     this.#task.validate(input, taskOptions);
     const task = this.#task;
@@ -115,7 +129,7 @@ export class ModelHandle<T extends TaskId> {
    * @example
    * for await (const piece of translator.stream('the cat eats the fish')) output.textContent += piece;
    */
-  stream<const O extends TaskOptions<T> = TaskOptions<T>>(this: ModelHandle<T & StreamableTaskId>, input: TaskInput<T> & string, options?: ExactOptions<T, O> & CallOptions): AsyncIterable<string> {
+  stream<const O extends TaskOptions<T> = TaskOptions<T>>(this: ModelHandle<T & StreamableTaskId>, input: TaskInput<T> & string, options?: WithCallOptions<T, O>): AsyncIterable<string> {
     return this.#streamPieces(input, options as OptionsWithSignal);
   }
 
@@ -128,7 +142,10 @@ export class ModelHandle<T extends TaskId> {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#queue.rejectAll(new InpageError('DISPOSED', 'This model was disposed.'));
+    // The running inference is aborted too, and the pipeline released only once it stopped: freeing
+    // sessions under a running inference would fail it as RUNTIME and restart the worker.
+    await this.#queue.rejectAll(new InpageError('DISPOSED', 'This model was disposed.'));
+    this.#services.forget?.(this);
     const pipeline = this.#pipeline;
     this.#pipeline = undefined;
     if (pipeline && pipeline.generation === this.#services.host.generation) {
@@ -209,21 +226,31 @@ export class ModelHandle<T extends TaskId> {
   /**
    * Runs one worker call on this model's pipeline, (re)starting it in the current worker first.
    * A `RUNTIME` failure poisons the worker: it is restarted and the call retried once, on WASM
-   * when WebGPU failed and the caller allowed `auto`.
+   * when WebGPU failed and the caller allowed `auto`. A call interrupted because another call
+   * restarted the worker is retried too (while `canRetry()`: nothing was streamed yet).
    */
   async #invoke<R>(signal: AbortSignal, canRetry: () => boolean, work: (remote: RemoteWorkerApi, pipelineId: string, callId: number) => Promise<R>): Promise<R> {
+    const { host } = this.#services;
     for (let attempt = 0; ; attempt++) {
       if (signal.aborted) throw abortError(signal);
       const callId = this.#services.nextCallId();
-      const onAbort = (): void => void this.#services.host.call((remote) => remote.abort(callId)).catch(() => undefined);
+      let generation = 0;
+      const onAbort = (): void => void host.call((remote) => remote.abort(callId)).catch(() => undefined);
       signal.addEventListener('abort', onAbort, { once: true });
       try {
-        const id = await this.#ensurePipeline();
-        return await this.#services.host.call((remote) => work(remote, id, callId));
+        // One host call for both: a pipeline id is only valid in the worker that opened it.
+        return await host.call(async (remote, current) => {
+          generation = current;
+          // Aborted while waiting for the worker: do not start an inference nobody waits for.
+          if (signal.aborted) throw abortError(signal);
+          return work(remote, await this.#ensurePipeline(remote, current), callId);
+        });
       } catch (error) {
         if (signal.aborted) throw abortError(signal);
-        if (!isInpageError(error, 'RUNTIME') || attempt > 0 || !canRetry()) throw error;
-        this.#services.host.restart(error.message);
+        if (attempt >= 2 || this.#disposed || !canRetry()) throw error;
+        if (isInpageError(error, 'WORKER_CRASHED') && host.wasRestarted(generation)) continue;
+        if (!isInpageError(error, 'RUNTIME') || attempt > 0) throw error;
+        host.restart(error.message, generation);
         this.#pipeline = undefined;
         if (this.#spec.device === 'webgpu' && this.#spec.requestedDevice === 'auto') {
           this.#spec.device = 'wasm';
@@ -235,17 +262,12 @@ export class ModelHandle<T extends TaskId> {
     }
   }
 
-  async #ensurePipeline(): Promise<string> {
-    const { host } = this.#services;
-    if (this.#pipeline && this.#pipeline.generation === host.generation) return this.#pipeline.id;
+  async #ensurePipeline(remote: RemoteWorkerApi, generation: number): Promise<string> {
+    if (this.#pipeline?.generation === generation) return this.#pipeline.id;
     const spec = this.#spec;
-    const callId = this.#services.nextCallId();
-    const opened = await host.call(async (remote, generation) => ({
-      id: await remote.open(callId, { task: spec.task, model: spec.model, commit: spec.commit, dtype: spec.dtype, device: spec.device }),
-      generation,
-    }));
-    this.#pipeline = opened;
-    return opened.id;
+    const id = await remote.open(this.#services.nextCallId(), { task: spec.task, model: spec.model, commit: spec.commit, dtype: spec.dtype, device: spec.device });
+    this.#pipeline = { id, generation };
+    return id;
   }
 }
 

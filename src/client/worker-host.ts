@@ -1,7 +1,7 @@
 import { InpageError, isInpageError } from '../errors.ts';
 import type { WorkerConfig } from '../rpc/contract.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
-import { connectWorker, releaseRemote } from '../rpc/comlink.ts';
+import { connectWorker, releaseRemote, workerExposed } from '../rpc/comlink.ts';
 import { createDefaultWorker } from './default-worker.ts';
 
 /** How a host starts workers. */
@@ -19,6 +19,8 @@ interface Running {
   worker: Worker;
   remote: RemoteWorkerApi;
   ready: Promise<void>;
+  /** Set once `ready` resolved: a worker still loading its modules is not pinged. */
+  started: boolean;
   /** Rejects every pending call of this worker. */
   fail: (error: InpageError) => void;
   failed: Promise<never>;
@@ -42,6 +44,7 @@ export class WorkerHost {
   #disposed = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #providedWorkerUsed = false;
+  readonly #restarted = new Set<number>();
 
   constructor(options: WorkerHostOptions) {
     this.#options = options;
@@ -72,9 +75,23 @@ export class WorkerHost {
     }
   }
 
-  /** Terminates the current worker (its pending calls reject with `WORKER_CRASHED`); the next call starts a fresh one. */
-  restart(reason: string): void {
+  /**
+   * Terminates the current worker (its pending calls reject with `WORKER_CRASHED`); the next call
+   * starts a fresh one. With `generation`, only when that worker is still the current one: several
+   * calls that failed in the same poisoned worker restart it once, not the fresh one too.
+   */
+  restart(reason: string, generation?: number): void {
+    if (generation !== undefined && this.#running?.generation !== generation) return;
+    if (this.#running) this.#restarted.add(this.#running.generation);
     this.#stop(new InpageError('WORKER_CRASHED', `The inpage worker was restarted: ${reason}`));
+  }
+
+  /**
+   * Whether the worker of `generation` was stopped by {@link restart} (a healthy call it interrupted
+   * may be retried) rather than by a crash.
+   */
+  wasRestarted(generation: number): boolean {
+    return this.#restarted.has(generation);
   }
 
   /** Terminates the worker for good; pending and later calls reject with `DISPOSED`. */
@@ -88,14 +105,15 @@ export class WorkerHost {
     if (this.#disposed) throw new InpageError('DISPOSED', 'The inpage client was disposed.');
     if (this.#running) return this.#running;
     const worker = this.#createWorker();
+    const exposed = workerExposed(worker);
     const remote = connectWorker(worker);
     let fail: (error: InpageError) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => (fail = reject));
     failed.catch(() => undefined);
     this.#generation += 1;
-    const running: Running = { worker, remote, fail, failed, pending: 0, generation: this.#generation, ready: Promise.resolve() };
-    running.ready = remote.init(this.#options.config);
-    running.ready.catch(() => undefined);
+    const running: Running = { worker, remote, fail, failed, pending: 0, generation: this.#generation, ready: Promise.resolve(), started: false };
+    running.ready = exposed.then(() => remote.init(this.#options.config));
+    running.ready.then(() => (running.started = true)).catch(() => undefined);
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       this.#crash(running, `an uncaught error in the worker: ${event.message || 'unknown error'}`);
@@ -139,7 +157,9 @@ export class WorkerHost {
     let waiting = false;
     this.#heartbeat = setInterval(() => {
       const running = this.#running;
-      if (!running || running.pending > 0 || waiting) return;
+      // Not before it started: a ping sent while the worker's modules load would be lost (and a slow
+      // network would make a healthy worker look dead).
+      if (!running || !running.started || running.pending > 0 || waiting) return;
       waiting = true;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), heartbeatTimeoutMs)));

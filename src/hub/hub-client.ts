@@ -66,6 +66,9 @@ export function hubHeaders(hub: HubConfig): Headers {
   return headers;
 }
 
+/** `NETWORK` errors raised because no answer came at all (as opposed to an HTTP error status). */
+const connectionFailures = new WeakSet<InpageError>();
+
 /**
  * `fetch` that turns a network failure into `NETWORK` and an abort into `ABORTED`.
  * @internal
@@ -75,8 +78,20 @@ export async function fetchOrThrow(url: string, init: RequestInit, what: string)
     return await fetch(url, init);
   } catch (error) {
     if (init.signal?.aborted) throw abortError(init.signal);
-    throw new InpageError('NETWORK', `Could not reach ${new URL(url).origin} for ${what}.`, { cause: error });
+    const failure = new InpageError('NETWORK', `Could not reach ${new URL(url).origin} for ${what}.`, { cause: error });
+    connectionFailures.add(failure);
+    throw failure;
   }
+}
+
+/**
+ * Whether a failure means the Hub gave no answer at all (offline, DNS, refused connection), so
+ * a model that is not stored is `OFFLINE_NOT_CACHED` rather than `NETWORK`.
+ * @example
+ * if (isConnectionFailure(error) && !stored) throw new InpageError('OFFLINE_NOT_CACHED', '…');
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  return error instanceof InpageError && connectionFailures.has(error);
 }
 
 interface TreeEntry {
@@ -154,7 +169,10 @@ export async function resolveSnapshot(hub: HubConfig, repo: string, revision: st
   return listFiles(hub, repo, commit, signal);
 }
 
-/** Whether a failure means "the Hub could not be reached" (so stored copies may be used). */
+/**
+ * Whether a failure means "the Hub could not be reached or is failing" (no answer, 5xx, 429),
+ * so stored copies may be used.
+ */
 export function isUnreachable(error: unknown): boolean {
   return isInpageError(error, 'NETWORK');
 }

@@ -15,14 +15,26 @@ export function isTransientStatus(status: number): boolean {
 }
 
 /**
+ * Cancels a response body that will not be read. An unread body keeps its HTTP/1.1 connection
+ * busy until it is garbage collected, and a browser opens only six per host: enough leaked error
+ * bodies stall every later request to the Hub.
+ * @example
+ * if (!usable) { discardBody(response); throw error; }
+ */
+export function discardBody(response: Response): void {
+  if (response.body && !response.bodyUsed) response.body.cancel().catch(() => undefined);
+}
+
+/**
  * Maps a failed Hub response to an {@link InpageError} by its `X-Error-Code` header, as the Hub
  * intends, and only then by status (the Hub answers 401 for a repo that does not exist when no
- * token was sent, to hide whether it exists).
+ * token was sent, to hide whether it exists). The body is discarded.
  *
  * @example
  * if (!response.ok) throw hubError(response, { repo, path, withToken: Boolean(token) });
  */
 export function hubError(response: Response, context: HubRequestContext): InpageError {
+  discardBody(response);
   const code = response.headers.get('x-error-code');
   const detail = response.headers.get('x-error-message');
   const what = context.path ? `${context.repo}/${context.path}` : context.repo;

@@ -31,6 +31,31 @@ export type RemoteWorkerApi = Remote<WorkerApi>;
  */
 export function exposeWorkerApi(api: WorkerApi, endpoint: Comlink.Endpoint = self as unknown as Comlink.Endpoint): void {
   Comlink.expose(api, endpoint);
+  // A message that arrives before `expose` finds no listener and is lost (a worker entry that awaits
+  // before importing inpage's worker): the client sends nothing until it hears this.
+  endpoint.postMessage(readyMessage);
+}
+
+const readyMessage = { type: 'inpage:ready' } as const;
+
+/**
+ * Resolves when the worker behind `endpoint` has exposed its API (see {@link exposeWorkerApi}).
+ * Listen before the worker can have posted, i.e. right after creating it.
+ * @example
+ * const worker = new Worker(url, { type: 'module' });
+ * const ready = workerExposed(worker);
+ * await ready; await connectWorker(worker).ping();
+ */
+export function workerExposed(endpoint: Pick<Comlink.Endpoint, 'addEventListener' | 'removeEventListener'>): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (event: Event): void => {
+      const data = (event as MessageEvent<unknown>).data as { type?: unknown } | null | undefined;
+      if (data?.type !== readyMessage.type) return;
+      endpoint.removeEventListener('message', onMessage);
+      resolve();
+    };
+    endpoint.addEventListener('message', onMessage);
+  });
 }
 
 /**
@@ -72,6 +97,8 @@ export function releaseRemoteCallback(callback: unknown): void {
  * return withTransfer(output, [output.data.buffer]);
  */
 export function withTransfer<T>(value: T, transfers: Transferable[]): T {
+  // Comlink keys its transfer list by the value in a WeakMap: a string output (generated text) would throw.
+  if (transfers.length === 0 || typeof value !== 'object' || value === null) return value;
   return Comlink.transfer(value, transfers);
 }
 

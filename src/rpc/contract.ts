@@ -6,6 +6,7 @@
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { ResolvedDevice, ResolvedDtype, RevisionPolicy } from '../types.ts';
 import type { ProgressEvent } from '../progress.ts';
+import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
 
 /** Configuration the client sends to the worker at start-up; the worker sets transformers.js `env` from it. */
 export interface WorkerConfig {
@@ -18,6 +19,8 @@ export interface WorkerConfig {
     concurrency: number;
     /** Attempts after a transient download failure. */
     retries: number;
+    /** Bytes inpage's models may take (LRU eviction of unpinned models); absent for no budget. */
+    budget?: number;
   };
   /** WASM threads; `undefined` for inpage's default. */
   threads?: number;
@@ -84,4 +87,14 @@ export interface WorkerApi {
   abort(callId: CallId): void;
   /** Releases a loaded pipeline (its ORT sessions once no handle uses it). */
   release(pipelineId: string): Promise<void>;
+  /** Stored models, checked against the stored chunks (`client.cache.list()`). */
+  cacheList(): Promise<CachedModel[]>;
+  /** inpage's bytes, origin usage and quota, persistence, budget (`client.cache.usage()`). */
+  cacheUsage(): Promise<CacheUsage>;
+  /** Deletes every stored file of a repo; `false` when nothing was stored. */
+  cacheDelete(model: string): Promise<boolean>;
+  /** Deletes everything stored in this namespace. */
+  cacheClear(): Promise<void>;
+  /** Pins (never evicted) or unpins a repo. */
+  cachePin(model: string, pinned: boolean): Promise<void>;
 }

@@ -1,11 +1,12 @@
 import { InpageError, abortError, isInpageError, toInpageError } from '../errors.ts';
 import type { HubConfig, RepoFile } from '../hub/hub-client.ts';
 import { fetchOrThrow, hubHeaders, resolveUrl } from '../hub/hub-client.ts';
-import { hubError, isTransientStatus } from '../hub/hub-errors.ts';
+import { discardBody, hubError, isTransientStatus } from '../hub/hub-errors.ts';
 import { createFileHasher, expectedDigest } from './hashing.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
 import { storedBytes } from './records.ts';
+import { TransientError, writeBody } from './write-body.ts';
 
 /** Everything a file download needs. */
 export interface DownloadContext {
@@ -20,11 +21,6 @@ export interface DownloadContext {
   signal?: AbortSignal;
   /** Called with the bytes of this file stored or received so far. */
   onBytes?: (path: string, loaded: number) => void;
-}
-
-/** An error worth retrying by resuming from what is stored. */
-class TransientError extends Error {
-  override readonly name = 'TransientError';
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -64,7 +60,8 @@ export async function downloadFile(context: DownloadContext, file: RepoFile): Pr
 
 async function loadRecord(context: DownloadContext, file: RepoFile): Promise<FileRecord> {
   const stored = await context.store.getFile(context.repo, context.commit, file.path);
-  if (stored && stored.size === file.size && expectedDigest(stored) === expectedDigest(file)) return stored;
+  const intact = !stored?.verified || (await context.store.isIntact(stored));
+  if (stored && intact && stored.size === file.size && expectedDigest(stored) === expectedDigest(file)) return stored;
   if (stored) await context.store.deleteFile(stored);
   const record: FileRecord = {
     repo: context.repo, commit: context.commit, path: file.path, size: file.size, oid: file.oid,
@@ -116,7 +113,10 @@ async function transfer(context: DownloadContext, record: FileRecord, knownCdnUr
       return transfer(context, record);
     }
     response = await fetchOrThrow(target, { headers: { Range: `bytes=${offset}-` }, signal: context.signal, cache: 'no-store' }, what);
-    if (response.status === 403 || response.status === 410) throw new TransientError('expired');
+    if (response.status === 403 || response.status === 410) {
+      discardBody(response);
+      throw new TransientError('expired');
+    }
   }
   if (!response.ok) {
     const error = hubError(response, { repo: context.repo, revision: context.commit, path: record.path, withToken: Boolean(context.hub.token) });
@@ -124,11 +124,13 @@ async function transfer(context: DownloadContext, record: FileRecord, knownCdnUr
   }
   const start = bodyStart(response, offset, record.size);
   if (start === null) {
+    discardBody(response);
     await restart(context, record);
     throw new TransientError(`unexpected answer for ${what}: ${response.status} ${response.headers.get('content-range') ?? ''}`);
   }
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('text/html') && !record.path.endsWith('.html')) {
+    discardBody(response);
     throw new TransientError(`${what} came back as an HTML page (a proxy or error page), not the file.`);
   }
   await writeBody(context, record, response, start);
@@ -159,59 +161,4 @@ async function restart(context: DownloadContext, record: FileRecord): Promise<vo
   await context.store.deleteFile(record);
   record.chunks = 0;
   delete record.hashState;
-}
-
-/** Streams the body into chunk Blobs, hashing as bytes arrive and saving the hash state per chunk. */
-async function writeBody(context: DownloadContext, record: FileRecord, response: Response, start: number): Promise<void> {
-  const declared = response.headers.get('content-length');
-  if (declared !== null && Number(declared) !== record.size - start) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new TransientError(`"${record.path}": the server sent ${declared} bytes where ${record.size - start} were expected.`);
-  }
-  if (!response.body) throw new TransientError(`"${record.path}": empty response body.`);
-  const hasher = await createFileHasher(record, record.hashState);
-  const reader = response.body.getReader();
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  let position = start;
-  const flush = async (): Promise<void> => {
-    await context.store.putChunk(record, record.chunks, new Blob(pending as BlobPart[]));
-    record.chunks += 1;
-    record.hashState = hasher.save();
-    await context.store.putFile(record);
-    pending = [];
-    pendingBytes = 0;
-  };
-  try {
-    for (;;) {
-      const { done, value } = await readOrTransient(reader, record);
-      if (done) break;
-      if (position + value.byteLength > record.size) throw new TransientError(`"${record.path}" is longer than the Hub says.`);
-      let piece = value;
-      while (piece.byteLength > 0) {
-        const take = Math.min(piece.byteLength, record.chunkSize - pendingBytes);
-        const part = piece.subarray(0, take);
-        hasher.update(part);
-        pending.push(part);
-        pendingBytes += take;
-        position += take;
-        piece = piece.subarray(take);
-        if (pendingBytes === record.chunkSize || position === record.size) await flush();
-      }
-      context.onBytes?.(record.path, position);
-    }
-  } catch (error) {
-    await reader.cancel().catch(() => undefined);
-    throw error;
-  }
-  if (position !== record.size) throw new TransientError(`"${record.path}" ended after ${position} of ${record.size} bytes.`);
-}
-
-async function readOrTransient(reader: ReadableStreamDefaultReader<Uint8Array>, record: FileRecord): Promise<ReadableStreamReadResult<Uint8Array>> {
-  try {
-    return await reader.read();
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new TransientError(`the connection dropped while downloading "${record.path}": ${String(error)}`);
-  }
 }

@@ -1,12 +1,14 @@
-import { createStore, del, delMany, get, getMany, keys, set } from 'idb-keyval';
+import { clear, createStore, del, delMany, entries, get, getMany, keys, set } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
-import type { FileRecord, RefRecord, SnapshotRecord } from './records.ts';
+import type { FileRecord, ModelRecord, RefRecord, SnapshotRecord } from './records.ts';
 
 type ChunkKey = [repo: string, commit: string, path: string, index: number];
 
 const fileKey = (repo: string, commit: string, path: string): string => `file:${repo}@${commit}/${path}`;
 const snapshotKey = (repo: string, commit: string): string => `snapshot:${repo}@${commit}`;
 const refKey = (repo: string, revision: string): string => `ref:${repo}@${revision}`;
+const modelKey = (repo: string, commit: string, dtype: string): string => `model:${repo}@${commit}#${dtype}`;
+const pinKey = (repo: string): string => `pin:${repo}`;
 
 /**
  * inpage's IndexedDB storage: records in one database, chunk Blobs in another (idb-keyval keeps
@@ -87,6 +89,43 @@ export class ModelStore {
   /** Every record key (for admin and tests). */
   recordKeys(): Promise<string[]> {
     return keys<IDBValidKey>(this.#meta).then((all) => all.filter((key): key is string => typeof key === 'string'));
+  }
+
+  /** Saves what a load or an install made available. */
+  putModel(record: ModelRecord): Promise<void> {
+    return set(modelKey(record.repo, record.commit, record.dtype), record, this.#meta);
+  }
+
+  /** Forgets one model record (its files are deleted separately). */
+  deleteModel(record: Pick<ModelRecord, 'repo' | 'commit' | 'dtype'>): Promise<void> {
+    return del(modelKey(record.repo, record.commit, record.dtype), this.#meta);
+  }
+
+  /** Marks a repo as kept by eviction (or not). */
+  setPinned(repo: string, pinned: boolean): Promise<void> {
+    return pinned ? set(pinKey(repo), true, this.#meta) : del(pinKey(repo), this.#meta);
+  }
+
+  /** Every record of one kind, by key prefix (`file:`, `model:`, `pin:`, `ref:`, `snapshot:`). */
+  async recordsOf<T>(kind: 'file' | 'model' | 'pin' | 'ref' | 'snapshot'): Promise<[string, T][]> {
+    const all = await entries<IDBValidKey, T>(this.#meta);
+    return all.filter((entry): entry is [string, T] => typeof entry[0] === 'string' && entry[0].startsWith(`${kind}:`));
+  }
+
+  /** Deletes records by key. */
+  deleteRecords(recordKeys: string[]): Promise<void> {
+    return delMany(recordKeys, this.#meta);
+  }
+
+  /** Whether every chunk of a file is still there (browsers or users may delete data behind inpage's back). */
+  async isIntact(record: FileRecord): Promise<boolean> {
+    return (await this.readFile(record)) !== undefined;
+  }
+
+  /** Deletes everything inpage stored in this namespace. */
+  async clearAll(): Promise<void> {
+    await clear(this.#meta);
+    await clear(this.#chunks);
   }
 }
 

@@ -1,7 +1,9 @@
 import { InpageError, abortError } from '../errors.ts';
 import type { HubConfig, RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
-import { isUnreachable, resolveSnapshot } from '../hub/hub-client.ts';
+import { isConnectionFailure, isUnreachable, resolveSnapshot } from '../hub/hub-client.ts';
 import type { ResolvedDtype, RevisionPolicy } from '../types.ts';
+import { makeRoom, touchModel } from './cache-admin.ts';
+import type { RoomRequest } from './cache-admin.ts';
 import { downloadFile } from './download-file.ts';
 import type { DownloadContext } from './download-file.ts';
 import type { ModelStore } from './idb-store.ts';
@@ -9,6 +11,7 @@ import type { ModelConfig } from './model-files.ts';
 import { availableDtypes, planModelFiles } from './model-files.ts';
 import type { FileRecord } from './records.ts';
 import { storedBytes } from './records.ts';
+import { scheduleRevalidation, settleRevalidation } from './revalidation.ts';
 
 /** Progress of making a model's files available, before any of it is loaded. */
 export type StoreProgressEvent =
@@ -34,6 +37,8 @@ export interface PrepareOptions {
   retries: number;
   /** Files downloaded at once. */
   concurrency: number;
+  /** Bytes inpage's models may take; least recently used unpinned models are evicted to stay within it. */
+  budget?: number;
   signal?: AbortSignal;
   onProgress?: (event: StoreProgressEvent) => void;
 }
@@ -69,9 +74,13 @@ const isCommit = (revision: string): boolean => /^[0-9a-f]{40}$/.test(revision);
 export async function prepareModel(request: PrepareRequest, options: PrepareOptions): Promise<PreparedModel> {
   const { repo, revision } = request;
   options.onProgress?.({ phase: 'resolve', model: repo, revision });
+  const revalidationKey = `${repo}@${revision}`;
+  if (request.policy === 'stale-while-revalidate' && !isCommit(revision)) await settleRevalidation(options.store, revalidationKey);
   const stored = await storedPlan(request, options);
   if (stored?.complete && (isCommit(revision) || request.policy !== 'always-check')) {
-    if (request.policy === 'stale-while-revalidate' && !isCommit(revision)) void revalidate(request, options);
+    if (request.policy === 'stale-while-revalidate' && !isCommit(revision)) {
+      scheduleRevalidation(options.store, revalidationKey, () => revalidate(request, options));
+    }
     return finish(request, options, stored, false);
   }
   let snapshot: RepoSnapshot;
@@ -83,14 +92,15 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
   } catch (error) {
     if (!isUnreachable(error)) throw error;
     if (!stored?.complete) {
-      throw new InpageError('OFFLINE_NOT_CACHED', `The Hub cannot be reached and "${repo}" (${revision}, ${request.dtype}) is not stored for offline use.`, { cause: error });
+      if (!isConnectionFailure(error)) throw error;
+      throw new InpageError('OFFLINE_NOT_CACHED', `The Hub cannot be reached and "${repo}" (${revision}, ${typeof request.dtype === 'function' ? 'auto dtype' : request.dtype}) is not stored for offline use.`, { cause: error });
     }
     snapshot = stored.snapshot;
     offline = true;
   }
-  const config = await readConfig(snapshot, options, (path, loaded, total) => options.onProgress?.({ phase: 'download', model: repo, file: path, loaded, total }));
+  const { config, downloaded } = await readConfig(snapshot, options);
   const dtype = pickDtype(request, config, snapshot);
-  return finish(request, options, { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) }, offline);
+  return finish(request, options, { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) }, offline, downloaded);
 }
 
 function pickDtype(request: PrepareRequest, config: ModelConfig, snapshot: RepoSnapshot): ResolvedDtype {
@@ -124,25 +134,33 @@ async function storedPlan(request: PrepareRequest, options: PrepareOptions): Pro
   return { ...plan, complete: records.every((record) => record?.verified) };
 }
 
-/** Checks in the background whether the branch moved; the next load then uses the new commit. */
+/**
+ * Checks whether the branch moved (see {@link scheduleRevalidation}); the next load then uses the
+ * new commit. Offline or with the Hub down, the stored revision stays in use.
+ */
 async function revalidate(request: PrepareRequest, options: PrepareOptions): Promise<void> {
   try {
     const snapshot = await resolveSnapshot(options.hub, request.repo, request.revision);
     await options.store.putSnapshot({ ...snapshot, storedAt: Date.now() });
     await options.store.putRef({ repo: request.repo, revision: request.revision, commit: snapshot.commit, checkedAt: Date.now() });
   } catch {
-    // Offline or the Hub is down: the stored revision stays in use.
+    // Kept as it is.
   }
 }
 
-/** Reads `config.json` (downloading it first if needed): it decides which other files a load needs. */
-async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions, onBytes: (path: string, loaded: number, total: number) => void): Promise<ModelConfig> {
+/**
+ * Reads `config.json` (downloading it first if needed): it decides which other files a load needs.
+ * Its download reports no progress of its own: {@link finish} reports it after the `total`, so the
+ * total is known before any reported byte.
+ */
+async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions): Promise<{ config: ModelConfig; downloaded: boolean }> {
   const file = snapshot.files.find((entry) => entry.path === 'config.json');
   if (!file) throw new InpageError('FILE_NOT_FOUND', `"${snapshot.repo}" has no config.json, so it is not a transformers.js model.`);
-  const record = await downloadFile(downloadContext(snapshot, options, (path, loaded) => onBytes(path, loaded, file.size)), file);
+  const before = await options.store.getFile(snapshot.repo, snapshot.commit, file.path);
+  const record = await downloadFile(downloadContext(snapshot, options), file);
   const blob = await options.store.readFile(record);
   try {
-    return JSON.parse((await blob?.text()) ?? '') as ModelConfig;
+    return { config: JSON.parse((await blob?.text()) ?? '') as ModelConfig, downloaded: !before?.verified };
   } catch (error) {
     throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is not valid JSON.`, { cause: error });
   }
@@ -155,15 +173,25 @@ function downloadContext(snapshot: RepoSnapshot, options: PrepareOptions, onByte
   return context;
 }
 
-async function finish(request: PrepareRequest, options: PrepareOptions, plan: Plan, offline: boolean): Promise<PreparedModel> {
+/** Downloads what is missing of a plan. `configDownloaded`: this load already fetched config.json (reported here). */
+async function finish(request: PrepareRequest, options: PrepareOptions, plan: Plan, offline: boolean, configDownloaded = false): Promise<PreparedModel> {
   const { store, onProgress } = options;
   const { snapshot, files, dtype } = plan;
   const total = files.reduce((sum, file) => sum + file.size, 0);
   const loadedByFile = new Map<string, number>();
   const missing: RepoFile[] = [];
+  const fetched: RepoFile[] = [];
   for (const file of files) {
-    const record = await store.getFile(snapshot.repo, snapshot.commit, file.path);
-    if (record?.verified) {
+    let record = await store.getFile(snapshot.repo, snapshot.commit, file.path);
+    if (record?.verified && !(await store.isIntact(record))) {
+      // Chunks deleted behind inpage's back: fetch the file again.
+      await store.deleteFile(record);
+      record = undefined;
+    }
+    if (record?.verified && configDownloaded && file.path === 'config.json') {
+      loadedByFile.set(file.path, 0);
+      fetched.push(file);
+    } else if (record?.verified) {
       loadedByFile.set(file.path, file.size);
       onProgress?.({ phase: 'cached', model: request.repo, file: file.path, total: file.size });
     } else {
@@ -183,8 +211,17 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
     onProgress?.({ phase: 'download', model: request.repo, file: path, loaded, total: size });
     onProgress?.({ phase: 'total', model: request.repo, loaded: totalLoaded(), total, files: files.length });
   };
+  for (const file of fetched) onBytes(file.path, file.size);
+  const needed = missing.reduce((sum, file) => sum + file.size - (loadedByFile.get(file.path) ?? 0), 0);
+  const room: RoomRequest = { repo: snapshot.repo, commit: snapshot.commit, dtype, paths: files.map((file) => file.path), needed };
+  if (options.budget !== undefined) room.budget = options.budget;
+  await makeRoom(store, room);
   const context = downloadContext(snapshot, options, onBytes);
   await runPool(missing, options.concurrency, (file) => withFileLock(context, file, () => downloadFile(context, file)));
+  await touchModel(store, {
+    repo: snapshot.repo, revision: request.revision, commit: snapshot.commit, dtype,
+    files: files.map((file) => file.path), bytes: total, lastUsed: Date.now(),
+  }, isCommit(request.revision));
   return { repo: request.repo, revision: request.revision, commit: snapshot.commit, dtype, files, snapshot, offline, downloaded: totalLoaded() - startLoaded };
 }
 

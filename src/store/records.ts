@@ -1,4 +1,5 @@
 import type { RepoFile } from '../hub/hub-client.ts';
+import type { ResolvedDtype } from '../types.ts';
 
 /** Download state of one file of one commit. Visible to loads only once `verified`. */
 export interface FileRecord {
@@ -35,6 +36,21 @@ export interface RefRecord {
   revision: string;
   commit: string;
   checkedAt: number;
+}
+
+/** One (repo, commit, dtype) made available by a load or an install: what `cache.list()` shows. */
+export interface ModelRecord {
+  repo: string;
+  /** The revision it was asked for under (branch, tag or commit). */
+  revision: string;
+  commit: string;
+  dtype: ResolvedDtype;
+  /** Paths of the files a load of it reads. */
+  files: string[];
+  /** Sum of those files' sizes. */
+  bytes: number;
+  /** Last load or install, epoch ms (eviction is least recently used first). */
+  lastUsed: number;
 }
 
 /** Bytes already stored for a file record. */

@@ -26,8 +26,11 @@ const ignored = /[\s\p{Cc}\p{Cf}]/u;
 const combiningMarks = /\p{M}/gu;
 /** One combining mark. */
 const isMark = /^\p{M}$/u;
-/** Word-boundary markers some tokenizers leave in decoded tokens (SentencePiece, byte-level BPE). */
-const boundaryMarkers = /[\u2581\u0120]/g;
+/**
+ * SentencePiece's word-boundary marker `▁`, in case a token arrives undecoded. (Byte-level BPE's
+ * `Ġ` is not treated so: decoding always maps it back, and it is a real letter, e.g. in Maltese.)
+ */
+const boundaryMarkers = /\u2581/g;
 
 /** The match form of one character: compatibility-decomposed, unaccented, lower case. */
 function normalizeChar(char: string): string {
@@ -72,8 +75,8 @@ function toSpan(index: MatchIndex, at: number, length: number): Span {
 
 /**
  * Finds each decoded token of a text, in order, with a cursor: a word that appears twice gets
- * two different spans, and a WordPiece continuation (`##ra`) is matched right after the piece
- * before it. Matching ignores case, accents and whitespace. A token that cannot be found (a
+ * two different spans, and a WordPiece continuation (`##ra`, its `##` stripped) is searched from
+ * the end of the piece before it, so it continues that piece's span. Matching ignores case, accents and whitespace. A token that cannot be found (a
  * tokenizer that rewrites text beyond that) gets an empty span (`start === end`) at the end of
  * the previous match, and the cursor stays put.
  *

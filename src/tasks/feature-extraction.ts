@@ -4,7 +4,7 @@
  */
 import { InpageError } from '../errors.ts';
 import { readArray, readRecord } from './raw-output.ts';
-import type { BatchableTask, OptionValue } from './task.ts';
+import type { BatchableTask, OptionValue, TaskPipeline } from './task.ts';
 import { checkBoolean, checkOneOf, checkOptions, checkTexts, stableKey, unexpectedOutput } from './validate.ts';
 
 /**
@@ -116,6 +116,69 @@ function resolve(options: FeatureExtractionOptions | undefined): Required<Featur
   };
 }
 
+function concatRows(task: string, rows: readonly FeatureExtractionTensor[]): FeatureExtractionTensor {
+  const [first] = rows;
+  if (first === undefined) throw new InpageError('RUNTIME', `${task}: nothing to join.`);
+  const rowLength = first.data.length;
+  const data = new (first.data.constructor as new (length: number) => EmbeddingData)(rowLength * rows.length);
+  rows.forEach((row, index) => data.set(row.data, index * rowLength));
+  return { data, dims: [rows.length, ...first.dims.slice(1)] };
+}
+
+/**
+ * Feature extraction (embeddings), e.g. with `Xenova/all-MiniLM-L6-v2`. Batchable when
+ * `pooling` is `'mean'`, `'cls'` or `'first_token'`. The worker should transfer `data.buffer`.
+ * @example
+ * const embedder = await client.load('feature-extraction', 'Xenova/all-MiniLM-L6-v2');
+ * await embedder.run(['Hello', 'World'], { pooling: 'mean', normalize: true });
+ * // { data: Float32Array(768) [0.0421, -0.0118, …], dims: [2, 384] }
+ * await embedder.run('Hello');
+ * // { data: Float32Array(1152) […], dims: [1, 3, 384] }  ([CLS] hello [SEP], no pooling)
+ */
+export const featureExtractionTask: BatchableTask<
+  FeatureExtractionInput,
+  FeatureExtractionOptions,
+  FeatureExtractionOutput,
+  FeatureExtractionOutput
+> = /* @__PURE__ */ Object.freeze({
+  id,
+  pipelineTask: 'feature-extraction',
+  batchable: true,
+  streamable: false,
+  validate(input: unknown, options: unknown): asserts input is FeatureExtractionInput {
+    checkTexts(id, input);
+    const record = checkOptions(id, options, optionKeys);
+    checkOneOf(id, 'pooling', record['pooling'], poolings);
+    checkBoolean(id, 'normalize', record['normalize']);
+    checkBoolean(id, 'quantize', record['quantize']);
+    checkOneOf(id, 'precision', record['precision'], ['binary', 'ubinary']);
+    if (record['quantize'] === true && (record['pooling'] ?? 'none') === 'none') {
+      throw new RangeError(`${id}: option "quantize" needs one vector per text; set "pooling" (e.g. 'mean'), not 'none'.`);
+    }
+  },
+  canBatch: (options?: FeatureExtractionOptions) => batchSafePoolings.includes(resolve(options).pooling),
+  batchKey: (options?: FeatureExtractionOptions) => stableKey(resolve(options)),
+  toItems: (input: FeatureExtractionInput) => (typeof input === 'string' ? [input] : [...input]),
+  batchInput: (items: readonly string[]) => [...items],
+  splitOutput(output: FeatureExtractionOutput, count: number): FeatureExtractionOutput[] {
+    const [rows, ...rest] = output.dims;
+    if (rows !== count) throw new InpageError('RUNTIME', `${id}: a batched output should hold ${count} rows, got ${rows ?? 0}.`);
+    const rowLength = output.data.length / count;
+    return Array.from({ length: count }, (_, index) => ({
+      data: output.data.slice(index * rowLength, (index + 1) * rowLength),
+      dims: [1, ...rest],
+    }));
+  },
+  joinItems(items: readonly FeatureExtractionOutput[], input: FeatureExtractionInput): FeatureExtractionOutput {
+    if (typeof input !== 'string') return concatRows(id, items);
+    const [only] = items;
+    if (items.length !== 1 || only === undefined) {
+      throw new InpageError('RUNTIME', `${id}: a single text should get one row, got ${items.length}.`);
+    }
+    return only;
+  },
+});
+
 /** IEEE half floats (transformers.js stores `float16` as `Uint16Array` without `Float16Array`) → float32. */
 function halfToFloat(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
@@ -156,46 +219,18 @@ function readTensor(raw: unknown): FeatureExtractionTensor {
   return { data, dims };
 }
 
-function concatRows(task: string, rows: readonly FeatureExtractionTensor[]): FeatureExtractionTensor {
-  const [first] = rows;
-  if (first === undefined) throw new InpageError('RUNTIME', `${task}: nothing to join.`);
-  const rowLength = first.data.length;
-  const data = new (first.data.constructor as new (length: number) => EmbeddingData)(rowLength * rows.length);
-  rows.forEach((row, index) => data.set(row.data, index * rowLength));
-  return { data, dims: [rows.length, ...first.dims.slice(1)] };
-}
-
 /**
- * Feature extraction (embeddings), e.g. with `Xenova/all-MiniLM-L6-v2`. Batchable when
- * `pooling` is `'mean'`, `'cls'` or `'first_token'`. The worker should transfer `data.buffer`.
+ * The worker half of feature-extraction: transformers.js call, and conversion of its Tensor into a
+ * plain tensor whose `data.buffer` the worker can transfer.
  * @example
- * const embedder = await client.load('feature-extraction', 'Xenova/all-MiniLM-L6-v2');
- * await embedder.run(['Hello', 'World'], { pooling: 'mean', normalize: true });
- * // { data: Float32Array(768) [0.0421, -0.0118, …], dims: [2, 384] }
- * await embedder.run('Hello');
- * // { data: Float32Array(1152) […], dims: [1, 3, 384] }  ([CLS] hello [SEP], no pooling)
+ * featureExtractionPipeline.toPipelineArgs('hi', { pooling: 'mean' });
+ * // ['hi', { pooling: 'mean', normalize: false, quantize: false, precision: 'binary' }]
  */
-export const featureExtractionTask: BatchableTask<
+export const featureExtractionPipeline: TaskPipeline<
   FeatureExtractionInput,
   FeatureExtractionOptions,
-  FeatureExtractionOutput,
   FeatureExtractionOutput
-> = Object.freeze({
-  id,
-  pipelineTask: 'feature-extraction',
-  batchable: true,
-  streamable: false,
-  validate(input: unknown, options: unknown): asserts input is FeatureExtractionInput {
-    checkTexts(id, input);
-    const record = checkOptions(id, options, optionKeys);
-    checkOneOf(id, 'pooling', record['pooling'], poolings);
-    checkBoolean(id, 'normalize', record['normalize']);
-    checkBoolean(id, 'quantize', record['quantize']);
-    checkOneOf(id, 'precision', record['precision'], ['binary', 'ubinary']);
-    if (record['quantize'] === true && (record['pooling'] ?? 'none') === 'none') {
-      throw new RangeError(`${id}: option "quantize" needs one vector per text; set "pooling" (e.g. 'mean'), not 'none'.`);
-    }
-  },
+> = /* @__PURE__ */ Object.freeze({
   toPipelineArgs(input: FeatureExtractionInput, options?: FeatureExtractionOptions): unknown[] {
     const { pooling, normalize, quantize, precision } = resolve(options);
     return [typeof input === 'string' ? input : [...input], { pooling, normalize, quantize, precision }];
@@ -207,26 +242,5 @@ export const featureExtractionTask: BatchableTask<
       throw unexpectedOutput(id, `expected ${texts} rows, got dims [${tensor.dims.join(', ')}]`, raw);
     }
     return tensor;
-  },
-  canBatch: (options?: FeatureExtractionOptions) => batchSafePoolings.includes(resolve(options).pooling),
-  batchKey: (options?: FeatureExtractionOptions) => stableKey(resolve(options)),
-  toItems: (input: FeatureExtractionInput) => (typeof input === 'string' ? [input] : [...input]),
-  batchInput: (items: readonly string[]) => [...items],
-  splitOutput(output: FeatureExtractionOutput, count: number): FeatureExtractionOutput[] {
-    const [rows, ...rest] = output.dims;
-    if (rows !== count) throw new InpageError('RUNTIME', `${id}: a batched output should hold ${count} rows, got ${rows ?? 0}.`);
-    const rowLength = output.data.length / count;
-    return Array.from({ length: count }, (_, index) => ({
-      data: output.data.slice(index * rowLength, (index + 1) * rowLength),
-      dims: [1, ...rest],
-    }));
-  },
-  joinItems(items: readonly FeatureExtractionOutput[], input: FeatureExtractionInput): FeatureExtractionOutput {
-    if (typeof input !== 'string') return concatRows(id, items);
-    const [only] = items;
-    if (items.length !== 1 || only === undefined) {
-      throw new InpageError('RUNTIME', `${id}: a single text should get one row, got ${items.length}.`);
-    }
-    return only;
   },
 });

@@ -4,7 +4,7 @@
  * @module
  */
 import { readArray, readArrayOf, readNumber, readRecord, readString } from './raw-output.ts';
-import type { PerText, TaskDefinition } from './task.ts';
+import type { PerText, TaskDefinition, TaskPipeline } from './task.ts';
 import { checkInteger, checkOptions, checkTexts } from './validate.ts';
 
 /**
@@ -53,6 +53,26 @@ export type FillMaskOutput<I = FillMaskInput> = PerText<I, FillMaskCandidate[]>;
 const id = 'fill-mask';
 const optionKeys = ['topK'] as const;
 
+/**
+ * Masked language modelling, e.g. with `Xenova/bert-base-uncased`.
+ * @example
+ * const unmasker = await client.load('fill-mask', 'Xenova/bert-base-uncased');
+ * await unmasker.run('The goal of life is [MASK].', { topK: 2 });
+ * // [{ score: 0.1092, token: 2166, tokenStr: 'survival', sequence: 'the goal of life is survival.' },
+ * //  { score: 0.0394, token: 3402, tokenStr: 'happiness', sequence: 'the goal of life is happiness.' }]
+ */
+export const fillMaskTask: TaskDefinition<FillMaskInput, FillMaskOptions, FillMaskOutput> = /* @__PURE__ */ Object.freeze({
+  id,
+  pipelineTask: 'fill-mask',
+  batchable: false,
+  streamable: false,
+  validate(input: unknown, options: unknown): asserts input is FillMaskInput {
+    checkTexts(id, input);
+    const record = checkOptions(id, options, optionKeys);
+    checkInteger(id, 'topK', record['topK'], 1, Number.MAX_SAFE_INTEGER);
+  },
+});
+
 function readCandidates(raw: unknown): FillMaskCandidate[] {
   return readArray(id, raw, 'the candidates of a text').map((item) => {
     const record = readRecord(id, item, 'a candidate');
@@ -66,23 +86,11 @@ function readCandidates(raw: unknown): FillMaskCandidate[] {
 }
 
 /**
- * Masked language modelling, e.g. with `Xenova/bert-base-uncased`.
+ * The worker half of fill-mask: transformers.js call and output conversion.
  * @example
- * const unmasker = await client.load('fill-mask', 'Xenova/bert-base-uncased');
- * await unmasker.run('The goal of life is [MASK].', { topK: 2 });
- * // [{ score: 0.1092, token: 2166, tokenStr: 'survival', sequence: 'the goal of life is survival.' },
- * //  { score: 0.0394, token: 3402, tokenStr: 'happiness', sequence: 'the goal of life is happiness.' }]
+ * fillMaskPipeline.toPipelineArgs('The goal of life is [MASK].'); // ['The goal of life is [MASK].', { top_k: 5 }]
  */
-export const fillMaskTask: TaskDefinition<FillMaskInput, FillMaskOptions, FillMaskOutput> = Object.freeze({
-  id,
-  pipelineTask: 'fill-mask',
-  batchable: false,
-  streamable: false,
-  validate(input: unknown, options: unknown): asserts input is FillMaskInput {
-    checkTexts(id, input);
-    const record = checkOptions(id, options, optionKeys);
-    checkInteger(id, 'topK', record['topK'], 1, Number.MAX_SAFE_INTEGER);
-  },
+export const fillMaskPipeline: TaskPipeline<FillMaskInput, FillMaskOptions, FillMaskOutput> = /* @__PURE__ */ Object.freeze({
   toPipelineArgs(input: FillMaskInput, options?: FillMaskOptions): unknown[] {
     return [typeof input === 'string' ? input : [...input], { top_k: options?.topK ?? 5 }];
   },

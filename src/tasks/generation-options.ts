@@ -59,19 +59,34 @@ type Rule = { kind: 'integer'; min: number; max: number } | { kind: 'number'; bo
 
 const unbounded = Number.MAX_SAFE_INTEGER;
 
-/** Each option's transformers.js name and accepted values. */
-const generationOptionRules: Readonly<Record<keyof GenerationOptions, { pipelineKey: string; rule: Rule }>> = {
-  maxNewTokens: { pipelineKey: 'max_new_tokens', rule: { kind: 'integer', min: 1, max: 4096 } },
-  maxLength: { pipelineKey: 'max_length', rule: { kind: 'integer', min: 1, max: unbounded } },
-  minLength: { pipelineKey: 'min_length', rule: { kind: 'integer', min: 0, max: unbounded } },
-  minNewTokens: { pipelineKey: 'min_new_tokens', rule: { kind: 'integer', min: 0, max: 4096 } },
-  doSample: { pipelineKey: 'do_sample', rule: { kind: 'boolean' } },
-  temperature: { pipelineKey: 'temperature', rule: { kind: 'number', bounds: { min: 0, minExclusive: true } } },
-  topK: { pipelineKey: 'top_k', rule: { kind: 'integer', min: 0, max: unbounded } },
-  topP: { pipelineKey: 'top_p', rule: { kind: 'number', bounds: { min: 0, minExclusive: true, max: 1 } } },
-  numBeams: { pipelineKey: 'num_beams', rule: { kind: 'integer', min: 1, max: 64 } },
-  repetitionPenalty: { pipelineKey: 'repetition_penalty', rule: { kind: 'number', bounds: { min: 0, minExclusive: true } } },
-  noRepeatNgramSize: { pipelineKey: 'no_repeat_ngram_size', rule: { kind: 'integer', min: 0, max: unbounded } },
+/** Each option's accepted values. */
+const generationOptionRules: Readonly<Record<keyof GenerationOptions, Rule>> = {
+  maxNewTokens: { kind: 'integer', min: 1, max: 4096 },
+  maxLength: { kind: 'integer', min: 1, max: unbounded },
+  minLength: { kind: 'integer', min: 0, max: unbounded },
+  minNewTokens: { kind: 'integer', min: 0, max: 4096 },
+  doSample: { kind: 'boolean' },
+  temperature: { kind: 'number', bounds: { min: 0, minExclusive: true } },
+  topK: { kind: 'integer', min: 0, max: unbounded },
+  topP: { kind: 'number', bounds: { min: 0, minExclusive: true, max: 1 } },
+  numBeams: { kind: 'integer', min: 1, max: 64 },
+  repetitionPenalty: { kind: 'number', bounds: { min: 0, minExclusive: true } },
+  noRepeatNgramSize: { kind: 'integer', min: 0, max: unbounded },
+};
+
+/** Each option's transformers.js name (a table of its own: only the worker needs it). */
+const pipelineKeys: Readonly<Record<keyof GenerationOptions, string>> = {
+  maxNewTokens: 'max_new_tokens',
+  maxLength: 'max_length',
+  minLength: 'min_length',
+  minNewTokens: 'min_new_tokens',
+  doSample: 'do_sample',
+  temperature: 'temperature',
+  topK: 'top_k',
+  topP: 'top_p',
+  numBeams: 'num_beams',
+  repetitionPenalty: 'repetition_penalty',
+  noRepeatNgramSize: 'no_repeat_ngram_size',
 };
 
 /**
@@ -94,7 +109,7 @@ export const generationOptionKeys: readonly (keyof GenerationOptions)[] = Object
 export function checkGenerationOptions(task: string, options: Readonly<Record<string, unknown>>): void {
   for (const key of generationOptionKeys) {
     const value = options[key];
-    const { rule } = generationOptionRules[key];
+    const rule = generationOptionRules[key];
     if (rule.kind === 'integer') checkInteger(task, key, value, rule.min, rule.max);
     else if (rule.kind === 'number') checkNumber(task, key, value, rule.bounds);
     else checkBoolean(task, key, value);
@@ -124,7 +139,7 @@ export function toGenerationKwargs(options: GenerationOptions | undefined): Gene
   if (options === undefined) return kwargs;
   for (const key of generationOptionKeys) {
     const value = options[key];
-    if (value !== undefined) kwargs[generationOptionRules[key].pipelineKey] = value;
+    if (value !== undefined) kwargs[pipelineKeys[key]] = value;
   }
   if (options.maxLength !== undefined && options.maxNewTokens === undefined) kwargs['max_new_tokens'] = null;
   return kwargs;

@@ -6,7 +6,7 @@
 import { InpageError } from '../errors.ts';
 import { locateText } from './entity-offsets.ts';
 import { readArray, readNumber, readRecord, readString } from './raw-output.ts';
-import type { OptionValue, TaskDefinition } from './task.ts';
+import type { OptionValue, TaskDefinition, TaskPipeline } from './task.ts';
 import { checkInteger, checkOptions, checkText, describeValue } from './validate.ts';
 
 /**
@@ -77,13 +77,6 @@ export type AnswersFor<K> = [K] extends [1 | undefined]
 const id = 'question-answering';
 const optionKeys = ['topK'] as const;
 
-function readAnswer(raw: unknown, context: string): QuestionAnswer {
-  const record = readRecord(id, raw, 'an answer');
-  const answer = readString(id, record, 'answer');
-  const span = locateText(context, answer) ?? { start: 0, end: 0 };
-  return { answer, score: readNumber(id, record, 'score'), start: span.start, end: span.end };
-}
-
 /**
  * Extractive question answering, e.g. with `Xenova/distilbert-base-cased-distilled-squad`.
  * Offsets are computed by inpage (transformers.js 4.3.1 has none).
@@ -93,7 +86,7 @@ function readAnswer(raw: unknown, context: string): QuestionAnswer {
  * // { answer: 'a nice puppet', score: 0.5768, start: 15, end: 28 }
  */
 export const questionAnsweringTask: TaskDefinition<QuestionAnsweringInput, QuestionAnsweringOptions, QuestionAnsweringOutput> =
-  Object.freeze({
+  /* @__PURE__ */ Object.freeze({
     id,
     pipelineTask: 'question-answering',
     batchable: false,
@@ -113,12 +106,32 @@ export const questionAnsweringTask: TaskDefinition<QuestionAnsweringInput, Quest
       const recordOptions = checkOptions(id, options, optionKeys);
       checkInteger(id, 'topK', recordOptions['topK'], 1, Number.MAX_SAFE_INTEGER);
     },
-    toPipelineArgs(input: QuestionAnsweringInput, options?: QuestionAnsweringOptions): unknown[] {
-      return [input.question, input.context, { top_k: options?.topK ?? 1 }];
-    },
-    fromPipelineOutput(raw: unknown, input: QuestionAnsweringInput, options?: QuestionAnsweringOptions): QuestionAnsweringOutput {
-      // transformers.js: one `{ answer, score }` when top_k is 1, else a list of them.
-      if ((options?.topK ?? 1) === 1) return readAnswer(raw, input.context);
-      return readArray(id, raw, 'the answers').map((answer) => readAnswer(answer, input.context));
-    },
   });
+
+function readAnswer(raw: unknown, context: string): QuestionAnswer {
+  const record = readRecord(id, raw, 'an answer');
+  const answer = readString(id, record, 'answer');
+  const span = locateText(context, answer) ?? { start: 0, end: 0 };
+  return { answer, score: readNumber(id, record, 'score'), start: span.start, end: span.end };
+}
+
+/**
+ * The worker half of question-answering: transformers.js call, and output conversion that locates each
+ * answer in the context.
+ * @example
+ * questionAnsweringPipeline.toPipelineArgs({ question: 'Who?', context: 'Jim.' }); // ['Who?', 'Jim.', { top_k: 1 }]
+ */
+export const questionAnsweringPipeline: TaskPipeline<
+  QuestionAnsweringInput,
+  QuestionAnsweringOptions,
+  QuestionAnsweringOutput
+> = /* @__PURE__ */ Object.freeze({
+  toPipelineArgs(input: QuestionAnsweringInput, options?: QuestionAnsweringOptions): unknown[] {
+    return [input.question, input.context, { top_k: options?.topK ?? 1 }];
+  },
+  fromPipelineOutput(raw: unknown, input: QuestionAnsweringInput, options?: QuestionAnsweringOptions): QuestionAnsweringOutput {
+    // transformers.js: one `{ answer, score }` when top_k is 1, else a list of them.
+    if ((options?.topK ?? 1) === 1) return readAnswer(raw, input.context);
+    return readArray(id, raw, 'the answers').map((answer) => readAnswer(answer, input.context));
+  },
+});

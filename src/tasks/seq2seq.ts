@@ -4,10 +4,11 @@
  * generation options plus a few task-specific ones.
  * @module
  */
+import { InpageError } from '../errors.ts';
 import { checkGenerationOptions, generationOptionKeys, toGenerationKwargs } from './generation-options.ts';
 import type { GenerationOptions } from './generation-options.ts';
 import { readArray, readRecord, readString } from './raw-output.ts';
-import type { PerText, StreamableTask, StreamerOptions } from './task.ts';
+import type { PerText, StreamableTask, StreamerOptions, StreamingPipeline } from './task.ts';
 import { checkOptions, checkTexts, describeValue, unexpectedOutput } from './validate.ts';
 
 /**
@@ -24,44 +25,49 @@ export type TextToTextInput = string | readonly string[];
  */
 export type TextToTextOutput<I = TextToTextInput> = PerText<I, string>;
 
-/** What distinguishes one text-to-text task from another. */
+/** What distinguishes one text-to-text task from another on the main thread. */
 export interface TextToTextSpec<Options extends GenerationOptions> {
   id: string;
-  /** The field of transformers.js's output items that holds the text. */
-  outputKey: 'generated_text' | 'summary_text' | 'translation_text';
   /** Options besides the generation options. */
   extraOptionKeys: readonly (keyof Options & string)[];
   /** Checks the extra options. */
   checkExtraOptions(record: Readonly<Record<string, unknown>>): void;
+}
+
+/** What distinguishes one text-to-text pipeline from another in the worker. */
+export interface TextToTextPipelineSpec<Options extends GenerationOptions> {
+  id: string;
+  /** The field of transformers.js's output items that holds the text. */
+  outputKey: 'generated_text' | 'summary_text' | 'translation_text';
   /** Maps the extra options to transformers.js kwargs. */
   extraKwargs(options: Options | undefined): Record<string, unknown>;
 }
 
 /**
  * The streamer setup of text-to-text and text-generation: one text only, special tokens left out.
- * @throws TypeError for an array input.
+ * @throws InpageError `INVALID_INPUT` for an array input (the same error `stream()` gives on the
+ *   main thread: an array is a well-typed input that streaming cannot use).
  * @example
  * singleTextStreamer('summarization', 'A long article…', true); // { skip_prompt: true, skip_special_tokens: true }
  */
 export function singleTextStreamer(task: string, input: string | readonly string[], skipPrompt: boolean): StreamerOptions {
   if (typeof input !== 'string') {
-    throw new TypeError(`${task}: stream() takes a single string (got ${describeValue(input)}); use run() for several texts.`);
+    throw new InpageError('INVALID_INPUT', `${task}: stream() takes a single string (got ${describeValue(input)}); use run() for several texts.`);
   }
   return { skip_prompt: skipPrompt, skip_special_tokens: true };
 }
 
 /**
- * Builds a text-to-text task from its spec.
+ * Builds the main-thread half of a text-to-text task from its spec.
  * @example
  * export const summarizationTask = createTextToTextTask<SummarizationOptions>({
- *   id: 'summarization', outputKey: 'summary_text', extraOptionKeys: [],
- *   checkExtraOptions: () => {}, extraKwargs: () => ({}),
+ *   id: 'summarization', extraOptionKeys: [], checkExtraOptions: () => undefined,
  * });
  */
 export function createTextToTextTask<Options extends GenerationOptions>(
   spec: TextToTextSpec<Options>,
 ): StreamableTask<TextToTextInput, Options, TextToTextOutput> {
-  const { id, outputKey } = spec;
+  const { id } = spec;
   const optionKeys = [...generationOptionKeys, ...spec.extraOptionKeys];
   return Object.freeze({
     id,
@@ -74,6 +80,21 @@ export function createTextToTextTask<Options extends GenerationOptions>(
       checkGenerationOptions(id, record);
       spec.checkExtraOptions(record);
     },
+  });
+}
+
+/**
+ * Builds the worker half of a text-to-text task from its spec.
+ * @example
+ * export const summarizationPipeline = createTextToTextPipeline<SummarizationOptions>({
+ *   id: 'summarization', outputKey: 'summary_text', extraKwargs: () => ({}),
+ * });
+ */
+export function createTextToTextPipeline<Options extends GenerationOptions>(
+  spec: TextToTextPipelineSpec<Options>,
+): StreamingPipeline<TextToTextInput, Options, TextToTextOutput> {
+  const { id, outputKey } = spec;
+  return Object.freeze({
     toPipelineArgs(input: TextToTextInput, options?: Options): unknown[] {
       const kwargs = { ...toGenerationKwargs(options), ...spec.extraKwargs(options) };
       return [typeof input === 'string' ? input : [...input], kwargs];

@@ -3,7 +3,7 @@
  * @module
  */
 import type { GenerationOptions } from './generation-options.ts';
-import { createTextToTextTask } from './seq2seq.ts';
+import { createTextToTextPipeline, createTextToTextTask } from './seq2seq.ts';
 import type { TextToTextInput, TextToTextOutput } from './seq2seq.ts';
 
 /**
@@ -34,10 +34,20 @@ export type SummarizationOutput<I = SummarizationInput> = TextToTextOutput<I>;
  * await summarizer.run(article, { maxNewTokens: 60 });
  * // 'The tower is 324 metres (1,063 ft) tall, about the same height as an 81-storey building.'
  */
-export const summarizationTask = createTextToTextTask<SummarizationOptions>({
+export const summarizationTask = /* @__PURE__ */ createTextToTextTask<SummarizationOptions>({
   id: 'summarization',
-  outputKey: 'summary_text',
   extraOptionKeys: [],
   checkExtraOptions: () => undefined,
+});
+
+/**
+ * The worker half of summarization: transformers.js call and output conversion.
+ * @example
+ * summarizationPipeline.toPipelineArgs('A long article…', { maxNewTokens: 60 });
+ * // ['A long article…', { max_new_tokens: 60 }]
+ */
+export const summarizationPipeline = /* @__PURE__ */ createTextToTextPipeline<SummarizationOptions>({
+  id: 'summarization',
+  outputKey: 'summary_text',
   extraKwargs: () => ({}),
 });

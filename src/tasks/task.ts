@@ -1,21 +1,25 @@
 /**
- * The contract every task module implements. A task module is pure: it holds the task's public
- * types, validates input on the main thread, maps camelCase options to transformers.js's
- * snake_case call, and turns the pipeline's raw output into inpage's plain, typed output.
- * It never imports transformers.js at run time, so it is safe on both sides of the worker.
+ * The contract every task module implements. A task module is pure and exports two halves: the
+ * task ({@link TaskDefinition}: public types, metadata, input checks, batching) for the main
+ * thread, and the pipeline ({@link TaskPipeline}: camelCase options → transformers.js's
+ * snake_case call, raw output → inpage's plain, typed output) for the worker. Each half is a
+ * `@__PURE__`-annotated `Object.freeze({…})` (or factory) call: esbuild and Rolldown (Vite 8)
+ * keep an unannotated top-level call, and with it the whole pipeline half, in the main bundle.
+ * A task module never imports transformers.js at run time.
  * @module
  */
 
 /**
- * The contract of one task.
+ * The main-thread half of a task: its metadata and input checks (and, for batchable tasks, how
+ * calls are coalesced). It holds no output conversion, so the main bundle stays small; the worker
+ * half is the task's {@link TaskPipeline}, looked up with `getTaskPipeline` in `pipeline-registry.ts`.
  *
- * `options` is optional in every method because callers may omit it; `validate` has already
- * rejected a missing required option (zero-shot's `candidateLabels`) before the other methods run.
+ * `Options` and `Output` name the task's option and output types, which its pipeline shares;
+ * here only the batching methods of {@link BatchableTask} use them.
  * @example
  * task.validate(input, options); // throws TypeError / RangeError / InpageError('INVALID_INPUT')
- * const raw: unknown = await pipe(...task.toPipelineArgs(input, options));
- * const output = task.fromPipelineOutput(raw, input, options); // plain, structured-clone safe
  */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- Options and Output type the batching methods of BatchableTask
 export interface TaskDefinition<Input, Options, Output> {
   /** The Hub task id, e.g. `'text-classification'`. */
   readonly id: string;
@@ -26,7 +30,10 @@ export interface TaskDefinition<Input, Options, Output> {
    * (text-classification, token-classification, feature-extraction). See {@link BatchableTask}.
    */
   readonly batchable: boolean;
-  /** `true` when `stream()` is supported (text generation tasks). See {@link StreamableTask}. */
+  /**
+   * `true` when `stream()` is supported (text generation tasks). See {@link StreamableTask}; the
+   * task's pipeline is then a {@link StreamingPipeline}.
+   */
   readonly streamable: boolean;
   /**
    * Checks input and options before anything is sent to the worker.
@@ -35,6 +42,20 @@ export interface TaskDefinition<Input, Options, Output> {
    *   (empty array, empty labels, over-long text).
    */
   validate(input: unknown, options: unknown): asserts input is Input;
+}
+
+/**
+ * The worker half of a task: how its pipeline is called and how the raw output becomes inpage's
+ * plain output. Kept apart from {@link TaskDefinition} so that the main bundle does not carry it.
+ *
+ * `options` is optional in every method because callers may omit it; `validate` has already
+ * rejected a missing required option (zero-shot's `candidateLabels`) before these methods run.
+ * @example
+ * const pipeline: AnyTaskPipeline = getTaskPipeline(request.task);
+ * const raw: unknown = await pipe(...pipeline.toPipelineArgs(input, options));
+ * const output = pipeline.fromPipelineOutput(raw, input, options); // plain, structured-clone safe
+ */
+export interface TaskPipeline<Input, Options, Output> {
   /** The arguments of the transformers.js pipeline call: `pipe(...toPipelineArgs(input, options))`. */
   toPipelineArgs(input: Input, options?: Options): unknown[];
   /**
@@ -49,12 +70,11 @@ export interface TaskDefinition<Input, Options, Output> {
  * into items, and how to rebuild that caller's output from the per-item outputs of the batch.
  *
  * Coalesce only calls whose `canBatch(options)` is `true` and whose `batchKey(options)` are equal:
- * they then share one `toPipelineArgs(batchInput(items), options)` call.
+ * they then share one run of `batchInput(items)` with those options.
  * @example
  * const items = callers.flatMap((call) => task.toItems(call.input));
  * const batch = task.batchInput(items);
- * const raw = await pipe(...task.toPipelineArgs(batch, options));
- * const outputs = task.splitOutput(task.fromPipelineOutput(raw, batch, options), items.length);
+ * const outputs = task.splitOutput(await worker.run(batch, options), items.length);
  * // caller k gets task.joinItems(outputs.slice(from_k, to_k), call_k.input)
  */
 export interface BatchableTask<Input, Options, Output, Item> extends TaskDefinition<Input, Options, Output> {
@@ -79,7 +99,7 @@ export interface BatchableTask<Input, Options, Output, Item> extends TaskDefinit
 /**
  * transformers.js `TextStreamer` options (snake_case, as passed to `new TextStreamer(tokenizer, …)`).
  * @example
- * const streamer = new TextStreamer(tokenizer, { ...task.streamerOptions(input, options), callback_function: send });
+ * const streamer = new TextStreamer(tokenizer, { ...pipeline.streamerOptions(input, options), callback_function: send });
  */
 export interface StreamerOptions {
   /** Leave the prompt out of the stream. */
@@ -89,16 +109,26 @@ export interface StreamerOptions {
 }
 
 /**
- * Extra contract of streamable tasks (text generation): how the worker sets up the streamer so
- * that the streamed pieces, joined, equal `run()`'s output.
+ * Main-thread contract of streamable tasks (text generation): `stream()` is allowed. The worker
+ * half is a {@link StreamingPipeline}.
  * @example
- * const options = task.streamerOptions('Once upon a time', { maxNewTokens: 20 });
- * // { skip_prompt: true, skip_special_tokens: true }
+ * if (!isStreamable(task)) throw new InpageError('UNSUPPORTED_TASK', `Task "${task.id}" does not stream; use run().`);
  */
 export interface StreamableTask<Input, Options, Output> extends TaskDefinition<Input, Options, Output> {
   readonly streamable: true;
+}
+
+/**
+ * Worker contract of streamable tasks: how the worker sets up the streamer so that the streamed
+ * pieces, joined, equal `run()`'s output.
+ * @example
+ * const options = textGenerationPipeline.streamerOptions('Once upon a time', { maxNewTokens: 20 });
+ * // { skip_prompt: true, skip_special_tokens: true }
+ */
+export interface StreamingPipeline<Input, Options, Output> extends TaskPipeline<Input, Options, Output> {
   /**
-   * @throws TypeError when the input is not a single string (transformers.js streams a batch of one).
+   * @throws InpageError `INVALID_INPUT` when the input is not a single string (transformers.js
+   *   streams a batch of one), as `stream()` does on the main thread.
    */
   streamerOptions(input: Input, options?: Options): StreamerOptions;
 }
@@ -111,6 +141,15 @@ export interface StreamableTask<Input, Options, Output> extends TaskDefinition<I
  * task.validate(request.input, request.options);
  */
 export type AnyTaskDefinition = TaskDefinition<unknown, unknown, unknown>;
+
+/**
+ * Any task pipeline, whatever its types: what the worker holds after a lookup by a string id
+ * that arrived over the wire. Its methods expect input that `validate` accepted.
+ * @example
+ * const pipeline: AnyTaskPipeline = getTaskPipeline(request.task);
+ * const args = pipeline.toPipelineArgs(request.input, request.options);
+ */
+export type AnyTaskPipeline = TaskPipeline<unknown, unknown, unknown>;
 
 /**
  * One result per text: `T` for a single string, `T[]` for an array, the union when unknown.
@@ -130,19 +169,35 @@ export type PerText<I, T> = [I] extends [string] ? T : [I] extends [readonly str
 export type OptionValue<O, K extends string> = K extends keyof O ? O[K] : undefined;
 
 /**
- * Type guard for {@link BatchableTask}.
+ * Type guard for {@link BatchableTask}. Works on one task type or on a union of them (a task
+ * looked up by a non-literal id).
  * @example
  * if (isBatchable(task) && task.canBatch(options)) queue.add(call);
  */
-export function isBatchable<I, O, R>(task: TaskDefinition<I, O, R>): task is BatchableTask<I, O, R, unknown> {
+export function isBatchable<I, O, R>(task: TaskDefinition<I, O, R>): task is BatchableTask<I, O, R, unknown>;
+export function isBatchable(task: AnyTaskDefinition): task is BatchableTask<unknown, unknown, unknown, unknown>;
+export function isBatchable(task: AnyTaskDefinition): boolean {
   return task.batchable;
 }
 
 /**
- * Type guard for {@link StreamableTask}.
+ * Type guard for {@link StreamableTask}. Works on one task type or on a union of them.
  * @example
  * if (!isStreamable(task)) throw new TypeError(`${task.id} does not support stream()`);
  */
-export function isStreamable<I, O, R>(task: TaskDefinition<I, O, R>): task is StreamableTask<I, O, R> {
+export function isStreamable<I, O, R>(task: TaskDefinition<I, O, R>): task is StreamableTask<I, O, R>;
+export function isStreamable(task: AnyTaskDefinition): task is StreamableTask<unknown, unknown, unknown>;
+export function isStreamable(task: AnyTaskDefinition): boolean {
   return task.streamable;
+}
+
+/**
+ * Type guard for {@link StreamingPipeline}: does this task's pipeline support `stream()`?
+ * @example
+ * if (!isStreamingPipeline(pipeline)) throw new InpageError('UNSUPPORTED_TASK', 'Use run().');
+ */
+export function isStreamingPipeline<I, O, R>(pipeline: TaskPipeline<I, O, R>): pipeline is StreamingPipeline<I, O, R>;
+export function isStreamingPipeline(pipeline: AnyTaskPipeline): pipeline is StreamingPipeline<unknown, unknown, unknown>;
+export function isStreamingPipeline(pipeline: AnyTaskPipeline): boolean {
+  return typeof (pipeline as Partial<StreamingPipeline<unknown, unknown, unknown>>).streamerOptions === 'function';
 }

@@ -4,7 +4,7 @@
  */
 import { joinPerText, splitPerText, textItems } from './batching.ts';
 import { readArray, readArrayOf, readNumber, readRecord, readString } from './raw-output.ts';
-import type { BatchableTask, PerText } from './task.ts';
+import type { BatchableTask, PerText, TaskPipeline } from './task.ts';
 import { checkInteger, checkOptions, checkTexts, stableKey } from './validate.ts';
 
 /**
@@ -53,6 +53,40 @@ function resolveTopK(options: TextClassificationOptions | undefined): number | n
   return options?.topK === undefined ? 1 : options.topK;
 }
 
+/**
+ * Text classification, e.g. sentiment analysis with
+ * `Xenova/distilbert-base-uncased-finetuned-sst-2-english`. Batchable.
+ * @example
+ * const sentiment = await client.load('sentiment-analysis', 'Xenova/distilbert-base-uncased-finetuned-sst-2-english');
+ * await sentiment.run('I love transformers!');
+ * // [{ label: 'POSITIVE', score: 0.999788761138916 }]
+ * await sentiment.run(['Great', 'Awful'], { topK: null });
+ * // [[{ label: 'POSITIVE', score: 0.9998 }, { label: 'NEGATIVE', score: 0.0002 }],
+ * //  [{ label: 'NEGATIVE', score: 0.9997 }, { label: 'POSITIVE', score: 0.0003 }]]
+ */
+export const textClassificationTask: BatchableTask<
+  TextClassificationInput,
+  TextClassificationOptions,
+  TextClassificationOutput,
+  TextClassificationLabel[]
+> = /* @__PURE__ */ Object.freeze({
+  id,
+  pipelineTask: 'text-classification',
+  batchable: true,
+  streamable: false,
+  validate(input: unknown, options: unknown): asserts input is TextClassificationInput {
+    checkTexts(id, input);
+    const record = checkOptions(id, options, optionKeys);
+    if (record['topK'] !== null) checkInteger(id, 'topK', record['topK'], 1, Number.MAX_SAFE_INTEGER);
+  },
+  canBatch: () => true,
+  batchKey: (options?: TextClassificationOptions) => stableKey({ topK: resolveTopK(options) }),
+  toItems: textItems,
+  batchInput: (items: readonly string[]) => [...items],
+  splitOutput: (output: TextClassificationOutput, count: number) => splitPerText<TextClassificationLabel[]>(id, output, count),
+  joinItems: (items: readonly TextClassificationLabel[][], input: TextClassificationInput) => joinPerText<TextClassificationLabel[]>(id, items, input),
+});
+
 function readLabel(raw: unknown): TextClassificationLabel {
   const record = readRecord(id, raw, 'a label');
   return { label: readString(id, record, 'label'), score: readNumber(id, record, 'score') };
@@ -63,30 +97,15 @@ function readLabels(raw: unknown): TextClassificationLabel[] {
 }
 
 /**
- * Text classification, e.g. sentiment analysis with
- * `Xenova/distilbert-base-uncased-finetuned-sst-2-english`. Batchable.
+ * The worker half of text-classification: transformers.js call and output conversion.
  * @example
- * const output = await client.run('sentiment-analysis', 'I love transformers!');
- * // [{ label: 'POSITIVE', score: 0.999788761138916 }]
- * const all = await client.run('text-classification', ['Great', 'Awful'], { topK: null });
- * // [[{ label: 'POSITIVE', score: 0.9998 }, { label: 'NEGATIVE', score: 0.0002 }],
- * //  [{ label: 'NEGATIVE', score: 0.9997 }, { label: 'POSITIVE', score: 0.0003 }]]
+ * textClassificationPipeline.toPipelineArgs(['a', 'b'], { topK: null }); // [['a', 'b'], { top_k: null }]
  */
-export const textClassificationTask: BatchableTask<
+export const textClassificationPipeline: TaskPipeline<
   TextClassificationInput,
   TextClassificationOptions,
-  TextClassificationOutput,
-  TextClassificationLabel[]
-> = Object.freeze({
-  id,
-  pipelineTask: 'text-classification',
-  batchable: true,
-  streamable: false,
-  validate(input: unknown, options: unknown): asserts input is TextClassificationInput {
-    checkTexts(id, input);
-    const record = checkOptions(id, options, optionKeys);
-    if (record['topK'] !== null) checkInteger(id, 'topK', record['topK'], 1, Number.MAX_SAFE_INTEGER);
-  },
+  TextClassificationOutput
+> = /* @__PURE__ */ Object.freeze({
   toPipelineArgs(input: TextClassificationInput, options?: TextClassificationOptions): unknown[] {
     return [typeof input === 'string' ? input : [...input], { top_k: resolveTopK(options) }];
   },
@@ -97,10 +116,4 @@ export const textClassificationTask: BatchableTask<
     const perText = readArrayOf(id, raw, input.length, 'one result per text');
     return resolveTopK(options) === 1 ? perText.map((label) => [readLabel(label)]) : perText.map(readLabels);
   },
-  canBatch: () => true,
-  batchKey: (options?: TextClassificationOptions) => stableKey({ topK: resolveTopK(options) }),
-  toItems: textItems,
-  batchInput: (items: readonly string[]) => [...items],
-  splitOutput: (output: TextClassificationOutput, count: number) => splitPerText<TextClassificationLabel[]>(id, output, count),
-  joinItems: (items: readonly TextClassificationLabel[][], input: TextClassificationInput) => joinPerText<TextClassificationLabel[]>(id, items, input),
 });

@@ -7,7 +7,7 @@ import { checkGenerationOptions, generationOptionKeys, toGenerationKwargs } from
 import type { GenerationOptions } from './generation-options.ts';
 import { readArray, readArrayOf, readRecord, readString } from './raw-output.ts';
 import { singleTextStreamer } from './seq2seq.ts';
-import type { PerText, StreamableTask } from './task.ts';
+import type { PerText, StreamableTask, StreamingPipeline } from './task.ts';
 import { checkBoolean, checkOptions, checkTexts, unexpectedOutput } from './validate.ts';
 
 /**
@@ -42,13 +42,6 @@ export type TextGenerationOutput<I = TextGenerationInput> = PerText<I, string>;
 const id = 'text-generation';
 const optionKeys = [...generationOptionKeys, 'returnFullText'] as const;
 
-/** The first generated text of one prompt's `[{ generated_text }, …]`. */
-function readFirst(raw: unknown): string {
-  const [first] = readArray(id, raw, "one prompt's results");
-  if (first === undefined) throw unexpectedOutput(id, 'no result for a prompt', raw);
-  return readString(id, readRecord(id, first, 'a result'), 'generated_text');
-}
-
 /**
  * Text generation, e.g. with `onnx-community/Qwen2.5-0.5B-Instruct` or `Xenova/gpt2`.
  * Streamable (a single string).
@@ -59,7 +52,7 @@ function readFirst(raw: unknown): string {
  * await generator.run('Once upon a time,', { maxNewTokens: 8, returnFullText: true });
  * // 'Once upon a time, there was a little girl who lived in'
  */
-export const textGenerationTask: StreamableTask<TextGenerationInput, TextGenerationOptions, TextGenerationOutput> = Object.freeze({
+export const textGenerationTask: StreamableTask<TextGenerationInput, TextGenerationOptions, TextGenerationOutput> = /* @__PURE__ */ Object.freeze({
   id,
   pipelineTask: 'text-generation',
   batchable: false,
@@ -70,6 +63,26 @@ export const textGenerationTask: StreamableTask<TextGenerationInput, TextGenerat
     checkGenerationOptions(id, record);
     checkBoolean(id, 'returnFullText', record['returnFullText']);
   },
+});
+
+/** The first generated text of one prompt's `[{ generated_text }, …]`. */
+function readFirst(raw: unknown): string {
+  const [first] = readArray(id, raw, "one prompt's results");
+  if (first === undefined) throw unexpectedOutput(id, 'no result for a prompt', raw);
+  return readString(id, readRecord(id, first, 'a result'), 'generated_text');
+}
+
+/**
+ * The worker half of text-generation: transformers.js call, output conversion and streamer setup.
+ * @example
+ * textGenerationPipeline.toPipelineArgs('Once upon a time,', { maxNewTokens: 8 });
+ * // ['Once upon a time,', { max_new_tokens: 8, return_full_text: false }]
+ */
+export const textGenerationPipeline: StreamingPipeline<
+  TextGenerationInput,
+  TextGenerationOptions,
+  TextGenerationOutput
+> = /* @__PURE__ */ Object.freeze({
   toPipelineArgs(input: TextGenerationInput, options?: TextGenerationOptions): unknown[] {
     const kwargs = { ...toGenerationKwargs(options), return_full_text: options?.returnFullText ?? false };
     return [typeof input === 'string' ? input : [...input], kwargs];

@@ -4,7 +4,7 @@
  * @module
  */
 import type { GenerationOptions } from './generation-options.ts';
-import { createTextToTextTask } from './seq2seq.ts';
+import { createTextToTextPipeline, createTextToTextTask } from './seq2seq.ts';
 import type { TextToTextInput, TextToTextOutput } from './seq2seq.ts';
 
 /**
@@ -35,10 +35,19 @@ export type Text2TextGenerationOutput<I = Text2TextGenerationInput> = TextToText
  * await generator.run('Translate to German: How old are you?');
  * // 'Wie alt sind Sie?'
  */
-export const text2textGenerationTask = createTextToTextTask<Text2TextGenerationOptions>({
+export const text2textGenerationTask = /* @__PURE__ */ createTextToTextTask<Text2TextGenerationOptions>({
   id: 'text2text-generation',
-  outputKey: 'generated_text',
   extraOptionKeys: [],
   checkExtraOptions: () => undefined,
+});
+
+/**
+ * The worker half of text2text-generation: transformers.js call and output conversion.
+ * @example
+ * text2textGenerationPipeline.toPipelineArgs('Translate to German: hi'); // ['Translate to German: hi', {}]
+ */
+export const text2textGenerationPipeline = /* @__PURE__ */ createTextToTextPipeline<Text2TextGenerationOptions>({
+  id: 'text2text-generation',
+  outputKey: 'generated_text',
   extraKwargs: () => ({}),
 });

@@ -6,7 +6,7 @@
 import { joinPerText, splitPerText, textItems } from './batching.ts';
 import { locateTokens } from './entity-offsets.ts';
 import { readArray, readArrayOf, readNumber, readRecord, readString } from './raw-output.ts';
-import type { BatchableTask, OptionValue, PerText } from './task.ts';
+import type { BatchableTask, OptionValue, PerText, TaskPipeline } from './task.ts';
 import { checkOneOf, checkOptions, checkTexts, describeValue, stableKey } from './validate.ts';
 
 /**
@@ -113,6 +113,45 @@ function resolve(options: TokenClassificationOptions | undefined): Required<Toke
   };
 }
 
+/**
+ * Token classification, e.g. named-entity recognition with `Xenova/bert-base-NER`. Offsets are
+ * computed by inpage (transformers.js 4.3.1 has none). Batchable.
+ * @example
+ * const ner = await client.load('ner', 'Xenova/bert-base-NER');
+ * await ner.run('My name is Sarah and I live in London');
+ * // [{ entity: 'B-PER', score: 0.998, index: 4, word: 'Sarah', start: 11, end: 16 },
+ * //  { entity: 'B-LOC', score: 0.999, index: 9, word: 'London', start: 31, end: 37 }]
+ * await ner.run('I met Amara in New York', { aggregationStrategy: 'simple' });
+ * // [{ entityGroup: 'PER', score: 0.997, word: 'Amara', start: 6, end: 11 },
+ * //  { entityGroup: 'LOC', score: 0.999, word: 'New York', start: 15, end: 23 }]
+ */
+export const tokenClassificationTask: BatchableTask<
+  TokenClassificationInput,
+  TokenClassificationOptions,
+  TokenClassificationOutput,
+  TokenEntity[] | EntityGroup[]
+> = /* @__PURE__ */ Object.freeze({
+  id,
+  pipelineTask: 'token-classification',
+  batchable: true,
+  streamable: false,
+  validate(input: unknown, options: unknown): asserts input is TokenClassificationInput {
+    checkTexts(id, input);
+    const record = checkOptions(id, options, optionKeys);
+    const ignoreLabels = record['ignoreLabels'];
+    if (ignoreLabels !== undefined && (!Array.isArray(ignoreLabels) || !ignoreLabels.every((label) => typeof label === 'string'))) {
+      throw new TypeError(`${id}: option "ignoreLabels" must be an array of strings, got ${describeValue(ignoreLabels)}.`);
+    }
+    checkOneOf(id, 'aggregationStrategy', record['aggregationStrategy'], strategies);
+  },
+  canBatch: () => true,
+  batchKey: (options?: TokenClassificationOptions) => stableKey(resolve(options)),
+  toItems: textItems,
+  batchInput: (items: readonly string[]) => [...items],
+  splitOutput: (output: TokenClassificationOutput, count: number) => splitPerText<TokenEntity[] | EntityGroup[]>(id, output, count),
+  joinItems: (items: readonly (TokenEntity[] | EntityGroup[])[], input: TokenClassificationInput) => joinPerText<TokenEntity[] | EntityGroup[]>(id, items, input),
+});
+
 /** transformers.js's tag parsing: `B-PER` → `['B', 'PER']`, an unprefixed `PER` → `['I', 'PER']`. */
 function splitTag(entity: string): [prefix: string, tag: string] {
   const prefix = entity[0] ?? '';
@@ -163,36 +202,17 @@ function readEntities(raw: unknown, text: string, options: Required<TokenClassif
 }
 
 /**
- * Token classification, e.g. named-entity recognition with `Xenova/bert-base-NER`. Offsets are
- * computed by inpage (transformers.js 4.3.1 has none). Batchable.
+ * The worker half of token-classification: transformers.js call (every token, ungrouped), and output
+ * conversion that locates, filters and groups the tokens.
  * @example
- * const ner = await client.load('ner', 'Xenova/bert-base-NER');
- * await ner.run('My name is Sarah and I live in London');
- * // [{ entity: 'B-PER', score: 0.998, index: 4, word: 'Sarah', start: 11, end: 16 },
- * //  { entity: 'B-LOC', score: 0.999, index: 9, word: 'London', start: 31, end: 37 }]
- * await ner.run('I met Amara in New York', { aggregationStrategy: 'simple' });
- * // [{ entityGroup: 'PER', score: 0.997, word: 'Amara', start: 6, end: 11 },
- * //  { entityGroup: 'LOC', score: 0.999, word: 'New York', start: 15, end: 23 }]
+ * tokenClassificationPipeline.toPipelineArgs('Sarah lives in London');
+ * // ['Sarah lives in London', { ignore_labels: [], aggregation_strategy: 'none' }]
  */
-export const tokenClassificationTask: BatchableTask<
+export const tokenClassificationPipeline: TaskPipeline<
   TokenClassificationInput,
   TokenClassificationOptions,
-  TokenClassificationOutput,
-  TokenEntity[] | EntityGroup[]
-> = Object.freeze({
-  id,
-  pipelineTask: 'token-classification',
-  batchable: true,
-  streamable: false,
-  validate(input: unknown, options: unknown): asserts input is TokenClassificationInput {
-    checkTexts(id, input);
-    const record = checkOptions(id, options, optionKeys);
-    const ignoreLabels = record['ignoreLabels'];
-    if (ignoreLabels !== undefined && (!Array.isArray(ignoreLabels) || !ignoreLabels.every((label) => typeof label === 'string'))) {
-      throw new TypeError(`${id}: option "ignoreLabels" must be an array of strings, got ${describeValue(ignoreLabels)}.`);
-    }
-    checkOneOf(id, 'aggregationStrategy', record['aggregationStrategy'], strategies);
-  },
+  TokenClassificationOutput
+> = /* @__PURE__ */ Object.freeze({
   toPipelineArgs(input: TokenClassificationInput): unknown[] {
     // Ask for every token, ungrouped: offsets are found by walking all tokens in order, and
     // inpage filters and groups afterwards (groups need their tokens' offsets).
@@ -204,10 +224,4 @@ export const tokenClassificationTask: BatchableTask<
     const perText = readArrayOf(id, raw, input.length, 'one list per text');
     return perText.map((tokens, index) => readEntities(tokens, input[index] ?? '', resolved));
   },
-  canBatch: () => true,
-  batchKey: (options?: TokenClassificationOptions) => stableKey(resolve(options)),
-  toItems: textItems,
-  batchInput: (items: readonly string[]) => [...items],
-  splitOutput: (output: TokenClassificationOutput, count: number) => splitPerText<TokenEntity[] | EntityGroup[]>(id, output, count),
-  joinItems: (items: readonly (TokenEntity[] | EntityGroup[])[], input: TokenClassificationInput) => joinPerText<TokenEntity[] | EntityGroup[]>(id, items, input),
 });

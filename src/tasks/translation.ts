@@ -5,7 +5,7 @@
  * @module
  */
 import type { GenerationOptions } from './generation-options.ts';
-import { createTextToTextTask } from './seq2seq.ts';
+import { createTextToTextPipeline, createTextToTextTask } from './seq2seq.ts';
 import type { TextToTextInput, TextToTextOutput } from './seq2seq.ts';
 import { describeValue } from './validate.ts';
 
@@ -52,14 +52,23 @@ function checkLanguage(record: Readonly<Record<string, unknown>>, name: 'srcLang
  * await translator.run('Life is like a box of chocolates.', { srcLang: 'eng_Latn', tgtLang: 'fra_Latn' });
  * // 'La vie est comme une boîte à chocolat.'
  */
-export const translationTask = createTextToTextTask<TranslationOptions>({
+export const translationTask = /* @__PURE__ */ createTextToTextTask<TranslationOptions>({
   id,
-  outputKey: 'translation_text',
   extraOptionKeys: ['srcLang', 'tgtLang'],
   checkExtraOptions(record) {
     checkLanguage(record, 'srcLang');
     checkLanguage(record, 'tgtLang');
   },
+});
+
+/**
+ * The worker half of translation: transformers.js call (`src_lang` / `tgt_lang`) and output conversion.
+ * @example
+ * translationPipeline.toPipelineArgs('Hello', { tgtLang: 'fra_Latn' }); // ['Hello', { tgt_lang: 'fra_Latn' }]
+ */
+export const translationPipeline = /* @__PURE__ */ createTextToTextPipeline<TranslationOptions>({
+  id,
+  outputKey: 'translation_text',
   extraKwargs(options) {
     const kwargs: Record<string, string> = {};
     if (options?.srcLang !== undefined) kwargs['src_lang'] = options.srcLang;

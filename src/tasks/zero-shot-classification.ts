@@ -5,7 +5,7 @@
  */
 import { InpageError } from '../errors.ts';
 import { readArrayOf, readNumbers, readRecord, readString, readStrings } from './raw-output.ts';
-import type { PerText, TaskDefinition } from './task.ts';
+import type { PerText, TaskDefinition, TaskPipeline } from './task.ts';
 import { checkBoolean, checkOptions, checkText, checkTextList, checkTexts, unexpectedOutput } from './validate.ts';
 
 /**
@@ -60,16 +60,6 @@ export type ZeroShotClassificationOutput<I = ZeroShotClassificationInput> = PerT
 const id = 'zero-shot-classification';
 const optionKeys = ['candidateLabels', 'hypothesisTemplate', 'multiLabel'] as const;
 
-function readClassification(raw: unknown, text: string): ZeroShotClassification {
-  const record = readRecord(id, raw, 'a classification');
-  const labels = readStrings(id, record['labels'], 'labels');
-  const scores = readNumbers(id, record['scores'], 'scores');
-  if (labels.length !== scores.length) throw unexpectedOutput(id, `${labels.length} labels but ${scores.length} scores`, raw);
-  // transformers.js echoes the text as `sequence`; keep the caller's text if it is missing.
-  const sequence = typeof record['sequence'] === 'string' ? readString(id, record, 'sequence') : text;
-  return { sequence, labels, scores };
-}
-
 /**
  * Zero-shot classification, e.g. with `Xenova/mobilebert-uncased-mnli`.
  * @example
@@ -86,7 +76,7 @@ export const zeroShotClassificationTask: TaskDefinition<
   ZeroShotClassificationInput,
   ZeroShotClassificationOptions,
   ZeroShotClassificationOutput
-> = Object.freeze({
+> = /* @__PURE__ */ Object.freeze({
   id,
   pipelineTask: 'zero-shot-classification',
   batchable: false,
@@ -110,6 +100,29 @@ export const zeroShotClassificationTask: TaskDefinition<
     }
     checkBoolean(id, 'multiLabel', record['multiLabel']);
   },
+});
+
+function readClassification(raw: unknown, text: string): ZeroShotClassification {
+  const record = readRecord(id, raw, 'a classification');
+  const labels = readStrings(id, record['labels'], 'labels');
+  const scores = readNumbers(id, record['scores'], 'scores');
+  if (labels.length !== scores.length) throw unexpectedOutput(id, `${labels.length} labels but ${scores.length} scores`, raw);
+  // transformers.js echoes the text as `sequence`; keep the caller's text if it is missing.
+  const sequence = typeof record['sequence'] === 'string' ? readString(id, record, 'sequence') : text;
+  return { sequence, labels, scores };
+}
+
+/**
+ * The worker half of zero-shot-classification: transformers.js call and output conversion.
+ * @example
+ * zeroShotClassificationPipeline.toPipelineArgs('I love it', { candidateLabels: ['positive', 'negative'] });
+ * // ['I love it', ['positive', 'negative'], { hypothesis_template: 'This example is {}.', multi_label: false }]
+ */
+export const zeroShotClassificationPipeline: TaskPipeline<
+  ZeroShotClassificationInput,
+  ZeroShotClassificationOptions,
+  ZeroShotClassificationOutput
+> = /* @__PURE__ */ Object.freeze({
   toPipelineArgs(input: ZeroShotClassificationInput, options?: ZeroShotClassificationOptions): unknown[] {
     if (options === undefined) throw new TypeError(`${id}: option "candidateLabels" is required.`);
     const kwargs = { hypothesis_template: options.hypothesisTemplate ?? 'This example is {}.', multi_label: options.multiLabel ?? false };

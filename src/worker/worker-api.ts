@@ -7,18 +7,21 @@ import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities } from '../runtime/capabilities.ts';
 import { chooseDtype } from '../runtime/device-plan.ts';
+import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/cache-admin.ts';
 import { ModelStore } from '../store/idb-store.ts';
 import { prepareModel } from '../store/prepare-model.ts';
 import type { PrepareRequest, PreparedModel, StoreProgressEvent } from '../store/prepare-model.ts';
 import { StoreBridge } from '../store/transformers-bridge.ts';
+import { getTaskPipeline } from '../tasks/pipeline-registry.ts';
 import { getTask } from '../tasks/registry.ts';
-import { isStreamable } from '../tasks/task.ts';
+import { isStreamingPipeline } from '../tasks/task.ts';
 import type { ResolvedDtype } from '../types.ts';
 import { generationControl, withOptions } from './generation.ts';
 import { PipelineRegistry } from './pipeline-registry.ts';
 import type { LoadedPipeline } from './pipeline-registry.ts';
 import { configureTransformers } from './transformers-env.ts';
 import { startRuntime } from './warmup.ts';
+import { yieldBetweenRuns } from './yield-between-runs.ts';
 
 interface WorkerState {
   config: WorkerConfig;
@@ -71,6 +74,7 @@ export function createWorkerApi(): WorkerApi {
       const capabilities = probeCapabilities(config.threads);
       state = { config, store, bridge, capabilities };
       configureTransformers(config, bridge, (await capabilities).wasm.numThreads);
+      yieldBetweenRuns();
       if (config.warmup) startRuntime().catch(() => undefined);
     },
 
@@ -80,8 +84,8 @@ export function createWorkerApi(): WorkerApi {
 
     prepare(callId, request, onProgress) {
       return tracked(callId, async (signal) => {
+        const { emit, delivered } = progressEmitter(onProgress);
         try {
-          const emit = progressEmitter(onProgress);
           const shaderF16 = (await ready().capabilities).webgpu.shaderF16;
           const dtype = request.dtype === 'auto'
             ? (available: readonly ResolvedDtype[]) => chooseDtype('auto', request.device, available, shaderF16)
@@ -94,6 +98,7 @@ export function createWorkerApi(): WorkerApi {
           };
           return info;
         } finally {
+          await delivered();
           releaseRemoteCallback(onProgress);
         }
       });
@@ -101,8 +106,8 @@ export function createWorkerApi(): WorkerApi {
 
     open(callId, request, onProgress) {
       return tracked(callId, async (signal) => {
+        const { emit, delivered } = progressEmitter(onProgress);
         try {
-          const emit = progressEmitter(onProgress);
           const task = getTask(request.task);
           const current = ready();
           const runtime = startRuntime();
@@ -131,6 +136,7 @@ export function createWorkerApi(): WorkerApi {
           emit?.({ phase: 'ready', ...stage });
           return id;
         } finally {
+          await delivered();
           releaseRemoteCallback(onProgress);
         }
       });
@@ -140,14 +146,15 @@ export function createWorkerApi(): WorkerApi {
       return tracked(callId, async (signal) => {
         const pipe = await pipelineFor(pipelineId);
         const task = getTask(taskId);
-        let args = task.toPipelineArgs(input, options);
+        const pipeline = getTaskPipeline(taskId);
+        let args = pipeline.toPipelineArgs(input, options);
         if (task.streamable) {
           const control = generationControl(pipe);
           signal.addEventListener('abort', control.interrupt, { once: true });
           args = withOptions(args, control.options);
         }
         const raw = await callPipeline(pipe, args, signal);
-        const output = task.fromPipelineOutput(raw, input, options);
+        const output = pipeline.fromPipelineOutput(raw, input, options);
         return withTransfer(output, transferablesOf(output));
       });
     },
@@ -156,12 +163,16 @@ export function createWorkerApi(): WorkerApi {
       return tracked(callId, async (signal) => {
         try {
           const pipe = await pipelineFor(pipelineId);
-          const task = getTask(taskId);
-          if (!isStreamable(task)) throw new InpageError('UNSUPPORTED_TASK', `Task "${taskId}" does not stream; use run().`);
-          const send = (piece: string): void => void Promise.resolve(onPiece(piece)).catch(() => undefined);
-          const control = generationControl(pipe, { onPiece: send, ...task.streamerOptions(input, options) });
+          const pipeline = getTaskPipeline(taskId);
+          if (!isStreamingPipeline(pipeline)) throw new InpageError('UNSUPPORTED_TASK', `Task "${taskId}" does not stream; use run().`);
+          // Pieces travel on the callback's own port, which is not ordered with this call's reply:
+          // wait until every piece was delivered, or the client would finish the stream without the last ones.
+          const deliveries: Promise<unknown>[] = [];
+          const send = (piece: string): void => void deliveries.push(Promise.resolve(onPiece(piece)).catch(() => undefined));
+          const control = generationControl(pipe, { onPiece: send, ...pipeline.streamerOptions(input, options) });
           signal.addEventListener('abort', control.interrupt, { once: true });
-          await callPipeline(pipe, withOptions(task.toPipelineArgs(input, options), control.options), signal);
+          await callPipeline(pipe, withOptions(pipeline.toPipelineArgs(input, options), control.options), signal);
+          await Promise.all(deliveries);
         } finally {
           releaseRemoteCallback(onPiece);
         }
@@ -173,12 +184,24 @@ export function createWorkerApi(): WorkerApi {
     },
 
     release: (pipelineId) => registry.release(pipelineId),
+
+    cacheList: () => listCachedModels(ready().store),
+    cacheUsage: () => cacheUsage(ready().store, ready().config.storage.budget),
+    cacheDelete: (model) => deleteCachedModel(ready().store, model),
+    cacheClear: () => ready().store.clearAll(),
+    cachePin: (model, pinned) => ready().store.setPinned(model, pinned),
   };
 }
 
-function progressEmitter(onProgress?: (event: ProgressEvent) => void): ((event: ProgressEvent) => void) | undefined {
-  if (!onProgress) return undefined;
-  return throttleProgress((event) => void Promise.resolve(onProgress(event)).catch(() => undefined));
+/**
+ * Throttled progress to the client. Events travel on the callback's own port, which is not ordered
+ * with the call's reply: `delivered()` waits for them, so the client sees `ready` before `load()` resolves.
+ */
+function progressEmitter(onProgress?: (event: ProgressEvent) => void): { emit?: (event: ProgressEvent) => void; delivered: () => Promise<void> } {
+  if (!onProgress) return { delivered: async () => undefined };
+  const deliveries: Promise<unknown>[] = [];
+  const emit = throttleProgress((event) => void deliveries.push(Promise.resolve(onProgress(event)).catch(() => undefined)));
+  return { emit, delivered: async () => void (await Promise.all(deliveries)) };
 }
 
 function prepareStored(state: WorkerState, request: PrepareRequest, signal: AbortSignal, onProgress?: (event: StoreProgressEvent) => void): Promise<PreparedModel> {
@@ -186,6 +209,7 @@ function prepareStored(state: WorkerState, request: PrepareRequest, signal: Abor
   return prepareModel(request, {
     hub: hubConfig(config.hub), store, signal,
     chunkSize: config.storage.chunkSize, retries: config.storage.retries, concurrency: config.storage.concurrency,
+    ...(config.storage.budget !== undefined ? { budget: config.storage.budget } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
 }

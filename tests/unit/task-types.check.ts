@@ -5,6 +5,8 @@
  * that a given input and options produce.
  * @module
  */
+/* eslint-disable @typescript-eslint/no-unused-vars -- the checked values exist only for their types */
+import type { Model } from '../../src/client/model-handle.ts';
 import type { EntityGroup, TokenEntity } from '../../src/tasks/token-classification.ts';
 import type { FeatureExtractionTensor } from '../../src/tasks/feature-extraction.ts';
 import type { FillMaskCandidate } from '../../src/tasks/fill-mask.ts';
@@ -20,7 +22,9 @@ import type {
   TaskTypes,
 } from '../../src/tasks/registry.ts';
 import { getTask, isTaskId, tasks } from '../../src/tasks/registry.ts';
-import type { AnyTaskDefinition } from '../../src/tasks/task.ts';
+import { getTaskPipeline } from '../../src/tasks/pipeline-registry.ts';
+import type { AnyTaskDefinition, AnyTaskPipeline } from '../../src/tasks/task.ts';
+import { isBatchable, isStreamable, isStreamingPipeline } from '../../src/tasks/task.ts';
 import type { TextClassificationLabel } from '../../src/tasks/text-classification.ts';
 import type { ZeroShotClassification } from '../../src/tasks/zero-shot-classification.ts';
 
@@ -28,11 +32,11 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 type Expect<T extends true> = T;
 
 /** Tasks with a required option (zero-shot's `candidateLabels`) take options; the others may omit them. */
-type RequiredOptionsTaskId = { [K in TaskId]: {} extends TaskOptions<K> ? never : K }[TaskId];
+type RequiredOptionsTaskId = { [K in TaskId]: Record<never, never> extends TaskOptions<K> ? never : K }[TaskId];
 type OptionalOptionsTaskId = Exclude<TaskId, RequiredOptionsTaskId>;
 
 /** A `run()` shaped like the client's: the output type follows the input and options given. */
-declare function run<T extends OptionalOptionsTaskId, const I extends TaskInput<T>, const O extends TaskOptions<T> = {}>(
+declare function run<T extends OptionalOptionsTaskId, const I extends TaskInput<T>, const O extends TaskOptions<T> = Record<never, never>>(
   task: T,
   input: I,
   options?: ExactOptions<T, O>,
@@ -59,6 +63,19 @@ const nerTask = getTask('ner');
 nerTask.toItems(['a', 'b']); // a batchable task keeps its batching methods when looked up by literal id
 const anyTask: AnyTaskDefinition = getTask('some-task-from-the-wire');
 anyTask.validate('input', undefined);
+declare const someId: TaskId;
+const someTask = getTask(someId);
+if (isBatchable(someTask) && someTask.canBatch(undefined)) someTask.toItems('a union of tasks narrows too');
+if (isStreamable(anyTask)) anyTask.validate('text', undefined);
+// @ts-expect-error the main-thread task has no worker half
+anyTask.toPipelineArgs('text', undefined);
+const anyPipeline: AnyTaskPipeline = getTaskPipeline('some-task-from-the-wire');
+if (isStreamingPipeline(anyPipeline)) anyPipeline.streamerOptions('text');
+// A pipeline looked up by literal id keeps its exact types.
+const translated0: string | string[] = getTaskPipeline('translation').fromPipelineOutput([], 'Hello');
+getTaskPipeline('text-generation').streamerOptions('Once upon a time', { returnFullText: true });
+// @ts-expect-error fill-mask does not stream
+getTaskPipeline('fill-mask').streamerOptions('x [MASK]');
 const candidate: unknown = 'fill-mask';
 if (isTaskId(candidate)) tasks[candidate].validate('text', undefined);
 
@@ -166,3 +183,34 @@ run('zero-shot-classification', 'x', { candidateLabels: ['a'], multilabel: true 
 stream('fill-mask', 'x [MASK]');
 // @ts-expect-error stream takes a single string
 stream('text-generation', ['a', 'b']);
+
+// --- The real model handle narrows the same way ------------------------------------------------
+
+declare const nerModel: Model<'ner'>;
+declare const qaModel: Model<'question-answering'>;
+declare const embedderModel: Model<'feature-extraction'>;
+declare const translatorModel: Model<'translation'>;
+const handleTokens = nerModel.run('Sarah lives in London');
+const handleGroups = nerModel.run(['a'], { aggregationStrategy: 'simple' });
+const handleAnswer = qaModel.run({ question: 'Who?', context: 'Jim.' });
+const handleAnswers = qaModel.run({ question: 'Who?', context: 'Jim.' }, { topK: 2, signal: AbortSignal.timeout(1000) });
+const handleEmbedding = embedderModel.run('hello', { pooling: 'mean' });
+const handleTranslation = translatorModel.run('hello');
+
+export type HandleChecks = [
+  // Omitted options mean the defaults, as in `run()` above (not the general union).
+  Expect<Equal<typeof handleTokens, Promise<TokenEntity[]>>>,
+  Expect<Equal<typeof handleGroups, Promise<EntityGroup[][]>>>,
+  Expect<Equal<typeof handleAnswer, Promise<QuestionAnswer>>>,
+  Expect<Equal<typeof handleAnswers, Promise<QuestionAnswer[]>>>,
+  Expect<Equal<typeof handleEmbedding, Promise<FeatureExtractionTensor<Float32Array>>>>,
+  Expect<Equal<typeof handleTranslation, Promise<string>>>,
+];
+
+// @ts-expect-error stream() is only on text generation models
+nerModel.stream('x');
+
+declare const zeroShotModel: Model<'zero-shot-classification'>;
+// @ts-expect-error candidateLabels is required
+void zeroShotModel.run('x');
+void zeroShotModel.run('x', { candidateLabels: ['a', 'b'] });

@@ -54,8 +54,9 @@ describe('locateTokens', () => {
     ]);
   });
 
-  it('understands SentencePiece / byte-level markers and leading spaces in decoded words', () => {
-    expect(slices('New York City', ['▁New', 'ĠYork', ' City'])).toEqual(['New', 'York', 'City']);
+  it('understands SentencePiece markers and leading spaces in decoded words', () => {
+    expect(slices('New York City', ['▁New', ' York', ' City'])).toEqual(['New', 'York', 'City']);
+    expect(slices('Ġużeppi', ['ġużeppi'])).toEqual(['Ġużeppi']);
   });
 
   it('matches compatibility forms (ligatures, full-width letters)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { featureExtractionTask as task } from '../../../src/tasks/feature-extraction.ts';
+import { featureExtractionPipeline as pipeline, featureExtractionTask as task } from '../../../src/tasks/feature-extraction.ts';
 import type { FeatureExtractionInput, FeatureExtractionOptions, FeatureExtractionTensor } from '../../../src/tasks/feature-extraction.ts';
 import { expectBatchRoundTrip, expectInpageError, expectRangeError, expectTypeError } from './helpers.ts';
 
@@ -48,13 +48,13 @@ function pipe(...args: unknown[]): unknown {
 
 function run(input: FeatureExtractionInput, options?: FeatureExtractionOptions): FeatureExtractionTensor {
   task.validate(input, options);
-  return task.fromPipelineOutput(pipe(...task.toPipelineArgs(input, options)), input, options);
+  return pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs(input, options)), input, options);
 }
 
 describe('feature-extraction', () => {
   it('maps options with transformers.js defaults filled in', () => {
-    expect(task.toPipelineArgs('x')).toEqual(['x', { pooling: 'none', normalize: false, quantize: false, precision: 'binary' }]);
-    expect(task.toPipelineArgs(['a'], { pooling: 'mean', normalize: true, quantize: true, precision: 'ubinary' })).toEqual([
+    expect(pipeline.toPipelineArgs('x')).toEqual(['x', { pooling: 'none', normalize: false, quantize: false, precision: 'binary' }]);
+    expect(pipeline.toPipelineArgs(['a'], { pooling: 'mean', normalize: true, quantize: true, precision: 'ubinary' })).toEqual([
       ['a'],
       { pooling: 'mean', normalize: true, quantize: true, precision: 'ubinary' },
     ]);
@@ -74,10 +74,10 @@ describe('feature-extraction', () => {
 
   it('hands back data that owns its buffer (transferable), copying views', () => {
     const whole = new Float32Array([1, 2, 3, 4]);
-    const kept = task.fromPipelineOutput(new FakeTensor('float32', whole, [1, 4]), 'x');
+    const kept = pipeline.fromPipelineOutput(new FakeTensor('float32', whole, [1, 4]), 'x');
     expect(kept.data).toBe(whole);
     const view = new Float32Array([9, 1, 2, 3, 4]).subarray(1);
-    const copied = task.fromPipelineOutput(new FakeTensor('float32', view, [1, 4]), 'x');
+    const copied = pipeline.fromPipelineOutput(new FakeTensor('float32', view, [1, 4]), 'x');
     expect(copied.data).not.toBe(view);
     expect(copied.data.byteOffset).toBe(0);
     expect(copied.data.buffer.byteLength).toBe(16);
@@ -86,14 +86,14 @@ describe('feature-extraction', () => {
 
   it('converts float16 (Uint16Array) and float64 data to float32', () => {
     const half = new Uint16Array([0x3c00, 0xc000, 0x3555, 0x0000, 0x8000, 0x7c00, 0x0001, 0x7bff]);
-    const output = task.fromPipelineOutput(new FakeTensor('float16', half, [1, 8]), 'x');
+    const output = pipeline.fromPipelineOutput(new FakeTensor('float16', half, [1, 8]), 'x');
     expect(output.data).toBeInstanceOf(Float32Array);
     const values = Array.from(output.data);
     expect(values.slice(0, 2)).toEqual([1, -2]);
     expect(values[2]).toBeCloseTo(1 / 3, 3);
     expect(Object.is(values[4], -0)).toBe(true);
     expect(values.slice(5)).toEqual([Infinity, 2 ** -24, 65504]);
-    const double = task.fromPipelineOutput(new FakeTensor('float64', new Float64Array([0.5, 0.25]), [1, 2]), 'x');
+    const double = pipeline.fromPipelineOutput(new FakeTensor('float64', new Float64Array([0.5, 0.25]), [1, 2]), 'x');
     expect(double.data).toEqual(new Float32Array([0.5, 0.25]));
   });
 
@@ -105,11 +105,11 @@ describe('feature-extraction', () => {
   });
 
   it('reports malformed raw output as RUNTIME', () => {
-    expectInpageError(() => task.fromPipelineOutput({ data: [1, 2], dims: [1, 2] }, 'x'), 'RUNTIME', 'typed array');
-    expectInpageError(() => task.fromPipelineOutput(new FakeTensor('float32', new Float32Array(3), [1, 2]), 'x'), 'RUNTIME', 'do not match');
-    expectInpageError(() => task.fromPipelineOutput(new FakeTensor('float32', new Float32Array(4), [2, 2]), 'x'), 'RUNTIME', 'expected 1 rows');
-    expectInpageError(() => task.fromPipelineOutput(new FakeTensor('int64', new BigInt64Array(2), [1, 2]), 'x'), 'RUNTIME');
-    expectInpageError(() => task.fromPipelineOutput(null, 'x'), 'RUNTIME');
+    expectInpageError(() => pipeline.fromPipelineOutput({ data: [1, 2], dims: [1, 2] }, 'x'), 'RUNTIME', 'typed array');
+    expectInpageError(() => pipeline.fromPipelineOutput(new FakeTensor('float32', new Float32Array(3), [1, 2]), 'x'), 'RUNTIME', 'do not match');
+    expectInpageError(() => pipeline.fromPipelineOutput(new FakeTensor('float32', new Float32Array(4), [2, 2]), 'x'), 'RUNTIME', 'expected 1 rows');
+    expectInpageError(() => pipeline.fromPipelineOutput(new FakeTensor('int64', new BigInt64Array(2) as unknown as Float32Array, [1, 2]), 'x'), 'RUNTIME');
+    expectInpageError(() => pipeline.fromPipelineOutput(null, 'x'), 'RUNTIME');
   });
 
   it('validates input and options', () => {
@@ -135,10 +135,10 @@ describe('feature-extraction', () => {
 
   it('batches: each caller gets its unbatched tensor', () => {
     const callers: FeatureExtractionInput[] = ['one', ['two', 'three'], 'four', ['five', 'six', 'seven']];
-    expectBatchRoundTrip(task, callers, { pooling: 'mean' }, pipe);
-    expectBatchRoundTrip(task, callers, { pooling: 'cls', normalize: true }, pipe);
-    expectBatchRoundTrip(task, callers, { pooling: 'mean', quantize: true }, pipe);
-    expectBatchRoundTrip(task, callers, { pooling: 'mean', quantize: true, precision: 'ubinary' }, pipe);
+    expectBatchRoundTrip(task, pipeline, callers, { pooling: 'mean' }, pipe);
+    expectBatchRoundTrip(task, pipeline, callers, { pooling: 'cls', normalize: true }, pipe);
+    expectBatchRoundTrip(task, pipeline, callers, { pooling: 'mean', quantize: true }, pipe);
+    expectBatchRoundTrip(task, pipeline, callers, { pooling: 'mean', quantize: true, precision: 'ubinary' }, pipe);
   });
 
   it('split rows own their buffers; batch keys fill in defaults', () => {

@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { InpageError } from '../../../src/errors.ts';
 import type { ErrorCode } from '../../../src/errors.ts';
-import type { BatchableTask } from '../../../src/tasks/task.ts';
+import type { BatchableTask, TaskPipeline } from '../../../src/tasks/task.ts';
 
 /** The error `fn` throws (fails the test when it does not throw). */
 export function thrown(fn: () => unknown): Error {
@@ -42,11 +42,13 @@ export function expectInpageError(fn: () => unknown, code: ErrorCode, ...fragmen
 
 /**
  * Runs several callers' inputs as one batch through `pipe` (a fake of the transformers.js
- * pipeline that builds the raw output for any input) and checks that every caller gets exactly
+ * pipeline that builds the raw output for any input), using the task's main-thread batching
+ * methods around its worker-side `pipeline` conversion, and checks that every caller gets exactly
  * its unbatched output.
  */
 export function expectBatchRoundTrip<Input, Options, Output, Item>(
   task: BatchableTask<Input, Options, Output, Item>,
+  pipeline: TaskPipeline<Input, Options, Output>,
   inputs: readonly Input[],
   options: Options | undefined,
   pipe: (...args: unknown[]) => unknown,
@@ -54,14 +56,14 @@ export function expectBatchRoundTrip<Input, Options, Output, Item>(
   expect(task.canBatch(options)).toBe(true);
   const perCaller = inputs.map((input) => task.toItems(input));
   const batch = task.batchInput(perCaller.flat());
-  const batched = task.fromPipelineOutput(pipe(...task.toPipelineArgs(batch, options)), batch, options);
+  const batched = pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs(batch, options)), batch, options);
   const items = task.splitOutput(batched, perCaller.flat().length);
   let offset = 0;
   inputs.forEach((input, caller) => {
     const count = perCaller[caller]?.length ?? 0;
     const joined = task.joinItems(items.slice(offset, offset + count), input);
     offset += count;
-    const alone = task.fromPipelineOutput(pipe(...task.toPipelineArgs(input, options)), input, options);
+    const alone = pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs(input, options)), input, options);
     expect(joined).toEqual(alone);
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { textClassificationTask as task } from '../../../src/tasks/text-classification.ts';
+import { textClassificationPipeline as pipeline, textClassificationTask as task } from '../../../src/tasks/text-classification.ts';
 import type { TextClassificationInput } from '../../../src/tasks/text-classification.ts';
 import { expectBatchRoundTrip, expectInpageError, expectRangeError, expectTypeError } from './helpers.ts';
 
@@ -25,14 +25,14 @@ function pipe(...args: unknown[]): unknown {
 
 function run(input: TextClassificationInput, options?: { topK?: number | null }): unknown {
   task.validate(input, options);
-  return task.fromPipelineOutput(pipe(...task.toPipelineArgs(input, options)), input, options);
+  return pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs(input, options)), input, options);
 }
 
 describe('text-classification', () => {
   it('maps options to transformers.js (top_k defaults to 1, null = all labels)', () => {
-    expect(task.toPipelineArgs('hi')).toEqual(['hi', { top_k: 1 }]);
-    expect(task.toPipelineArgs(['a', 'b'], { topK: 3 })).toEqual([['a', 'b'], { top_k: 3 }]);
-    expect(task.toPipelineArgs('hi', { topK: null })).toEqual(['hi', { top_k: null }]);
+    expect(pipeline.toPipelineArgs('hi')).toEqual(['hi', { top_k: 1 }]);
+    expect(pipeline.toPipelineArgs(['a', 'b'], { topK: 3 })).toEqual([['a', 'b'], { top_k: 3 }]);
+    expect(pipeline.toPipelineArgs('hi', { topK: null })).toEqual(['hi', { top_k: null }]);
   });
 
   it('gives a string one sorted label list, of length topK', () => {
@@ -51,15 +51,15 @@ describe('text-classification', () => {
 
   it('copies only label and score (plain data)', () => {
     const raw = [{ label: 'POSITIVE', score: 0.99, extra: () => 1 }];
-    const output = task.fromPipelineOutput(raw, 'x');
+    const output = pipeline.fromPipelineOutput(raw, 'x');
     expect(output).toEqual([{ label: 'POSITIVE', score: 0.99 }]);
     expect(structuredClone(output)).toEqual(output);
   });
 
   it('reports a malformed raw output as RUNTIME', () => {
-    expectInpageError(() => task.fromPipelineOutput({ label: 'x' }, 'x'), 'RUNTIME', 'text-classification');
-    expectInpageError(() => task.fromPipelineOutput([{ label: 1, score: 1 }], 'x'), 'RUNTIME', 'field "label"');
-    expectInpageError(() => task.fromPipelineOutput([{ label: 'a', score: 1 }], ['x', 'y']), 'RUNTIME', 'expected 2 items');
+    expectInpageError(() => pipeline.fromPipelineOutput({ label: 'x' }, 'x'), 'RUNTIME', 'text-classification');
+    expectInpageError(() => pipeline.fromPipelineOutput([{ label: 1, score: 1 }], 'x'), 'RUNTIME', 'field "label"');
+    expectInpageError(() => pipeline.fromPipelineOutput([{ label: 'a', score: 1 }], ['x', 'y']), 'RUNTIME', 'expected 2 items');
   });
 
   it('validates input and options', () => {
@@ -73,9 +73,9 @@ describe('text-classification', () => {
 
   it('batches: each caller gets its unbatched output', () => {
     const callers: TextClassificationInput[] = ['one', ['two', 'three'], 'four', ['five']];
-    expectBatchRoundTrip(task, callers, undefined, pipe);
-    expectBatchRoundTrip(task, callers, { topK: 2 }, pipe);
-    expectBatchRoundTrip(task, callers, { topK: null }, pipe);
+    expectBatchRoundTrip(task, pipeline, callers, undefined, pipe);
+    expectBatchRoundTrip(task, pipeline, callers, { topK: 2 }, pipe);
+    expectBatchRoundTrip(task, pipeline, callers, { topK: null }, pipe);
   });
 
   it('batch keys fill in defaults', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { textGenerationTask as task } from '../../../src/tasks/text-generation.ts';
+import { textGenerationPipeline as pipeline, textGenerationTask as task } from '../../../src/tasks/text-generation.ts';
 import { expectInpageError, expectRangeError, expectTypeError } from './helpers.ts';
 
 /** A fake of transformers.js 4.3.1 TextGenerationPipeline._call for string prompts. */
@@ -12,29 +12,29 @@ function pipe(...args: unknown[]): unknown {
 
 describe('text-generation', () => {
   it('sends return_full_text: false unless asked, and maps generation options', () => {
-    expect(task.toPipelineArgs('Once')).toEqual(['Once', { return_full_text: false }]);
-    expect(task.toPipelineArgs(['a'], { maxNewTokens: 5, doSample: true, temperature: 0.8, topK: 20, topP: 0.95, repetitionPenalty: 1.1, returnFullText: true })).toEqual([
+    expect(pipeline.toPipelineArgs('Once')).toEqual(['Once', { return_full_text: false }]);
+    expect(pipeline.toPipelineArgs(['a'], { maxNewTokens: 5, doSample: true, temperature: 0.8, topK: 20, topP: 0.95, repetitionPenalty: 1.1, returnFullText: true })).toEqual([
       ['a'],
       { max_new_tokens: 5, do_sample: true, temperature: 0.8, top_k: 20, top_p: 0.95, repetition_penalty: 1.1, return_full_text: true },
     ]);
   });
 
   it('gives the generated text only by default, the prompt too with returnFullText', () => {
-    const plain = task.fromPipelineOutput(pipe(...task.toPipelineArgs('Once')), 'Once');
+    const plain = pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs('Once')), 'Once');
     expect(plain).toBe(' and then');
-    const full = task.fromPipelineOutput(pipe(...task.toPipelineArgs('Once', { returnFullText: true })), 'Once', { returnFullText: true });
+    const full = pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs('Once', { returnFullText: true })), 'Once', { returnFullText: true });
     expect(full).toBe('Once and then');
   });
 
   it('gives one string per prompt for an array (also of length 1)', () => {
-    expect(task.fromPipelineOutput(pipe(...task.toPipelineArgs(['a', 'b'])), ['a', 'b'])).toEqual([' and then', ' and then']);
-    expect(task.fromPipelineOutput(pipe(...task.toPipelineArgs(['a'])), ['a'])).toEqual([' and then']);
+    expect(pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs(['a', 'b'])), ['a', 'b'])).toEqual([' and then', ' and then']);
+    expect(pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs(['a'])), ['a'])).toEqual([' and then']);
   });
 
   it('reports malformed raw output as RUNTIME', () => {
-    expectInpageError(() => task.fromPipelineOutput([], 'x'), 'RUNTIME', 'no result');
-    expectInpageError(() => task.fromPipelineOutput([{ generated_text: [] }], 'x'), 'RUNTIME', 'generated_text');
-    expectInpageError(() => task.fromPipelineOutput([[{ generated_text: 'a' }]], ['a', 'b']), 'RUNTIME', 'expected 2 items');
+    expectInpageError(() => pipeline.fromPipelineOutput([], 'x'), 'RUNTIME', 'no result');
+    expectInpageError(() => pipeline.fromPipelineOutput([{ generated_text: [] }], 'x'), 'RUNTIME', 'generated_text');
+    expectInpageError(() => pipeline.fromPipelineOutput([[{ generated_text: 'a' }]], ['a', 'b']), 'RUNTIME', 'expected 2 items');
   });
 
   it('validates input and options', () => {
@@ -48,8 +48,8 @@ describe('text-generation', () => {
   });
 
   it('streams without the prompt unless returnFullText, so that the pieces match run()', () => {
-    expect(task.streamerOptions('x')).toEqual({ skip_prompt: true, skip_special_tokens: true });
-    expect(task.streamerOptions('x', { returnFullText: true })).toEqual({ skip_prompt: false, skip_special_tokens: true });
-    expectTypeError(() => task.streamerOptions(['a']), 'text-generation: stream() takes a single string');
+    expect(pipeline.streamerOptions('x')).toEqual({ skip_prompt: true, skip_special_tokens: true });
+    expect(pipeline.streamerOptions('x', { returnFullText: true })).toEqual({ skip_prompt: false, skip_special_tokens: true });
+    expectInpageError(() => pipeline.streamerOptions(['a']), 'INVALID_INPUT', 'text-generation: stream() takes a single string');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { summarizationTask } from '../../../src/tasks/summarization.ts';
-import { text2textGenerationTask } from '../../../src/tasks/text2text-generation.ts';
-import { translationTask } from '../../../src/tasks/translation.ts';
+import { summarizationPipeline, summarizationTask } from '../../../src/tasks/summarization.ts';
+import { text2textGenerationPipeline, text2textGenerationTask } from '../../../src/tasks/text2text-generation.ts';
+import { translationPipeline, translationTask } from '../../../src/tasks/translation.ts';
 import { expectInpageError, expectRangeError, expectTypeError } from './helpers.ts';
 
 /** A fake of transformers.js 4.3.1 Text2TextGenerationPipeline._call: always a flat list. */
@@ -13,12 +13,12 @@ function fakePipe(key: string) {
 }
 
 const cases = [
-  { task: summarizationTask, key: 'summary_text' },
-  { task: text2textGenerationTask, key: 'generated_text' },
-  { task: translationTask, key: 'translation_text' },
+  { task: summarizationTask, pipeline: summarizationPipeline, key: 'summary_text' },
+  { task: text2textGenerationTask, pipeline: text2textGenerationPipeline, key: 'generated_text' },
+  { task: translationTask, pipeline: translationPipeline, key: 'translation_text' },
 ] as const;
 
-describe.each(cases)('$task.id', ({ task, key }) => {
+describe.each(cases)('$task.id', ({ task, pipeline, key }) => {
   const pipe = fakePipe(key);
 
   it('is streamable and not batchable, with its own pipeline task', () => {
@@ -28,28 +28,28 @@ describe.each(cases)('$task.id', ({ task, key }) => {
   });
 
   it('maps generation options', () => {
-    expect(task.toPipelineArgs('x')).toEqual(['x', {}]);
-    expect(task.toPipelineArgs(['a', 'b'], { maxNewTokens: 20, numBeams: 1, noRepeatNgramSize: 3 })).toEqual([
+    expect(pipeline.toPipelineArgs('x')).toEqual(['x', {}]);
+    expect(pipeline.toPipelineArgs(['a', 'b'], { maxNewTokens: 20, numBeams: 1, noRepeatNgramSize: 3 })).toEqual([
       ['a', 'b'],
       { max_new_tokens: 20, num_beams: 1, no_repeat_ngram_size: 3 },
     ]);
   });
 
   it('gives a string for a string and one string per text for an array', () => {
-    expect(task.fromPipelineOutput(pipe('hello'), 'hello')).toBe('HELLO');
-    expect(task.fromPipelineOutput(pipe(['a', 'b']), ['a', 'b'])).toEqual(['A', 'B']);
-    expect(task.fromPipelineOutput(pipe(['only']), ['only'])).toEqual(['ONLY']);
+    expect(pipeline.fromPipelineOutput(pipe('hello'), 'hello')).toBe('HELLO');
+    expect(pipeline.fromPipelineOutput(pipe(['a', 'b']), ['a', 'b'])).toEqual(['A', 'B']);
+    expect(pipeline.fromPipelineOutput(pipe(['only']), ['only'])).toEqual(['ONLY']);
   });
 
   it('takes the first of several sequences per text', () => {
     const raw = [{ [key]: 'a1' }, { [key]: 'a2' }, { [key]: 'b1' }, { [key]: 'b2' }];
-    expect(task.fromPipelineOutput(raw, ['a', 'b'])).toEqual(['a1', 'b1']);
+    expect(pipeline.fromPipelineOutput(raw, ['a', 'b'])).toEqual(['a1', 'b1']);
   });
 
   it('reports malformed raw output as RUNTIME', () => {
-    expectInpageError(() => task.fromPipelineOutput([], 'x'), 'RUNTIME', task.id);
-    expectInpageError(() => task.fromPipelineOutput([{ wrong: 'x' }], 'x'), 'RUNTIME', `field "${key}"`);
-    expectInpageError(() => task.fromPipelineOutput([{ [key]: 'x' }, { [key]: 'y' }, { [key]: 'z' }], ['a', 'b']), 'RUNTIME', '3 results for 2 texts');
+    expectInpageError(() => pipeline.fromPipelineOutput([], 'x'), 'RUNTIME', task.id);
+    expectInpageError(() => pipeline.fromPipelineOutput([{ wrong: 'x' }], 'x'), 'RUNTIME', `field "${key}"`);
+    expectInpageError(() => pipeline.fromPipelineOutput([{ [key]: 'x' }, { [key]: 'y' }, { [key]: 'z' }], ['a', 'b']), 'RUNTIME', '3 results for 2 texts');
   });
 
   it('validates input and options', () => {
@@ -62,18 +62,18 @@ describe.each(cases)('$task.id', ({ task, key }) => {
   });
 
   it('streams a single string, skipping the decoder prompt and special tokens', () => {
-    expect(task.streamerOptions('x')).toEqual({ skip_prompt: true, skip_special_tokens: true });
-    expectTypeError(() => task.streamerOptions(['a', 'b']), 'stream() takes a single string');
+    expect(pipeline.streamerOptions('x')).toEqual({ skip_prompt: true, skip_special_tokens: true });
+    expectInpageError(() => pipeline.streamerOptions(['a', 'b']), 'INVALID_INPUT', 'stream() takes a single string');
   });
 });
 
 describe('translation languages', () => {
   it('maps srcLang / tgtLang to src_lang / tgt_lang next to generation options', () => {
-    expect(translationTask.toPipelineArgs('Hello', { srcLang: 'eng_Latn', tgtLang: 'fra_Latn', maxNewTokens: 50 })).toEqual([
+    expect(translationPipeline.toPipelineArgs('Hello', { srcLang: 'eng_Latn', tgtLang: 'fra_Latn', maxNewTokens: 50 })).toEqual([
       'Hello',
       { max_new_tokens: 50, src_lang: 'eng_Latn', tgt_lang: 'fra_Latn' },
     ]);
-    expect(translationTask.toPipelineArgs('Hello', { tgtLang: 'de' })).toEqual(['Hello', { tgt_lang: 'de' }]);
+    expect(translationPipeline.toPipelineArgs('Hello', { tgtLang: 'de' })).toEqual(['Hello', { tgt_lang: 'de' }]);
   });
 
   it('validates language codes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenClassificationTask as task } from '../../../src/tasks/token-classification.ts';
+import { tokenClassificationPipeline as pipeline, tokenClassificationTask as task } from '../../../src/tasks/token-classification.ts';
 import type { EntityGroup, TokenClassificationInput, TokenClassificationOptions, TokenEntity } from '../../../src/tasks/token-classification.ts';
 import { expectBatchRoundTrip, expectInpageError, expectTypeError } from './helpers.ts';
 
@@ -29,13 +29,13 @@ function pipe(...args: unknown[]): unknown {
 
 function run(input: TokenClassificationInput, options?: TokenClassificationOptions): unknown {
   task.validate(input, options);
-  return task.fromPipelineOutput(pipe(...task.toPipelineArgs(input, options)), input, options);
+  return pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs(input, options)), input, options);
 }
 
 describe('token-classification', () => {
   it('always asks transformers.js for every token, ungrouped', () => {
-    expect(task.toPipelineArgs('x')).toEqual(['x', { ignore_labels: [], aggregation_strategy: 'none' }]);
-    expect(task.toPipelineArgs(['a'], { ignoreLabels: ['O', 'B-MISC'], aggregationStrategy: 'simple' })).toEqual([
+    expect(pipeline.toPipelineArgs('x')).toEqual(['x', { ignore_labels: [], aggregation_strategy: 'none' }]);
+    expect(pipeline.toPipelineArgs(['a'], { ignoreLabels: ['O', 'B-MISC'], aggregationStrategy: 'simple' })).toEqual([
       ['a'],
       { ignore_labels: [], aggregation_strategy: 'none' },
     ]);
@@ -69,7 +69,7 @@ describe('token-classification', () => {
       { entity: 'O', score: 0.9, index: 3, word: 'to' },
       { entity: 'B-LOC', score: 0.9, index: 4, word: 'paris' },
     ];
-    expect(task.fromPipelineOutput(raw, 'Paris flew to Paris')).toEqual([{ entity: 'B-LOC', score: 0.9, index: 4, word: 'paris', start: 14, end: 19 }]);
+    expect(pipeline.fromPipelineOutput(raw, 'Paris flew to Paris')).toEqual([{ entity: 'B-LOC', score: 0.9, index: 4, word: 'paris', start: 14, end: 19 }]);
   });
 
   it('matches accents and case: "Zürich" → zur + ##ich', () => {
@@ -102,7 +102,7 @@ describe('token-classification', () => {
       { entity: 'ORG', score: 1, index: 8, word: 'h' },
       { entity: 'ORG', score: 0, index: 9, word: 'i' },
     ];
-    const groups = task.fromPipelineOutput(raw, 'a b c d e f g h i', { aggregationStrategy: 'simple' }) as EntityGroup[];
+    const groups = pipeline.fromPipelineOutput(raw, 'a b c d e f g h i', { aggregationStrategy: 'simple' }) as EntityGroup[];
     expect(groups.map(({ entityGroup, word, score }) => [entityGroup, word, score])).toEqual([
       ['LOC', 'a b', 0.75],
       ['LOC', 'c', 1],
@@ -125,8 +125,8 @@ describe('token-classification', () => {
   });
 
   it('reports a malformed raw output as RUNTIME', () => {
-    expectInpageError(() => task.fromPipelineOutput([{ entity: 'O' }], 'x'), 'RUNTIME', 'field "word"');
-    expectInpageError(() => task.fromPipelineOutput([[]], ['a', 'b']), 'RUNTIME', 'expected 2 items');
+    expectInpageError(() => pipeline.fromPipelineOutput([{ entity: 'O' }], 'x'), 'RUNTIME', 'field "word"');
+    expectInpageError(() => pipeline.fromPipelineOutput([[]], ['a', 'b']), 'RUNTIME', 'expected 2 items');
   });
 
   it('validates input and options', () => {
@@ -141,9 +141,9 @@ describe('token-classification', () => {
 
   it('batches: each caller gets its unbatched output', () => {
     const callers: TokenClassificationInput[] = ['Sarah in London', ['I met Amara', 'New York'], 'nothing'];
-    expectBatchRoundTrip(task, callers, undefined, pipe);
-    expectBatchRoundTrip(task, callers, { aggregationStrategy: 'simple' }, pipe);
-    expectBatchRoundTrip(task, callers, { ignoreLabels: [] }, pipe);
+    expectBatchRoundTrip(task, pipeline, callers, undefined, pipe);
+    expectBatchRoundTrip(task, pipeline, callers, { aggregationStrategy: 'simple' }, pipe);
+    expectBatchRoundTrip(task, pipeline, callers, { ignoreLabels: [] }, pipe);
   });
 
   it('batch keys fill in defaults', () => {

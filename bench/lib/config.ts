@@ -1,0 +1,94 @@
+/**
+ * What a benchmark run measures: the full run on the size-realistic models, or `--quick` on the
+ * tiny test fixtures (one repetition, a few calls; for CI).
+ *
+ * @module
+ */
+import { fileURLToPath } from 'node:url';
+import type { LoadSpec } from '../page/protocol.ts';
+
+/** The model of a benchmark, without the Hub URL (added at run time). */
+export type ModelSpec = Omit<LoadSpec, 'hubUrl'>;
+
+/** One run's settings. */
+export interface BenchConfig {
+  mode: 'full' | 'quick';
+  /** Folder served by the local Hub. */
+  modelsRoot: string;
+  repetitions: number;
+  /** Cold and warm loads. */
+  loadModel: ModelSpec;
+  /** Latency, throughput, frames, threads. */
+  sentimentModel: ModelSpec;
+  /** The download cut at 50% (its file and the inpage chunk size). */
+  resume: { model: ModelSpec; file: string; chunkSize: number };
+  text: string;
+  warmupCalls: number;
+  latencyCalls: number;
+  throughputSentences: number;
+  callerCounts: readonly number[];
+  frameCalls: number;
+  threadCalls: number;
+  /** WASM thread counts to compare (`null` = the contender's default). */
+  threadSettings: readonly (number | null)[];
+  /** Whether to run the WebGPU correctness line. */
+  webgpu: boolean;
+  /** Whether to measure the warm-load floor. */
+  floor: boolean;
+  /** Also measure transformers.js in its worker in the frame-gap benchmark. */
+  framesTfjsWorker: boolean;
+}
+
+const words = ['the', 'movie', 'was', 'great', 'and', 'the', 'actors', 'were', 'wonderful', 'but', 'the', 'ending', 'felt', 'slow'];
+
+/** `count` short distinct sentences (5–9 words). */
+export function sentences(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => words.slice(i % 5, (i % 5) + 5 + (i % 5)).join(' '));
+}
+
+/** The settings of `npm run bench` (`quick: false`) and `npm run bench -- --quick`. */
+export function benchConfig(quick: boolean): BenchConfig {
+  const sentiment: ModelSpec = { task: 'text-classification', model: 'Xenova/distilbert-base-uncased-finetuned-sst-2-english', dtype: 'q8' };
+  const minilm: ModelSpec = { task: 'feature-extraction', model: 'Xenova/all-MiniLM-L6-v2', dtype: 'fp32' };
+  if (quick) {
+    return {
+      mode: 'quick',
+      modelsRoot: fileURLToPath(new URL('../../tests/fixtures/models/', import.meta.url)),
+      repetitions: 1,
+      loadModel: sentiment,
+      sentimentModel: sentiment,
+      resume: { model: { task: 'text-classification', model: 'inpage-fixtures/sentiment-large', dtype: 'fp32' }, file: 'onnx/model.onnx', chunkSize: 64 * 1024 },
+      text: 'I love this wonderful movie',
+      warmupCalls: 5,
+      latencyCalls: 10,
+      throughputSentences: 16,
+      callerCounts: [1, 8],
+      frameCalls: 10,
+      threadCalls: 5,
+      threadSettings: [],
+      webgpu: false,
+      floor: false,
+      framesTfjsWorker: false,
+    };
+  }
+  return {
+    mode: 'full',
+    modelsRoot: fileURLToPath(new URL('../models/', import.meta.url)),
+    repetitions: 5,
+    loadModel: minilm,
+    sentimentModel: sentiment,
+    // A file no other benchmark stores (the warm contexts are reused).
+    resume: { model: { ...minilm, dtype: 'q8' }, file: 'onnx/model_quantized.onnx', chunkSize: 8 * 1024 * 1024 },
+    text: 'I love this wonderful movie',
+    warmupCalls: 100,
+    latencyCalls: 200,
+    throughputSentences: 64,
+    callerCounts: [1, 8, 64],
+    frameCalls: 100,
+    threadCalls: 30,
+    threadSettings: [1, 2, null],
+    webgpu: true,
+    floor: true,
+    framesTfjsWorker: true,
+  };
+}

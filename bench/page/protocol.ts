@@ -1,0 +1,100 @@
+/**
+ * What the benchmark page exposes to the Node driver (bench/run.ts) as `window.bench`, and the
+ * plain-data results it returns. Shared by both sides; types only.
+ *
+ * @module
+ */
+
+/** The two contenders. */
+export type Contender = 'inpage' | 'transformers.js';
+
+/** Where transformers.js runs: a hand-written worker, or the page's main thread. */
+export type Placement = 'worker' | 'main';
+
+/** One model load. */
+export interface LoadSpec {
+  hubUrl: string;
+  task: 'feature-extraction' | 'text-classification';
+  model: string;
+  dtype: 'fp32' | 'q8';
+  /** WASM threads; `undefined` = the contender's default. */
+  threads?: number;
+  /** inpage storage namespace (a new one means an empty store). */
+  namespace?: string;
+  /** inpage chunk size in bytes. */
+  chunkSize?: number;
+  device?: 'wasm' | 'webgpu';
+  placement?: Placement;
+}
+
+/** A progress milestone, ms since the load started. */
+export interface Milestone {
+  label: string;
+  ms: number;
+}
+
+/** What a load took. */
+export interface LoadResult {
+  /** Time to ready: from creating the client / importing transformers.js to a usable model. */
+  readyMs: number;
+  milestones: Milestone[];
+  /** Set when the load failed. */
+  error?: string;
+}
+
+/** The floor of a warm load: runtime + session from in-memory bytes, + tokenizer. */
+export interface FloorResult {
+  /** Fetching the cached model bytes into memory (not part of the floor). */
+  readMs: number;
+  /** First `InferenceSession.create(bytes)` in a fresh worker (includes starting the runtime). */
+  firstSessionMs: number;
+  /** A second `InferenceSession.create(bytes)` (runtime already started). */
+  sessionMs: number;
+  tokenizerMs: number;
+  /** firstSessionMs + tokenizerMs. */
+  floorMs: number;
+}
+
+/** Per-call latencies, ms. */
+export interface LatencyResult {
+  /** Round trips seen by the caller. */
+  calls: number[];
+  /** Pipeline time inside the worker (transformers.js only; inpage reports none). */
+  inner: number[];
+  /** A sample output, to check both contenders ran the same model. */
+  sample: string;
+}
+
+/** One throughput run. */
+export interface ThroughputResult {
+  callers: number;
+  sentences: number;
+  ms: number;
+  errors: number;
+}
+
+/** Frame gaps during a load + N inferences. */
+export interface FrameResult {
+  longestGapMs: number;
+  /** Σ max(0, gap − 50 ms) over the frames (Lighthouse's long-task convention). */
+  blockedMs: number;
+  frames: number;
+  totalMs: number;
+}
+
+/** `window.bench`. Only one contender instance is live per page. */
+export interface BenchApi {
+  load(contender: Contender, spec: LoadSpec): Promise<LoadResult>;
+  latency(contender: Contender, text: string, warmup: number, calls: number): Promise<LatencyResult>;
+  throughput(contender: Contender, texts: readonly string[], callers: number): Promise<ThroughputResult>;
+  /** Load + `calls` inferences while watching requestAnimationFrame. */
+  frames(contender: Contender, spec: LoadSpec, text: string, calls: number): Promise<FrameResult>;
+  floor(spec: LoadSpec): Promise<FloorResult>;
+  dispose(): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    bench?: BenchApi;
+  }
+}

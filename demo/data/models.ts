@@ -1,0 +1,37 @@
+/**
+ * The models the demo uses (the same ids online and on the local Hub, which serves the fixtures
+ * under them).
+ * @module
+ */
+
+/** Sentiment analysis (SST-2). */
+export const sentimentModel = 'Xenova/distilbert-base-uncased-finetuned-sst-2-english';
+/** Sentence embeddings for semantic search. */
+export const embedderModel = 'Xenova/all-MiniLM-L6-v2';
+/** Named entities (cased). */
+export const nerModel = 'Xenova/bert-base-NER';
+
+/** One Opus-MT language pair. */
+export interface LanguagePair {
+  model: string;
+  label: string;
+  /** Whether the local Hub has a fixture for it (only these are offered offline). */
+  fixture: boolean;
+}
+
+/** Opus-MT pairs offered by the translation view. */
+export const languagePairs: readonly LanguagePair[] = [
+  { model: 'Xenova/opus-mt-en-fr', label: 'English → French', fixture: true },
+  { model: 'Xenova/opus-mt-en-de', label: 'English → German', fixture: true },
+  { model: 'Xenova/opus-mt-en-es', label: 'English → Spanish', fixture: false },
+  { model: 'Xenova/opus-mt-en-it', label: 'English → Italian', fixture: false },
+  { model: 'Xenova/opus-mt-fr-en', label: 'French → English', fixture: false },
+];
+
+/** What the model manager can install ("make available offline"). */
+export const installable: ReadonlyArray<{ task: 'sentiment-analysis' | 'translation' | 'feature-extraction' | 'token-classification'; model: string; fixture: boolean }> = [
+  { task: 'sentiment-analysis', model: sentimentModel, fixture: true },
+  { task: 'feature-extraction', model: embedderModel, fixture: true },
+  { task: 'token-classification', model: nerModel, fixture: true },
+  ...languagePairs.map((pair) => ({ task: 'translation' as const, model: pair.model, fixture: pair.fixture })),
+];

@@ -1,0 +1,101 @@
+/**
+ * Small DOM and formatting helpers shared by the views.
+ * @module
+ */
+import { isInpageError } from 'inpage';
+
+type Attributes = Record<string, string | number | boolean | undefined>;
+type Child = Node | string | null | undefined | false;
+
+/**
+ * Creates an element with attributes (`true` → present, `false`/`undefined` → absent) and children.
+ * @example
+ * el('button', { type: 'button', class: 'primary' }, 'Translate');
+ */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) if (child !== null && child !== undefined && child !== false) element.append(child);
+  return element;
+}
+
+/**
+ * Runs `work` so that at most one call is in flight: calls made meanwhile collapse into one
+ * more run with the latest state (inputs typed during an inference are not queued one by one).
+ * @example
+ * const update = coalesce(async () => render(await model.run(textarea.value)));
+ * textarea.addEventListener('input', update);
+ */
+export function coalesce(work: () => Promise<void>): () => void {
+  let running = false;
+  let again = false;
+  const kick = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await work();
+      } while (again);
+    } finally {
+      running = false;
+    }
+  };
+  return () => void kick();
+}
+
+/**
+ * Bytes for humans (powers of 1024).
+ * @example
+ * formatBytes(1536); // '1.5 KiB'
+ */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 || value >= 100 ? 0 : 1)} ${units[unit]}`;
+}
+
+/**
+ * Seconds for humans.
+ * @example
+ * formatDuration(75); // '1 min 15 s'
+ */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '…';
+  const s = Math.max(0, Math.round(seconds));
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+/**
+ * A message for an error, with its inpage code when it has one.
+ * @example
+ * status.textContent = describeError(error); // 'NETWORK: …'
+ */
+export function describeError(error: unknown): string {
+  if (isInpageError(error)) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A labelled form control wrapped in a field container.
+ * @example
+ * const { field, control } = labelled('Text', el('textarea', { id: 'sentiment-text' }));
+ */
+export function labelled<C extends HTMLElement>(label: string, control: C, hint?: string): { field: HTMLElement; control: C } {
+  const id = control.id;
+  const hintId = hint ? `${id}-hint` : undefined;
+  if (hintId) control.setAttribute('aria-describedby', hintId);
+  const field = el('div', { class: 'field' }, el('label', { for: id }, label), hint ? el('p', { class: 'hint', id: hintId }, hint) : null, control);
+  return { field, control };
+}

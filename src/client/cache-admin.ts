@@ -1,0 +1,125 @@
+import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
+import type { Device, Dtype, ResolvedDtype, RevisionPolicy } from '../types.ts';
+import type { ProgressEvent } from '../progress.ts';
+import type { TaskId } from '../tasks/registry.ts';
+import type { ModelRequestServices } from './model-request.ts';
+import { assertModelId, modelRequest, prepareRequest } from './model-request.ts';
+
+export type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
+
+/** Options of {@link CacheAdmin.install}: the same as the `load()` it prepares for. */
+export interface InstallOptions {
+  /** @default 'auto' (the dtype the matching `load()` would pick) */
+  dtype?: Dtype;
+  /** @default the client's device */
+  device?: Device;
+  /** @default 'main' */
+  revision?: string;
+  /** Progress: resolve, per-file and total download bytes, cached files. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Stops the download (what is stored is kept for a resume); rejects with `ABORTED`. */
+  signal?: AbortSignal;
+}
+
+/** What {@link CacheAdmin.install} stored. */
+export interface InstallResult {
+  model: string;
+  revision: string;
+  commit: string;
+  dtype: ResolvedDtype;
+  /** Bytes of the model's files. */
+  bytes: number;
+  /** Bytes downloaded by this call (0 when everything was stored). */
+  downloaded: number;
+}
+
+/** `client.cache`: what inpage stores, and control over it. */
+export interface CacheAdmin {
+  /**
+   * Stored models (one entry per repo, commit and dtype), most recently used first. An entry
+   * whose files or chunks are gone shows `complete: false`.
+   * @example
+   * for (const entry of await client.cache.list()) console.log(entry.model, entry.dtype, entry.bytes, entry.complete);
+   */
+  list(): Promise<CachedModel[]>;
+  /**
+   * inpage's exact model bytes, the origin's usage and quota, persistence and budget.
+   * @example
+   * const { modelBytes, quota } = await client.cache.usage();
+   */
+  usage(): Promise<CacheUsage>;
+  /**
+   * Downloads and verifies exactly the files the matching `load()` needs, without loading it.
+   * @throws InpageError `MODEL_NOT_FOUND`, `FILE_NOT_FOUND`, `UNAUTHORIZED`, `NETWORK`,
+   *   `OFFLINE_NOT_CACHED`, `QUOTA_EXCEEDED`, `INTEGRITY`, `ABORTED`.
+   * @example
+   * await client.cache.install('sentiment-analysis', 'Xenova/distilbert-base-uncased-finetuned-sst-2-english', { dtype: 'q8' });
+   */
+  install(task: TaskId, model: string, options?: InstallOptions): Promise<InstallResult>;
+  /**
+   * Deletes every stored file of a model (all revisions and dtypes).
+   * @returns `false` when nothing of it was stored.
+   * @example
+   * await client.cache.delete('Xenova/all-MiniLM-L6-v2');
+   */
+  delete(model: string): Promise<boolean>;
+  /**
+   * Deletes everything inpage stored in this namespace.
+   * @example
+   * await client.cache.clear();
+   */
+  clear(): Promise<void>;
+  /**
+   * Keeps a model out of eviction.
+   * @example
+   * await client.cache.pin('Xenova/all-MiniLM-L6-v2');
+   */
+  pin(model: string): Promise<void>;
+  /**
+   * Lets eviction take a model again.
+   * @example
+   * await client.cache.unpin('Xenova/all-MiniLM-L6-v2');
+   */
+  unpin(model: string): Promise<void>;
+}
+
+/** The client defaults {@link createCacheAdmin} applies. */
+export interface CacheAdminSettings {
+  device: Device;
+  policy: RevisionPolicy;
+  /** Ask for persistent storage after the first install. @default true */
+  persist?: boolean;
+}
+
+/**
+ * Creates `client.cache` on a client's worker host.
+ * @example
+ * const cache = createCacheAdmin({ host, nextCallId, capabilities }, { device: 'auto', policy: 'stale-while-revalidate' });
+ */
+export function createCacheAdmin(services: ModelRequestServices, settings: CacheAdminSettings): CacheAdmin {
+  const { host } = services;
+  let persistRequested = false;
+  const requestPersistence = async (): Promise<void> => {
+    if (persistRequested || settings.persist === false) return;
+    persistRequested = true;
+    // persist() exists on the main thread only (not in workers); a refusal is not an error.
+    await globalThis.navigator?.storage?.persist?.().catch(() => false);
+  };
+
+  return {
+    list: () => host.call((remote) => remote.cacheList()),
+    usage: () => host.call((remote) => remote.cacheUsage()),
+
+    async install(task, model, options = {}) {
+      const request = modelRequest(task, model, options, settings);
+      const { prepared } = await prepareRequest(services, request);
+      await requestPersistence();
+      return { model, revision: request.revision, commit: prepared.commit, dtype: prepared.dtype, bytes: prepared.bytes, downloaded: prepared.downloaded };
+    },
+
+    delete: (model) => host.call((remote) => remote.cacheDelete(assertModelId(model))),
+    clear: () => host.call((remote) => remote.cacheClear()),
+    pin: (model) => host.call((remote) => remote.cachePin(assertModelId(model), true)),
+    unpin: (model) => host.call((remote) => remote.cachePin(assertModelId(model), false)),
+  };
+}

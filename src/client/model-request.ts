@@ -1,0 +1,119 @@
+import { InpageError, abortError } from '../errors.ts';
+import { repoIdPattern } from '../hub/hub-client.ts';
+import type { ProgressEvent } from '../progress.ts';
+import type { PreparedInfo } from '../rpc/contract.ts';
+import { remoteCallback } from '../rpc/comlink.ts';
+import type { Capabilities } from '../runtime/capabilities.ts';
+import { chooseDevice } from '../runtime/device-plan.ts';
+import { getTask } from '../tasks/registry.ts';
+import type { Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
+import { assertOneOf } from './client-options.ts';
+import type { WorkerHost } from './worker-host.ts';
+
+/** The options `load()` and `cache.install()` share. */
+export interface ModelRequestOptions {
+  dtype?: Dtype;
+  revision?: string;
+  device?: Device;
+  revisionPolicy?: RevisionPolicy;
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** A validated model request, ready for the worker. */
+export interface ModelRequest {
+  task: string;
+  model: string;
+  requestedDevice: Device;
+  dtype: Dtype;
+  revision: string;
+  policy: RevisionPolicy;
+  signal: AbortSignal | undefined;
+  /** The caller's progress callback, wrapped to cross the worker boundary. */
+  onProgress: ((event: ProgressEvent) => void) | undefined;
+}
+
+/** What the client services give every model request. */
+export interface ModelRequestServices {
+  host: WorkerHost;
+  nextCallId: () => number;
+  capabilities: () => Promise<Capabilities>;
+}
+
+/**
+ * Checks a model id: a string in the Hub's `org/name` form.
+ * @throws TypeError for a non-string, InpageError `INVALID_INPUT` for a malformed id.
+ * @example
+ * assertModelId('Xenova/all-MiniLM-L6-v2');
+ */
+export function assertModelId(model: unknown): string {
+  if (typeof model !== 'string') throw new TypeError('inpage: the model id must be a string such as "Xenova/all-MiniLM-L6-v2".');
+  if (!repoIdPattern.test(model)) throw new InpageError('INVALID_INPUT', `"${model}" is not a Hub model id (expected "org/name").`);
+  return model;
+}
+
+/**
+ * Validates the arguments of `load()` / `cache.install()` on the main thread, before anything is sent.
+ * @throws InpageError `UNSUPPORTED_TASK`, `INVALID_INPUT`; TypeError for wrong option types.
+ * @example
+ * const request = modelRequest(task, model, options, { device: 'auto', policy: 'stale-while-revalidate' });
+ */
+export function modelRequest(task: unknown, model: unknown, options: ModelRequestOptions, defaults: { device: Device; policy: RevisionPolicy }): ModelRequest {
+  getTask(task as string);
+  assertModelId(model);
+  if (typeof options !== 'object' || options === null) throw new TypeError('inpage: options must be an object.');
+  const requestedDevice = options.device ?? defaults.device;
+  assertOneOf('device', requestedDevice, ['auto', 'webgpu', 'wasm'] as const);
+  const dtype = options.dtype ?? 'auto';
+  assertOneOf('dtype', dtype, ['auto', 'fp32', 'fp16', 'q8'] as const);
+  const revision = options.revision ?? 'main';
+  if (typeof revision !== 'string' || revision.length === 0) throw new TypeError('inpage: revision must be a non-empty string.');
+  const policy = options.revisionPolicy ?? defaults.policy;
+  assertOneOf('revisionPolicy', policy, ['stale-while-revalidate', 'pinned', 'always-check'] as const);
+  const { signal, onProgress: userProgress } = options;
+  if (userProgress !== undefined && typeof userProgress !== 'function') throw new TypeError('inpage: onProgress must be a function.');
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('inpage: signal must be an AbortSignal.');
+  const onProgress = userProgress ? remoteCallback((event: ProgressEvent) => userProgress(event)) : undefined;
+  return { task: task as string, model: model as string, requestedDevice, dtype, revision, policy, signal, onProgress };
+}
+
+/**
+ * One worker call that rejects with `ABORTED` as soon as `signal` fires, and aborts the call in
+ * the worker too (downloads stop; what is stored is kept).
+ * @example
+ * const info = await abortableCall(services, signal, (callId) => host.call((remote) => remote.prepare(callId, …)));
+ */
+export async function abortableCall<R>(services: Pick<ModelRequestServices, 'host' | 'nextCallId'>, signal: AbortSignal | undefined, work: (callId: number) => Promise<R>): Promise<R> {
+  if (signal?.aborted) throw abortError(signal);
+  const callId = services.nextCallId();
+  let rejectAbort: (error: unknown) => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => (rejectAbort = reject));
+  const onAbort = (): void => {
+    rejectAbort(abortError(signal));
+    void services.host.call((remote) => remote.abort(callId)).catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.race([work(callId), aborted]);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Resolves, downloads and verifies the files of a request in the worker (the first half of a load,
+ * and all of an install).
+ * @returns the planned device and what the worker prepared.
+ * @throws the store's errors (see `client.load`), and `DEVICE_UNAVAILABLE`.
+ * @example
+ * const { device, prepared } = await prepareRequest(services, request);
+ */
+export async function prepareRequest(services: ModelRequestServices, request: ModelRequest): Promise<{ device: ResolvedDevice; prepared: PreparedInfo }> {
+  const caps = await services.capabilities();
+  const device = chooseDevice(request.requestedDevice, { hasAdapter: caps.webgpu.adapter !== null });
+  const { task, model, revision, dtype, policy, onProgress } = request;
+  const prepared = await abortableCall(services, request.signal, (callId) =>
+    services.host.call((remote) => remote.prepare(callId, { task, model, revision, device, dtype, policy }, onProgress)),
+  );
+  return { device, prepared };
+}

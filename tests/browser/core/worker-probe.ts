@@ -1,0 +1,59 @@
+import type { WorkerStats } from '../workers/instrumented.ts';
+
+export type { WorkerStats };
+
+/** The test workers a client started, newest last, and how to talk to them. */
+export interface WorkerProbe {
+  /** Pass as `createClient({ worker: probe.factory })`. */
+  factory: () => Worker;
+  /** Every worker the client started. */
+  workers: Worker[];
+  /** The newest worker. */
+  current(): Worker;
+  /** Asks a worker (default: the newest) what it saw. */
+  stats(worker?: Worker): Promise<WorkerStats>;
+  /** Sends a `test:*` trigger to the newest worker. */
+  trigger(type: 'test:crash' | 'test:close' | 'test:lose-device'): void;
+}
+
+/**
+ * A factory of instrumented inpage workers (tests/browser/workers/instrumented.ts), or of ones
+ * whose WebGPU session creations fail.
+ * @example
+ * const probe = workerProbe();
+ * const client = testClient({ worker: probe.factory });
+ */
+export function workerProbe(kind: 'instrumented' | 'fail-webgpu' = 'instrumented'): WorkerProbe {
+  const workers: Worker[] = [];
+  const current = (): Worker => {
+    const worker = workers.at(-1);
+    if (!worker) throw new Error('no worker was started yet');
+    return worker;
+  };
+  return {
+    workers,
+    current,
+    factory: () => {
+      const worker =
+        kind === 'fail-webgpu'
+          ? new Worker(new URL('../workers/fail-webgpu.ts', import.meta.url), { type: 'module' })
+          : new Worker(new URL('../workers/instrumented.ts', import.meta.url), { type: 'module' });
+      workers.push(worker);
+      return worker;
+    },
+    stats: (worker = current()) =>
+      new Promise<WorkerStats>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the worker did not answer test:stats')), 5000);
+        const onMessage = (event: MessageEvent<unknown>): void => {
+          const data = event.data as { type?: string; stats?: WorkerStats } | null;
+          if (data?.type !== 'test:stats' || !data.stats) return;
+          clearTimeout(timer);
+          worker.removeEventListener('message', onMessage);
+          resolve(data.stats);
+        };
+        worker.addEventListener('message', onMessage);
+        worker.postMessage({ type: 'test:stats' });
+      }),
+    trigger: (type) => current().postMessage({ type }),
+  };
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { isInpageError } from 'inpage';
+import { testClient } from '../support/client.ts';
+import { uniqueNamespace } from '../support/hub.ts';
+import { addFault, bodyRequests, bytesSent, chunkSize, largeModelSize, largeRepo, now, positiveText, rangeStart, requestsOf, weights } from './support.ts';
+
+const load = { dtype: 'fp32' } as const;
+/**
+ * Cut connections are throttled like a real network: Chromium drops the body bytes it buffered
+ * but the page had not read yet when a connection errors, and on loopback half the file arrives
+ * in a few milliseconds, before a worker can read it.
+ */
+const networkRate = 1024 * 1024;
+/**
+ * About 50 %: 24 whole chunks plus more than one throttled write (rate / 20 bytes), since the last
+ * write before a cut can be lost in flight like any byte on a dropped connection.
+ */
+const cutAt = 24 * chunkSize + 60_000;
+
+async function expectPositive(model: { run(text: string): Promise<{ label: string; score: number }[]> }): Promise<void> {
+  const [top] = await model.run(positiveText);
+  expect(top?.label).toBe('POSITIVE');
+  expect(top?.score).toBeCloseTo(0.9727, 4);
+}
+
+describe('resumable downloads of the 3 MiB weights', () => {
+  it('resumes in a later load (fresh worker) from the last stored chunk after a cut at 50%', async () => {
+    const since = now();
+    const namespace = uniqueNamespace('resume');
+    const cut = cutAt;
+    const remove = await addFault({ origin: 'cdn', repo: largeRepo, file: weights, cutAfterBytes: cut, bytesPerSecond: networkRate, times: 1 });
+    try {
+      // lazy: the ONNX Runtime warm-up blocks the worker's thread, and bytes it does not read in time are lost on a cut.
+      const first = testClient({ lazy: true, storage: { namespace, chunkSize, retries: 0 } });
+      const failure = await first.load('sentiment-analysis', largeRepo, load).catch((error: unknown) => error);
+      expect(isInpageError(failure, 'NETWORK')).toBe(true);
+      await first.dispose();
+
+      const second = testClient({ storage: { namespace, chunkSize, retries: 0 } });
+      await expectPositive(await second.load('sentiment-analysis', largeRepo, load));
+    } finally {
+      await remove();
+    }
+    const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
+    console.log(JSON.stringify(gets.map((g) => [g.status, g.range, g.bytesSent, g.time - since])));
+    expect(gets).toHaveLength(2);
+    expect(gets[0]?.bytesSent).toBe(cut);
+    const resumedAt = rangeStart(gets[1]!);
+    expect(resumedAt).toBeGreaterThanOrEqual(cut - chunkSize);
+    expect(resumedAt).toBeLessThanOrEqual(cut);
+    expect(resumedAt % chunkSize).toBe(0);
+    expect(gets[1]?.bytesSent).toBe(largeModelSize - resumedAt);
+    const total = bytesSent(gets);
+    expect(total).toBeLessThanOrEqual(largeModelSize + chunkSize);
+    console.log(`resume across loads: cut at ${cut}, resumed at ${resumedAt}, re-downloaded ${total - largeModelSize} bytes`);
+  });
+
+  it('resumes within one load when retries are allowed', async () => {
+    const since = now();
+    const cut = cutAt;
+    const remove = await addFault({ origin: 'cdn', repo: largeRepo, file: weights, cutAfterBytes: cut, bytesPerSecond: networkRate, times: 1 });
+    try {
+      const client = testClient({ lazy: true, storage: { chunkSize, retries: 2 } });
+      await expectPositive(await client.load('sentiment-analysis', largeRepo, load));
+    } finally {
+      await remove();
+    }
+    const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
+    console.log(JSON.stringify(gets.map((g) => [g.status, g.range, g.bytesSent, g.time - since])));
+    expect(gets).toHaveLength(2);
+    const resumedAt = rangeStart(gets[1]!);
+    expect(resumedAt).toBeGreaterThanOrEqual(cut - chunkSize);
+    expect(bytesSent(gets)).toBeLessThanOrEqual(largeModelSize + chunkSize);
+  });
+
+  it('resumes after an abort', async () => {
+    const since = now();
+    const namespace = uniqueNamespace('abort');
+    const remove = await addFault({ origin: 'cdn', repo: largeRepo, file: weights, bytesPerSecond: networkRate, times: 1 });
+    let loadedAtAbort = 0;
+    try {
+      const first = testClient({ storage: { namespace, chunkSize } });
+      const controller = new AbortController();
+      const failure = await first
+        .load('sentiment-analysis', largeRepo, {
+          ...load,
+          signal: controller.signal,
+          onProgress: (event) => {
+            if (event.phase === 'download' && event.file === weights && event.loaded >= largeModelSize / 2 && !controller.signal.aborted) {
+              loadedAtAbort = event.loaded;
+              controller.abort();
+            }
+          },
+        })
+        .catch((error: unknown) => error);
+      expect(isInpageError(failure, 'ABORTED')).toBe(true);
+      // The first worker stays alive (like the tab) and stores what it read; the file's Web Lock
+      // makes the second load wait for it.
+      const second = testClient({ storage: { namespace, chunkSize } });
+      await expectPositive(await second.load('sentiment-analysis', largeRepo, load));
+    } finally {
+      await remove();
+    }
+    const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
+    console.log(JSON.stringify(gets.map((g) => [g.status, g.range, g.bytesSent, g.time - since])));
+    expect(gets).toHaveLength(2);
+    const resumedAt = rangeStart(gets[1]!);
+    expect(resumedAt).toBeGreaterThanOrEqual(loadedAtAbort - chunkSize);
+    expect(gets[1]?.bytesSent).toBe(largeModelSize - resumedAt);
+    console.log(`resume after abort: aborted at ${loadedAtAbort}, resumed at ${resumedAt}, re-downloaded ${bytesSent(gets) - largeModelSize} bytes`);
+  });
+});

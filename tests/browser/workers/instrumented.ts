@@ -1,0 +1,80 @@
+/**
+ * A test-only worker entry: inpage's worker with probes and fault triggers. It counts the `run`
+ * calls it receives and the ORT sessions it creates and releases, and obeys `test:*` messages:
+ * `stats` (answers with {@link WorkerStats}), `crash` (throws asynchronously: an `error` event),
+ * `close` (dies silently) and `lose-device` (destroys ORT's WebGPU device).
+ * When `globalThis.inpageTestFailWebgpu` is set (see fail-webgpu.ts), every session creation that
+ * asks for WebGPU rejects.
+ * @module
+ */
+import { InferenceSession, env as ortEnv } from 'onnxruntime-web/webgpu';
+// Static: the worker must expose its API before the first message arrives (a message that comes
+// during a top-level await finds no comlink listener). Patching after it is soon enough: the body
+// below runs before any message or session creation.
+import '../../../src/worker.ts';
+
+/** What the probe saw, as answered to `{ type: 'test:stats' }`. */
+export interface WorkerStats {
+  /** `run` calls received through comlink. */
+  runs: number;
+  /** `stream` calls received through comlink. */
+  streams: number;
+  /** Execution providers of each created session, in order. */
+  sessions: string[][];
+  /** Sessions released. */
+  released: number;
+  /** `InferenceSession.run` calls (one per generated token for a decoder). */
+  sessionRuns: number;
+}
+
+const stats: WorkerStats = { runs: 0, streams: 0, sessions: [], released: 0, sessionRuns: 0 };
+/** Set by `{ type: 'test:slow-runs', ms }`: each session run waits this long first (a slow device). */
+let runDelayMs = 0;
+const failWebgpu = (): boolean => (globalThis as { inpageTestFailWebgpu?: boolean }).inpageTestFailWebgpu === true;
+
+function providersOf(options: unknown): string[] {
+  const providers = (options as { executionProviders?: unknown[] } | undefined)?.executionProviders ?? [];
+  return providers.map((provider) => (typeof provider === 'string' ? provider : String((provider as { name?: unknown }).name)));
+}
+
+type Create = (...args: unknown[]) => Promise<InferenceSession>;
+const create = (InferenceSession.create as Create).bind(InferenceSession);
+(InferenceSession as unknown as { create: Create }).create = async (...args: unknown[]) => {
+  const providers = providersOf(args.at(-1));
+  if (failWebgpu() && providers.includes('webgpu')) throw new Error('test: WebGPU session creation failed on purpose');
+  const session = await create(...args);
+  stats.sessions.push(providers);
+  const run = session.run.bind(session) as (...runArgs: unknown[]) => ReturnType<InferenceSession['run']>;
+  (session as unknown as { run: typeof run }).run = async (...runArgs: unknown[]) => {
+    stats.sessionRuns += 1;
+    if (runDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, runDelayMs));
+    return run(...runArgs);
+  };
+  const release = session.release.bind(session);
+  session.release = async () => {
+    stats.released += 1;
+    await release();
+  };
+  return session;
+};
+
+self.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const data = event.data as { type?: unknown; path?: unknown } | null;
+  if (!data || typeof data !== 'object') return;
+  if (data.type === 'APPLY' && Array.isArray(data.path) && data.path[0] === 'run') stats.runs += 1;
+  if (data.type === 'APPLY' && Array.isArray(data.path) && data.path[0] === 'stream') stats.streams += 1;
+  if (data.type === 'test:stats') self.postMessage({ type: 'test:stats', stats });
+  if (data.type === 'test:slow-runs') runDelayMs = Number((data as { ms?: unknown }).ms) || 0;
+  if (data.type === 'test:crash') setTimeout(() => {
+    throw new Error('test: crash on purpose');
+  });
+  if (data.type === 'test:close') self.close();
+  if (data.type === 'test:lose-device') {
+    // Typed as a promise by onnxruntime-common, set to the device itself by the WebGPU backend.
+    void Promise.resolve(ortEnv.webgpu.device as unknown as GPUDevice | undefined).then((device) => {
+      device?.destroy();
+      self.postMessage({ type: 'test:device-lost', hadDevice: device !== undefined });
+    });
+  }
+});
+

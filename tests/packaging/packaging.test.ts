@@ -1,0 +1,181 @@
+/**
+ * Packaging: builds the library, packs it, installs the tarball into a plain Vite app in
+ * `os.tmpdir()`, and runs that app in `vite` dev and in a production build (`vite build` +
+ * `vite preview`) in headless Chromium against the local Hub server.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { Browser } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLibrary, runtimeFileNames } from '../../scripts/build.ts';
+import { fixtureAliases } from '../fixtures/aliases.ts';
+import { writeFixtures } from '../fixtures/generate.ts';
+import { startHubServer } from '../hub/server.ts';
+import type { HubServer } from '../hub/server.ts';
+import { gatedRepos } from '../setup/hub-config.ts';
+import { launchChromium, nonLocalRequests, visitApp } from './browser-run.ts';
+import type { PageRun } from './browser-run.ts';
+import { createScratchApp, exportNamesInNode, typecheckApp } from './scratch-app.ts';
+import type { ScratchApp } from './scratch-app.ts';
+import { buildApp, startVite } from './vite-process.ts';
+
+const modelsDir = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
+
+/** The main entry as an app bundles it, gzipped. The goal is 10 KB (issue 4); this guards regressions. */
+const mainEntryBudgetBytes = 13 * 1024;
+/** The public runtime surface of `inpage`. */
+const publicExports = ['InpageError', 'createClient', 'errorCodes', 'isInpageError'];
+/** Strings only transformers.js / onnxruntime-web bundles contain (checked against the worker too). */
+const runtimeMarkers = ['InferenceSession', 'AutoTokenizer', 'ort-wasm-simd-threaded'];
+const runtimeFile = /ort-wasm-simd-threaded\.asyncify(?:-[\w-]+)?\.(?:wasm|mjs)$/;
+const immutable = 'public, max-age=31536000, immutable';
+
+let hub: HubServer;
+let app: ScratchApp;
+let browser: Browser;
+const closers: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  buildLibrary();
+  if (!existsSync(modelsDir)) await writeFixtures(modelsDir);
+  hub = await startHubServer({ root: modelsDir, aliases: fixtureAliases, gated: gatedRepos });
+  closers.push(() => hub.close());
+  app = await createScratchApp(hub.url);
+  closers.push(() => app.remove());
+  browser = await launchChromium();
+  closers.push(() => browser.close());
+});
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close().catch(() => undefined);
+});
+
+/** The same-origin worker and runtime checks shared by dev and preview. */
+function expectSameOriginRun(run: PageRun, origin: string): void {
+  expect(run.result, `page errors: ${run.errors.join('\n')}`).toBe('POSITIVE');
+  expect(run.crossOriginIsolated).toBe(true);
+  expect(nonLocalRequests(run.requests)).toEqual([]);
+  expect(run.workers.length).toBeGreaterThan(0);
+  for (const worker of run.workers) expect(new URL(worker).origin).toBe(origin);
+  const runtimeRequests = run.requests.filter((url) => runtimeFile.test(new URL(url).pathname));
+  expect(runtimeRequests.map((url) => new URL(url).origin)).toEqual(runtimeRequests.map(() => origin));
+  expect(runtimeRequests.some((url) => url.includes('.wasm'))).toBe(true);
+}
+
+async function headersOf(url: string): Promise<Headers> {
+  const response = await fetch(url);
+  await response.body?.cancel();
+  expect(response.status, url).toBe(200);
+  return response.headers;
+}
+
+describe('the packed library', () => {
+  it('holds dist (with declarations and the two runtime files), README and package.json only', () => {
+    const files = app.packedFiles;
+    expect(files.filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(file))).toEqual([]);
+    for (const entry of ['index', 'worker', 'vite']) expect(files).toEqual(expect.arrayContaining([`dist/${entry}.js`, `dist/${entry}.d.ts`]));
+    expect(files).toEqual(expect.arrayContaining(runtimeFileNames.map((name) => `dist/ort/${name}`)));
+    expect(files.filter((file) => /(?:^|\/)(?:tests?|demo|bench|scripts)\/|\.test\.|\.config\./.test(file))).toEqual([]);
+  });
+
+  it('references the runtime in dist/ort, not in the repo', async () => {
+    const runtimeFiles = await readFile(path.join(app.packageDir, 'dist/worker/runtime-files.js'), 'utf8');
+    expect(runtimeFiles).toContain("'../ort/ort-wasm-simd-threaded.asyncify.wasm'");
+    expect(runtimeFiles).not.toContain('node_modules');
+  });
+
+  it('resolves every entry in Node and exports exactly the public surface', async () => {
+    expect(await exportNamesInNode(app, 'inpage')).toEqual(publicExports);
+    expect(await exportNamesInNode(app, 'inpage/vite')).toContain('inpage');
+  });
+
+  it('type-checks a consumer against the published declarations', async () => {
+    expect(await typecheckApp(app)).toBe('');
+  });
+});
+
+describe('a plain Vite app using the package', () => {
+  it('runs the sentiment fixture under `vite` (dev, dependency optimizer on)', async () => {
+    const dev = await startVite(app.dir, { mode: 'dev' });
+    closers.push(() => dev.close());
+    const run = await visitApp(browser, `${dev.url}/`);
+    console.log(`packaging: dev → ${run.result} in ${run.ms} ms`);
+    expectSameOriginRun(run, dev.url);
+    // The entry was pre-bundled: its `new URL(…, import.meta.url)` worker still resolved.
+    expect(run.requests.some((url) => new URL(url).pathname.startsWith('/node_modules/.vite/deps/inpage.js'))).toBe(true);
+    await dev.close();
+  });
+
+  it('builds exactly one .wasm (the runtime), a worker file and a small main entry', async () => {
+    await buildApp(app.dir);
+    const assetsDir = path.join(app.dir, 'dist/assets');
+    const assets = await readdir(assetsDir);
+    expect(assets.filter((name) => name.endsWith('.wasm'))).toEqual([expect.stringMatching(runtimeFile)]);
+    expect(assets.filter((name) => name.endsWith('.mjs'))).toEqual([expect.stringMatching(runtimeFile)]);
+
+    const html = await readFile(path.join(app.dir, 'dist/index.html'), 'utf8');
+    const mainName = /src="\/assets\/([^"]+\.js)"/.exec(html)?.[1];
+    expect(mainName).toBeDefined();
+    const workerNames = assets.filter((name) => name.endsWith('.js') && name !== mainName);
+    expect(workerNames).toEqual([expect.stringMatching(/^worker-/)]);
+
+    const main = await readFile(path.join(assetsDir, mainName ?? ''), 'utf8');
+    const worker = await readFile(path.join(assetsDir, workerNames[0] ?? ''), 'utf8');
+    for (const marker of runtimeMarkers) {
+      expect(main).not.toContain(marker);
+      expect(worker).toContain(marker);
+    }
+    const mainGzip = gzipSync(main).length;
+    const workerGzip = gzipSync(worker).length;
+    console.log(`packaging: main entry ${main.length} B min, ${mainGzip} B gzip; worker ${worker.length} B min, ${workerGzip} B gzip`);
+    expect(mainGzip).toBeLessThan(mainEntryBudgetBytes);
+  });
+
+  it('runs the sentiment fixture from the production build (`vite preview`)', async () => {
+    const preview = await startVite(app.dir, { mode: 'preview' });
+    closers.push(() => preview.close());
+    const run = await visitApp(browser, `${preview.url}/`);
+    console.log(`packaging: preview → ${run.result} in ${run.ms} ms`);
+    expectSameOriginRun(run, preview.url);
+    for (const worker of run.workers) expect(new URL(worker).pathname).toMatch(/^\/assets\//);
+    await preview.close();
+  });
+});
+
+describe('inpage/vite', () => {
+  /** The runtime URLs as the dev server hands them to the worker (with the plugin's version query). */
+  async function devRuntimeUrls(origin: string): Promise<string[]> {
+    const moduleUrl = `${origin}/node_modules/inpage/dist/worker/runtime-files.js`;
+    const code = await (await fetch(moduleUrl)).text();
+    return [...code.matchAll(/new URL\("([^"]+)"/g)].map((match) => new URL(match[1] ?? '', moduleUrl).href);
+  }
+
+  it('sends the isolation headers and immutable caching of versioned runtime URLs from `vite` and `vite preview`', async () => {
+    const assets = await readdir(path.join(app.dir, 'dist/assets'));
+    for (const mode of ['dev', 'preview'] as const) {
+      const server = await startVite(app.dir, { mode, config: 'vite.plugin.config.ts' });
+      closers.push(() => server.close());
+      const page = await headersOf(`${server.url}/`);
+      expect(page.get('cross-origin-opener-policy'), mode).toBe('same-origin');
+      expect(page.get('cross-origin-embedder-policy'), mode).toBe('require-corp');
+      expect(page.get('cache-control') ?? '', mode).not.toContain('immutable');
+
+      const runtimeUrls =
+        mode === 'dev' ? await devRuntimeUrls(server.url) : assets.filter((name) => runtimeFile.test(name)).map((name) => `${server.url}/assets/${name}`);
+      expect(runtimeUrls, mode).toHaveLength(2);
+      for (const url of runtimeUrls) {
+        if (mode === 'dev') expect(url).toMatch(/\?inpage-runtime=[0-9a-f]{12}$/);
+        expect((await headersOf(url)).get('cache-control'), url).toBe(immutable);
+      }
+      if (mode === 'dev') {
+        // The unversioned path would outlive an upgrade of inpage, so it is revalidated instead.
+        const plain = `${server.url}/node_modules/inpage/dist/ort/${runtimeFileNames[0] ?? ''}`;
+        expect((await headersOf(plain)).get('cache-control') ?? '').not.toContain('immutable');
+      }
+      await server.close();
+    }
+  });
+});
