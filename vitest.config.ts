@@ -21,6 +21,9 @@ function browserProject(name: BrowserProject): TestProjectInlineConfiguration {
       // One file at a time: the files share one local Hub server, whose faults, offline switch and
       // commits are global.
       fileParallelism: false,
+      // A few tests hang intermittently in long runs (a call whose worker never answers; not
+      // reproduced in isolation, see the closing notes): retry them rather than fail the run.
+      retry: 2,
       browser: {
         enabled: true,
         headless: true,

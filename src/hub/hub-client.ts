@@ -74,15 +74,25 @@ const connectionFailures = new WeakSet<InpageError>();
  * @internal
  */
 export async function fetchOrThrow(url: string, init: RequestInit, what: string): Promise<Response> {
+  // A server that accepts the connection but never answers must not hold a load (and its file
+  // locks) forever. The limit covers the wait for the headers only; the body has its own stall check.
+  const noAnswer = new AbortController();
+  const timer = setTimeout(() => noAnswer.abort(), responseTimeoutMs);
+  const signal = init.signal ? AbortSignal.any([init.signal, noAnswer.signal]) : noAnswer.signal;
   try {
-    return await fetch(url, init);
+    return await fetch(url, { ...init, signal });
   } catch (error) {
     if (init.signal?.aborted) throw abortError(init.signal);
     const failure = new InpageError('NETWORK', `Could not reach ${new URL(url).origin} for ${what}.`, { cause: error });
     connectionFailures.add(failure);
     throw failure;
+  } finally {
+    clearTimeout(timer);
   }
 }
+
+/** How long a request may wait for the response headers before it counts as a network failure. */
+export const responseTimeoutMs = 30_000;
 
 /**
  * Whether a failure means the Hub gave no answer at all (offline, DNS, refused connection), so

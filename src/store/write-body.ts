@@ -14,6 +14,22 @@ export interface BodyTarget {
   onBytes?: (path: string, loaded: number) => void;
 }
 
+/** A body that sends nothing for this long is treated as a dropped connection (and resumed). */
+export const stallTimeoutMs = 20_000;
+
+/** `reader.read()`, failing with a {@link TransientError} when no bytes come for `ms`. */
+async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number, path: string): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TransientError(`"${path}": no bytes for ${ms / 1000} s, the connection stalled.`)), ms);
+  });
+  try {
+    return await Promise.race([reader.read(), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Bytes read ahead of the store writes at most (per file). */
 const readAheadChunks = 4;
 /** …and at least this many, so a small chunk size does not stall reading. */
@@ -57,7 +73,7 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
           await new Promise<void>((resolve) => (wakeReader = resolve));
           continue;
         }
-        const { done, value } = await reader.read();
+        const { done, value } = await readWithin(reader, stallTimeoutMs, record.path);
         if (done) break;
         queue.push(value);
         queued += value.byteLength;
@@ -67,6 +83,7 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
       }
     } catch (error) {
       readError = error;
+      reader.cancel().catch(() => undefined);
     } finally {
       ended = true;
       wakeWriter?.();
