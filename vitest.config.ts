@@ -15,6 +15,7 @@ function browserProject(name: BrowserProject): TestProjectInlineConfiguration {
       name,
       include: ['tests/browser/**/*.test.ts'],
       globalSetup: ['tests/setup/global-browser.ts'],
+      setupFiles: ['tests/browser/support/isolation.ts'],
       provide: { project: name },
       testTimeout: 60_000,
       hookTimeout: 60_000,

@@ -3,15 +3,15 @@
  * offline", the storage usage bar and the persistence status, through `client.cache`.
  * @module
  */
-import { cacheOf, formatLastUsed } from '../cache-adapter.ts';
-import type { CacheApi, CachedModel } from '../cache-adapter.ts';
+import type { CacheAdmin, CachedModel } from 'inpage';
+import { formatLastUsed } from '../cache-adapter.ts';
 import { installable } from '../data/models.ts';
 import { describeError, el, formatBytes, labelled } from '../dom.ts';
 import type { View, ViewContext } from './view.ts';
 import { viewSection } from './view.ts';
 
-function modelRow(entry: CachedModel, act: (label: string, work: () => Promise<unknown>) => void, cache: CacheApi): HTMLTableRowElement {
-  const files = typeof entry.files === 'number' ? entry.files : entry.files.length;
+function modelRow(entry: CachedModel, act: (label: string, work: () => Promise<unknown>) => void, cache: CacheAdmin): HTMLTableRowElement {
+  const { files } = entry;
   const pin = el('button', { type: 'button', 'aria-pressed': String(entry.pinned), 'aria-label': `Pin ${entry.model}` }, entry.pinned ? 'Pinned' : 'Pin');
   pin.addEventListener('click', () => act(entry.pinned ? 'Unpinning' : 'Pinning', () => (entry.pinned ? cache.unpin(entry.model) : cache.pin(entry.model))));
   const remove = el('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${entry.model}` }, 'Delete');
@@ -35,11 +35,7 @@ export function createManagerView({ client, models, hub }: ViewContext): View {
   const element = viewSection('manager', 'Model manager', 'Models stored in this browser: sizes, last use, pinning (never evicted), and downloads for offline use.');
   const status = el('p', { class: 'status', role: 'status' });
   element.append(status);
-  const cache = cacheOf(client);
-  if (!cache) {
-    status.textContent = 'Cache management is not available yet in this version of inpage.';
-    return { id: 'manager', title: 'Model manager', element, activate: () => undefined };
-  }
+  const { cache } = client;
 
   const usageMeter = el('meter', { id: 'storage-usage', min: 0, max: 1, value: 0 });
   const usageText = el('p', { class: 'hint' });
@@ -71,7 +67,7 @@ export function createManagerView({ client, models, hub }: ViewContext): View {
     try {
       const [entries, usage] = await Promise.all([cache.list(), cache.usage()]);
       usageMeter.value = usage.quota > 0 ? usage.originUsage / usage.quota : 0;
-      usageText.textContent = `${formatBytes(usage.modelBytes)} of models · ${formatBytes(usage.originUsage)} used of ${formatBytes(usage.quota)} · budget ${formatBytes(usage.budget)}`;
+      usageText.textContent = `${formatBytes(usage.modelBytes)} of models · ${formatBytes(usage.originUsage)} used of ${formatBytes(usage.quota)} · budget ${usage.budget === null ? 'none' : formatBytes(usage.budget)}`;
       persisted.textContent = usage.persisted ? 'Storage is persistent: the browser will not evict it under pressure.' : 'Storage is not persistent: the browser may evict models under storage pressure (pin models you need).';
       tableBody.replaceChildren(...(entries.length > 0 ? entries.map((entry) => modelRow(entry, act, cache)) : [el('tr', {}, el('td', { colspan: 4 }, 'No models stored yet.'))]));
     } catch (error) {

@@ -1,25 +1,17 @@
 import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
-import type { Device, Dtype, ResolvedDtype, RevisionPolicy } from '../types.ts';
-import type { ProgressEvent } from '../progress.ts';
+import type { Device, ResolvedDtype, RevisionPolicy } from '../types.ts';
 import type { TaskId } from '../tasks/registry.ts';
+import type { LoadOptions } from './client.ts';
 import type { ModelRequestServices } from './model-request.ts';
 import { assertModelId, modelRequest, prepareRequest } from './model-request.ts';
 
 export type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
 
-/** Options of {@link CacheAdmin.install}: the same as the `load()` it prepares for. */
-export interface InstallOptions {
-  /** @default 'auto' (the dtype the matching `load()` would pick) */
-  dtype?: Dtype;
-  /** @default the client's device */
-  device?: Device;
-  /** @default 'main' */
-  revision?: string;
-  /** Progress: resolve, per-file and total download bytes, cached files. */
-  onProgress?: (event: ProgressEvent) => void;
-  /** Stops the download (what is stored is kept for a resume); rejects with `ABORTED`. */
-  signal?: AbortSignal;
-}
+/**
+ * Options of {@link CacheAdmin.install}: those of the `load()` it prepares for, so it stores
+ * exactly the files that load will read.
+ */
+export type InstallOptions = Omit<LoadOptions, 'revisionPolicy'>;
 
 /** What {@link CacheAdmin.install} stored. */
 export interface InstallResult {

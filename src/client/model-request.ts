@@ -7,18 +7,12 @@ import type { Capabilities } from '../runtime/capabilities.ts';
 import { chooseDevice } from '../runtime/device-plan.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
+import type { LoadOptions } from './client.ts';
 import { assertOneOf } from './client-options.ts';
 import type { WorkerHost } from './worker-host.ts';
 
 /** The options `load()` and `cache.install()` share. */
-export interface ModelRequestOptions {
-  dtype?: Dtype;
-  revision?: string;
-  device?: Device;
-  revisionPolicy?: RevisionPolicy;
-  onProgress?: (event: ProgressEvent) => void;
-  signal?: AbortSignal;
-}
+export type ModelRequestOptions = LoadOptions;
 
 /** A validated model request, ready for the worker. */
 export interface ModelRequest {

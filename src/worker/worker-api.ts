@@ -22,6 +22,7 @@ import type { LoadedPipeline } from './pipeline-registry.ts';
 import { configureTransformers } from './transformers-env.ts';
 import { startRuntime } from './warmup.ts';
 import { yieldBetweenRuns } from './yield-between-runs.ts';
+import { deviceLost, watchWebgpuDevice } from './device-watch.ts';
 
 interface WorkerState {
   config: WorkerConfig;
@@ -133,6 +134,7 @@ export function createWorkerApi(): WorkerApi {
             await registry.release(id);
             throw abortError(signal);
           }
+          if (request.device === 'webgpu') await watchWebgpuDevice();
           emit?.({ phase: 'ready', ...stage });
           return id;
         } finally {
@@ -216,8 +218,9 @@ function prepareStored(state: WorkerState, request: PrepareRequest, signal: Abor
 
 async function callPipeline(pipe: LoadedPipeline, args: unknown[], signal: AbortSignal): Promise<unknown> {
   if (signal.aborted) throw abortError(signal);
+  const lost = deviceLost();
   try {
-    return await pipe(...args);
+    return await (lost ? Promise.race([pipe(...args), lost]) : pipe(...args));
   } catch (error) {
     throw runtimeError(error, 'Inference failed');
   }
