@@ -22,7 +22,6 @@ import type { LoadedPipeline } from './pipeline-registry.ts';
 import { configureTransformers } from './transformers-env.ts';
 import { startRuntime } from './warmup.ts';
 import { yieldBetweenRuns } from './yield-between-runs.ts';
-import { deviceLost, watchWebgpuDevice } from './device-watch.ts';
 
 interface WorkerState {
   config: WorkerConfig;
@@ -134,7 +133,6 @@ export function createWorkerApi(): WorkerApi {
             await registry.release(id);
             throw abortError(signal);
           }
-          if (request.device === 'webgpu') await watchWebgpuDevice();
           emit?.({ phase: 'ready', ...stage });
           return id;
         } finally {
@@ -218,9 +216,8 @@ function prepareStored(state: WorkerState, request: PrepareRequest, signal: Abor
 
 async function callPipeline(pipe: LoadedPipeline, args: unknown[], signal: AbortSignal): Promise<unknown> {
   if (signal.aborted) throw abortError(signal);
-  const lost = deviceLost();
   try {
-    return await (lost ? Promise.race([pipe(...args), lost]) : pipe(...args));
+    return await pipe(...args);
   } catch (error) {
     throw runtimeError(error, 'Inference failed');
   }
