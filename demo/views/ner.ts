@@ -7,7 +7,7 @@ import type { EntityGroup } from 'inpage';
 import { nerModel } from '../data/models.ts';
 import { coalesce, describeError, el, labelled } from '../dom.ts';
 import type { View, ViewContext } from './view.ts';
-import { viewSection } from './view.ts';
+import { lazyView, viewSection } from './view.ts';
 
 const entityNames: Readonly<Record<string, string>> = { PER: 'person', ORG: 'organization', LOC: 'location', MISC: 'other' };
 
@@ -54,16 +54,8 @@ export function createNerView({ models }: ViewContext): View {
   });
   input.addEventListener('input', update);
 
-  let started = false;
-  return {
-    id: 'ner',
-    title: 'Named entities',
-    element,
-    activate() {
-      if (started) return;
-      started = true;
-      status.textContent = 'Loading the model…';
-      update();
-    },
-  };
+  return lazyView('ner', 'Named entities', element, () => {
+    status.textContent = 'Loading the model…';
+    update();
+  });
 }

@@ -8,7 +8,7 @@ import { embedderModel } from '../data/models.ts';
 import { searchCorpus } from '../data/search-corpus.ts';
 import { coalesce, describeError, el, labelled } from '../dom.ts';
 import type { View, ViewContext } from './view.ts';
-import { viewSection } from './view.ts';
+import { lazyView, viewSection } from './view.ts';
 
 const embedding = { pooling: 'mean', normalize: true } as const;
 
@@ -74,17 +74,9 @@ export function createSearchView({ models }: ViewContext): View {
   });
   input.addEventListener('input', update);
 
-  let started = false;
-  return {
-    id: 'search',
-    title: 'Semantic search',
-    element,
-    activate() {
-      if (started) return;
-      started = true;
-      render(null);
-      status.textContent = 'Loading the model and embedding the corpus…';
-      update();
-    },
-  };
+  return lazyView('search', 'Semantic search', element, () => {
+    render(null);
+    status.textContent = 'Loading the model and embedding the corpus…';
+    update();
+  });
 }

@@ -7,7 +7,7 @@ import type { TextClassificationLabel } from 'inpage';
 import { sentimentModel } from '../data/models.ts';
 import { coalesce, describeError, el, labelled } from '../dom.ts';
 import type { View, ViewContext } from './view.ts';
-import { viewSection } from './view.ts';
+import { lazyView, viewSection } from './view.ts';
 
 const sample = 'I love this wonderful movie';
 
@@ -65,16 +65,8 @@ export function createSentimentView({ models }: ViewContext): View {
   });
   input.addEventListener('input', update);
 
-  let started = false;
-  return {
-    id: 'sentiment',
-    title: 'Sentiment',
-    element,
-    activate() {
-      if (started) return;
-      started = true;
-      status.textContent = 'Loading the model…';
-      update();
-    },
-  };
+  return lazyView('sentiment', 'Sentiment', element, () => {
+    status.textContent = 'Loading the model…';
+    update();
+  });
 }

@@ -46,3 +46,22 @@ export function viewSection(id: string, title: string, intro: string): HTMLEleme
   section.append(heading, lead);
   return section;
 }
+
+/**
+ * A view whose model work starts the first time it is shown (later activations do nothing).
+ * @example
+ * return lazyView('ner', 'Named entities', element, () => update());
+ */
+export function lazyView(id: string, title: string, element: HTMLElement, start: () => void): View {
+  let started = false;
+  return {
+    id,
+    title,
+    element,
+    activate() {
+      if (started) return;
+      started = true;
+      start();
+    },
+  };
+}
