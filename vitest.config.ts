@@ -2,6 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import { chromiumArgs, findChromium } from './tests/setup/chromium.ts';
+import { tabCommands, tabPagePlugin } from './tests/setup/tab-commands.ts';
 import { inpage, isolationHeaders } from './src/vite.ts';
 import { repoAliases, repoOptimizeDeps, runtimeFromNodeModules } from './vite.config.ts';
 
@@ -33,13 +34,14 @@ function browserProject(name: BrowserProject): TestProjectInlineConfiguration {
           launchOptions: { executablePath: findChromium() ?? '/usr/bin/chromium', args },
         }),
         instances: [{ browser: 'chromium' }],
+        commands: tabCommands,
       },
     },
   };
 }
 
 export default defineConfig({
-  plugins: [inpage(), runtimeFromNodeModules()],
+  plugins: [inpage(), runtimeFromNodeModules(), tabPagePlugin()],
   resolve: { alias: repoAliases },
   optimizeDeps: repoOptimizeDeps,
   worker: { format: 'es' },

@@ -1,5 +1,5 @@
 /**
- * Small DOM and formatting helpers shared by the views.
+ * Small DOM helpers shared by the views (formatting is in `format.ts`).
  * @module
  */
 import { isInpageError } from 'inpage';
@@ -48,33 +48,6 @@ export function coalesce(work: () => Promise<void>): () => void {
     }
   };
   return () => void kick();
-}
-
-/**
- * Bytes for humans (powers of 1024).
- * @example
- * formatBytes(1536); // '1.5 KiB'
- */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(unit === 0 || value >= 100 ? 0 : 1)} ${units[unit]}`;
-}
-
-/**
- * Seconds for humans.
- * @example
- * formatDuration(75); // '1 min 15 s'
- */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '…';
-  const s = Math.max(0, Math.round(seconds));
-  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { createClient } from 'inpage';
 import { hubSettings } from './config.ts';
+import { exposeDemoHandle } from './console-handle.ts';
 import { el } from './dom.ts';
 import { createModelLoader } from './models.ts';
 import { createProgressPanel } from './progress.ts';
@@ -20,6 +21,7 @@ import type { View, ViewContext } from './views/view.ts';
 const client = createClient({ hub: { endpoint: hubSettings.endpoint } });
 const models = createModelLoader(client);
 const context: ViewContext = { client, models, hub: hubSettings };
+exposeDemoHandle(client);
 const views: readonly View[] = [createSentimentView, createTranslationView, createSearchView, createNerView, createManagerView, createDeviceView].map((create) => create(context));
 
 const banner = document.getElementById('hub-banner');

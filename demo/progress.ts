@@ -4,7 +4,8 @@
  * @module
  */
 import type { ProgressEvent } from 'inpage';
-import { describeError, el, formatBytes, formatDuration } from './dom.ts';
+import { describeError, el } from './dom.ts';
+import { formatBytes, formatDuration } from './format.ts';
 import type { ModelLoader } from './models.ts';
 
 interface LoadRow {

@@ -3,27 +3,60 @@
  * offline", the storage usage bar and the persistence status, through `client.cache`.
  * @module
  */
-import type { CacheAdmin, CachedModel } from 'inpage';
-import { formatLastUsed } from '../cache-adapter.ts';
+import type { CacheAdmin, CacheUsage, CachedModel } from 'inpage';
 import { installable } from '../data/models.ts';
-import { describeError, el, formatBytes, labelled } from '../dom.ts';
+import { describeError, el, labelled } from '../dom.ts';
+import { formatBytes, formatTime } from '../format.ts';
 import type { View, ViewContext } from './view.ts';
 import { viewSection } from './view.ts';
 
+/** A byte count shown for humans, with the exact count as its machine-readable value (and tooltip). */
+function bytesData(bytes: number, className: string): HTMLDataElement {
+  return el('data', { class: className, value: String(bytes), title: `${bytes.toLocaleString('en-US')} bytes` }, formatBytes(bytes));
+}
+
+/** A time shown for humans, with the exact instant in `datetime`; "never" for 0. */
+function timeElement(epochMs: number): HTMLElement {
+  return epochMs > 0 ? el('time', { datetime: new Date(epochMs).toISOString() }, formatTime(epochMs)) : el('span', {}, formatTime(epochMs));
+}
+
 function modelRow(entry: CachedModel, act: (label: string, work: () => Promise<unknown>) => void, cache: CacheAdmin): HTMLTableRowElement {
-  const { files } = entry;
-  const pin = el('button', { type: 'button', 'aria-pressed': String(entry.pinned), 'aria-label': `Pin ${entry.model}` }, entry.pinned ? 'Pinned' : 'Pin');
+  // A toggle keeps its name ("Pin"); `aria-pressed` (shown filled) and "· pinned" in the details say the state.
+  const pin = el('button', { type: 'button', 'aria-pressed': String(entry.pinned), 'aria-label': `Pin ${entry.model}` }, 'Pin');
   pin.addEventListener('click', () => act(entry.pinned ? 'Unpinning' : 'Pinning', () => (entry.pinned ? cache.unpin(entry.model) : cache.pin(entry.model))));
   const remove = el('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${entry.model}` }, 'Delete');
   remove.addEventListener('click', () => act('Deleting', () => cache.delete(entry.model)));
+  const details = el(
+    'small',
+    {},
+    el('span', { class: 'dtype' }, entry.dtype),
+    ' · ',
+    el('data', { class: 'commit', value: entry.commit, title: `commit ${entry.commit}` }, entry.commit.slice(0, 7)),
+    ' · ',
+    el('span', { class: entry.complete ? 'completeness' : 'completeness incomplete' }, entry.complete ? 'complete' : 'incomplete'),
+    entry.pinned ? ' · pinned' : '',
+  );
   return el(
     'tr',
-    {},
-    el('th', { scope: 'row' }, entry.model, el('br'), el('small', {}, `${entry.dtype} · ${entry.commit.slice(0, 7)}${entry.complete ? '' : ' · incomplete'}`)),
-    el('td', { class: 'number' }, formatBytes(entry.bytes), el('br'), el('small', {}, `${files} files`)),
-    el('td', {}, formatLastUsed(entry.lastUsed)),
+    { 'data-model': entry.model },
+    el('th', { scope: 'row' }, el('span', { class: 'model' }, entry.model), el('br'), details),
+    el('td', { class: 'number' }, bytesData(entry.bytes, 'bytes'), el('br'), el('small', {}, el('data', { class: 'files', value: String(entry.files) }, String(entry.files)), ' files')),
+    el('td', {}, timeElement(entry.lastUsed)),
     el('td', {}, el('div', { class: 'actions' }, pin, remove)),
   );
+}
+
+/** The usage line under the bar: inpage's exact model bytes, then the browser's estimate and the budget. */
+function usageLine(usage: CacheUsage): Array<Node | string> {
+  return [
+    bytesData(usage.modelBytes, 'model-bytes'),
+    ' of models · ',
+    bytesData(usage.originUsage, 'origin-usage'),
+    ' used of ',
+    bytesData(usage.quota, 'quota'),
+    ' · budget ',
+    usage.budget === null ? el('span', { class: 'budget' }, 'none') : bytesData(usage.budget, 'budget'),
+  ];
 }
 
 /**
@@ -38,12 +71,12 @@ export function createManagerView({ client, models, hub }: ViewContext): View {
   const { cache } = client;
 
   const usageMeter = el('meter', { id: 'storage-usage', min: 0, max: 1, value: 0 });
-  const usageText = el('p', { class: 'hint' });
-  const persisted = el('p', {});
+  const usageText = el('p', { class: 'hint', id: 'storage-usage-text' });
+  const persisted = el('p', { id: 'storage-persistence' });
   const tableBody = el('tbody');
   const table = el(
     'table',
-    {},
+    { id: 'stored-models' },
     el('caption', {}, 'Stored models'),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Model'), el('th', { scope: 'col' }, 'Size'), el('th', { scope: 'col' }, 'Last used'), el('th', { scope: 'col' }, 'Actions'))),
     tableBody,
@@ -63,24 +96,37 @@ export function createManagerView({ client, models, hub }: ViewContext): View {
     el('div', { class: 'actions' }, clear),
   );
 
+  // `aria-busy` is true while the numbers are being fetched (assistive technology waits; so do the tests).
+  let refreshing = 0;
   const refresh = async (): Promise<void> => {
+    refreshing += 1;
+    element.setAttribute('aria-busy', 'true');
     try {
       const [entries, usage] = await Promise.all([cache.list(), cache.usage()]);
       usageMeter.value = usage.quota > 0 ? usage.originUsage / usage.quota : 0;
-      usageText.textContent = `${formatBytes(usage.modelBytes)} of models · ${formatBytes(usage.originUsage)} used of ${formatBytes(usage.quota)} · budget ${usage.budget === null ? 'none' : formatBytes(usage.budget)}`;
+      usageText.replaceChildren(...usageLine(usage));
+      persisted.dataset.persisted = String(usage.persisted);
       persisted.textContent = usage.persisted ? 'Storage is persistent: the browser will not evict it under pressure.' : 'Storage is not persistent: the browser may evict models under storage pressure (pin models you need).';
       tableBody.replaceChildren(...(entries.length > 0 ? entries.map((entry) => modelRow(entry, act, cache)) : [el('tr', {}, el('td', { colspan: 4 }, 'No models stored yet.'))]));
     } catch (error) {
       status.textContent = describeError(error);
+    } finally {
+      refreshing -= 1;
+      element.setAttribute('aria-busy', String(refreshing > 0));
     }
   };
 
+  /** Runs an action, then shows the new numbers; the status says "done" once they are shown. */
   function act(label: string, work: () => Promise<unknown>): void {
     status.textContent = `${label}…`;
-    work()
-      .then(() => (status.textContent = `${label}: done.`))
-      .catch((error: unknown) => (status.textContent = describeError(error)))
-      .finally(() => void refresh());
+    const outcome = work().then(
+      () => `${label}: done.`,
+      (error: unknown) => describeError(error),
+    );
+    void outcome.then(async (message) => {
+      await refresh();
+      status.textContent = message;
+    });
   }
 
   form.addEventListener('submit', (event) => {

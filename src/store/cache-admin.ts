@@ -1,5 +1,6 @@
 import { InpageError } from '../errors.ts';
 import type { ResolvedDtype } from '../types.ts';
+import { reposInUse } from './cross-tab.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord, ModelRecord, RefRecord, SnapshotRecord } from './records.ts';
 import { storedBytes } from './records.ts';
@@ -117,7 +118,8 @@ export async function touchModel(store: ModelStore, record: ModelRecord, revisio
 
 /**
  * Makes room for a download: within `budget`, and within the browser's free quota, evicting
- * unpinned models least recently used first (never the one being downloaded).
+ * unpinned models least recently used first (never the one being downloaded, nor one another load
+ * is reading).
  * @throws InpageError `QUOTA_EXCEEDED` with the bytes needed and free when evicting is not enough.
  * @example
  * await makeRoom(store, { repo, commit, dtype, paths, needed: 3_000_000, budget: 50_000_000 });
@@ -134,7 +136,10 @@ export async function makeRoom(store: ModelStore, request: RoomRequest): Promise
   const pins = new Set((await store.recordsOf<boolean>('pin')).map(([key]) => key.slice('pin:'.length)));
   const models = (await store.recordsOf<ModelRecord>('model')).map(([, record]) => record);
   const isCurrent = (model: ModelRecord): boolean => model.repo === request.repo && model.commit === request.commit && model.dtype === request.dtype;
-  const victims = models.filter((model) => !pins.has(model.repo) && !isCurrent(model)).sort((a, b) => a.lastUsed - b.lastUsed);
+  // A model another load is reading (in any tab) is not evicted from under it.
+  const busy = await reposInUse(store.namespace);
+  const evictable = (model: ModelRecord): boolean => !pins.has(model.repo) && !isCurrent(model) && (model.repo === request.repo || !busy.has(model.repo));
+  const victims = models.filter(evictable).sort((a, b) => a.lastUsed - b.lastUsed);
   // Plan first, so a download that cannot fit evicts nothing.
   const chosen: ModelRecord[] = [];
   let remaining = models;

@@ -1,15 +1,16 @@
-import { InpageError, abortError } from '../errors.ts';
+import { InpageError } from '../errors.ts';
 import type { HubConfig, RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
 import { isConnectionFailure, isUnreachable, resolveSnapshot } from '../hub/hub-client.ts';
 import type { ResolvedDtype, RevisionPolicy } from '../types.ts';
 import { makeRoom, touchModel } from './cache-admin.ts';
+import { fileLock, withFileLock } from './cross-tab.ts';
 import type { RoomRequest } from './cache-admin.ts';
 import { downloadFile } from './download-file.ts';
 import type { DownloadContext } from './download-file.ts';
 import type { ModelStore } from './idb-store.ts';
+import type { FileRecord } from './records.ts';
 import type { ModelConfig } from './model-files.ts';
 import { availableDtypes, planModelFiles } from './model-files.ts';
-import type { FileRecord } from './records.ts';
 import { storedBytes } from './records.ts';
 import { scheduleRevalidation, settleRevalidation } from './revalidation.ts';
 
@@ -92,6 +93,8 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
   } catch (error) {
     if (!isUnreachable(error)) throw error;
     if (!stored?.complete) {
+      // `auto` dtype on another device than the download's (e.g. WASM after WebGPU): use what is stored.
+      if (stored?.alternative) return finish(request, options, stored.alternative, true);
       if (!isConnectionFailure(error)) throw error;
       throw new InpageError('OFFLINE_NOT_CACHED', `The Hub cannot be reached and "${repo}" (${revision}, ${typeof request.dtype === 'function' ? 'auto dtype' : request.dtype}) is not stored for offline use.`, { cause: error });
     }
@@ -113,8 +116,12 @@ interface Plan {
   files: RepoFile[];
 }
 
-/** The stored snapshot of the revision and, when its config is stored, the plan and whether it is all there. */
-async function storedPlan(request: PrepareRequest, options: PrepareOptions): Promise<(Plan & { complete: boolean }) | undefined> {
+/**
+ * The stored snapshot of the revision and, when its config is stored, the plan and whether it is
+ * all there. For an `auto` dtype whose plan is not all there, `alternative` is the complete stored
+ * plan of another dtype the chooser accepts (see {@link storedAlternative}), for offline use.
+ */
+async function storedPlan(request: PrepareRequest, options: PrepareOptions): Promise<(Plan & { complete: boolean; alternative?: Plan }) | undefined> {
   const commit = isCommit(request.revision) ? request.revision : (await options.store.getRef(request.repo, request.revision))?.commit;
   if (!commit) return undefined;
   const snapshot = await options.store.getSnapshot(request.repo, commit);
@@ -122,16 +129,48 @@ async function storedPlan(request: PrepareRequest, options: PrepareOptions): Pro
   const configRecord = await options.store.getFile(request.repo, commit, 'config.json');
   const blob = configRecord?.verified ? await options.store.readFile(configRecord) : undefined;
   if (!blob) return undefined;
+  let config: ModelConfig;
   let plan: Plan;
   try {
-    const config = JSON.parse(await blob.text()) as ModelConfig;
+    config = JSON.parse(await blob.text()) as ModelConfig;
     const dtype = pickDtype(request, config, snapshot);
     plan = { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) };
   } catch {
     return undefined;
   }
-  const records = await Promise.all(plan.files.map((file) => options.store.getFile(request.repo, commit, file.path)));
-  return { ...plan, complete: records.every((record) => record?.verified) };
+  const complete = await isStored(plan, options.store);
+  if (complete || typeof request.dtype !== 'function') return { ...plan, complete };
+  const alternative = await storedAlternative(request.dtype, config, plan, options.store);
+  return alternative ? { ...plan, complete, alternative } : { ...plan, complete };
+}
+
+/** Whether every file of a plan is stored and verified. */
+async function isStored(plan: Plan, store: ModelStore): Promise<boolean> {
+  const records = await Promise.all(plan.files.map((file) => store.getFile(plan.snapshot.repo, plan.snapshot.commit, file.path)));
+  return records.every((record) => record?.verified);
+}
+
+/**
+ * For an `auto` dtype whose preferred plan is not all stored: the next dtype in the chooser's own
+ * order (so one the device and its fallback can run) whose files are all stored. An offline load
+ * on another device than the first visit's (WASM picks q8, but WebGPU downloaded fp32) then runs
+ * the stored bytes instead of failing with `OFFLINE_NOT_CACHED`.
+ */
+async function storedAlternative(choose: (available: readonly ResolvedDtype[]) => ResolvedDtype, config: ModelConfig, preferred: Plan, store: ModelStore): Promise<Plan | undefined> {
+  const { snapshot } = preferred;
+  let candidates = availableDtypes(config, snapshot.files).filter((dtype) => dtype !== preferred.dtype);
+  while (candidates.length > 0) {
+    let plan: Plan;
+    try {
+      const dtype = choose(candidates);
+      plan = { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) };
+    } catch {
+      return undefined; // None of the rest can run here.
+    }
+    if (await isStored(plan, store)) return plan;
+    candidates = candidates.filter((dtype) => dtype !== plan.dtype);
+  }
+  return undefined;
 }
 
 /**
@@ -157,7 +196,7 @@ async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions): Prom
   const file = snapshot.files.find((entry) => entry.path === 'config.json');
   if (!file) throw new InpageError('FILE_NOT_FOUND', `"${snapshot.repo}" has no config.json, so it is not a transformers.js model.`);
   const before = await options.store.getFile(snapshot.repo, snapshot.commit, file.path);
-  const record = await downloadFile(downloadContext(snapshot, options), file);
+  const record = await lockedDownload(snapshot, options, file);
   const blob = await options.store.readFile(record);
   try {
     return { config: JSON.parse((await blob?.text()) ?? '') as ModelConfig, downloaded: !before?.verified };
@@ -166,11 +205,14 @@ async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions): Prom
   }
 }
 
-function downloadContext(snapshot: RepoSnapshot, options: PrepareOptions, onBytes?: DownloadContext['onBytes']): DownloadContext {
+/** Downloads one file holding its cross-tab lock (see {@link withFileLock}); `onBytes` also hears another tab's download of it. */
+function lockedDownload(snapshot: RepoSnapshot, options: PrepareOptions, file: RepoFile, onBytes?: (loaded: number) => void): Promise<FileRecord> {
+  const { namespace } = options.store;
   const context: DownloadContext = { hub: options.hub, store: options.store, repo: snapshot.repo, commit: snapshot.commit, chunkSize: options.chunkSize, retries: options.retries };
-  if (options.signal) context.signal = options.signal;
-  if (onBytes) context.onBytes = onBytes;
-  return context;
+  const target: Parameters<typeof withFileLock>[0] = { namespace, name: fileLock(namespace, snapshot.repo, snapshot.commit, file.path) };
+  if (options.signal) context.signal = target.signal = options.signal;
+  if (onBytes) target.onBytes = onBytes;
+  return withFileLock(target, (report) => downloadFile({ ...context, onBytes: (_, loaded) => report(loaded) }, file));
 }
 
 /** Downloads what is missing of a plan. `configDownloaded`: this load already fetched config.json (reported here). */
@@ -216,27 +258,16 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
   const room: RoomRequest = { repo: snapshot.repo, commit: snapshot.commit, dtype, paths: files.map((file) => file.path), needed };
   if (options.budget !== undefined) room.budget = options.budget;
   await makeRoom(store, room);
-  const context = downloadContext(snapshot, options, onBytes);
-  await runPool(missing, options.concurrency, (file) => withFileLock(context, file, () => downloadFile(context, file)));
+  await runPool(missing, options.concurrency, async (file) => {
+    const record = await lockedDownload(snapshot, options, file, (loaded) => onBytes(file.path, loaded));
+    // A file another load (or tab) downloaded while this one waited: reported complete here.
+    if (loadedByFile.get(file.path) !== record.size) onBytes(file.path, record.size);
+  });
   await touchModel(store, {
     repo: snapshot.repo, revision: request.revision, commit: snapshot.commit, dtype,
     files: files.map((file) => file.path), bytes: total, lastUsed: Date.now(),
   }, isCommit(request.revision));
   return { repo: request.repo, revision: request.revision, commit: snapshot.commit, dtype, files, snapshot, offline, downloaded: totalLoaded() - startLoaded };
-}
-
-/** One download per file across tabs and workers: the second waits, then finds it stored. */
-async function withFileLock(context: DownloadContext, file: RepoFile, download: () => Promise<FileRecord>): Promise<FileRecord> {
-  const locks = globalThis.navigator?.locks;
-  if (!locks) return download();
-  const name = `inpage:${context.store.namespace}:${context.repo}@${context.commit}/${file.path}`;
-  const lockOptions: LockOptions = context.signal ? { signal: context.signal } : {};
-  try {
-    return await locks.request(name, lockOptions, download);
-  } catch (error) {
-    if (context.signal?.aborted) throw abortError(context.signal);
-    throw error;
-  }
 }
 
 async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {

@@ -8,6 +8,7 @@ import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities } from '../runtime/capabilities.ts';
 import { chooseDtype } from '../runtime/device-plan.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/cache-admin.ts';
+import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { ModelStore } from '../store/idb-store.ts';
 import { prepareModel } from '../store/prepare-model.ts';
 import type { PrepareRequest, PreparedModel, StoreProgressEvent } from '../store/prepare-model.ts';
@@ -91,7 +92,9 @@ export function createWorkerApi(): WorkerApi {
             ? (available: readonly ResolvedDtype[]) => chooseDtype('auto', request.device, available, shaderF16)
             : chooseDtype(request.dtype, request.device, [], shaderF16);
           getTask(request.task);
-          const prepared = await prepareStored(ready(), { repo: request.model, revision: request.revision, dtype, policy: request.policy }, signal, emit);
+          const current = ready();
+          const prepared = await withModelAccess(current.store.namespace, request.model, signal, (access) =>
+            prepareStored(current, { repo: request.model, revision: request.revision, dtype, policy: request.policy }, access, emit));
           const info: PreparedInfo = {
             commit: prepared.commit, dtype: prepared.dtype, offline: prepared.offline, downloaded: prepared.downloaded,
             bytes: prepared.files.reduce((sum, file) => sum + file.size, 0),
@@ -111,24 +114,28 @@ export function createWorkerApi(): WorkerApi {
           const task = getTask(request.task);
           const current = ready();
           const runtime = startRuntime();
-          // From stored bytes only: the commit is exact, so no network is needed.
-          const prepared = await prepareStored(current, { repo: request.model, revision: request.commit, dtype: request.dtype, policy: 'pinned' }, signal);
           const stage = { model: request.model, device: request.device, dtype: request.dtype };
-          emit?.({ phase: 'compile', ...stage });
-          const { id } = await registry.acquire(
-            { pipelineTask: task.pipelineTask, repo: request.model, commit: request.commit, dtype: request.dtype, device: request.device },
-            async (load) => {
-              await runtime;
-              const release = await current.bridge.activate(prepared);
-              try {
-                return await load();
-              } catch (error) {
-                throw runtimeError(error, `Could not start "${request.model}" (${request.dtype}) on ${request.device}`);
-              } finally {
-                release();
-              }
-            },
-          );
+          // Holding the model's shared locks until the sessions are created: a delete from any tab
+          // waits for that, or aborts this load; it never pulls bytes from under it.
+          const { id } = await withModelAccess(current.store.namespace, request.model, signal, async (access) => {
+            // From stored bytes only: the commit is exact, so no network is needed.
+            const prepared = await prepareStored(current, { repo: request.model, revision: request.commit, dtype: request.dtype, policy: 'pinned' }, access);
+            emit?.({ phase: 'compile', ...stage });
+            return registry.acquire(
+              { pipelineTask: task.pipelineTask, repo: request.model, commit: request.commit, dtype: request.dtype, device: request.device },
+              async (load) => {
+                await runtime;
+                const release = await current.bridge.activate(prepared);
+                try {
+                  return await load();
+                } catch (error) {
+                  throw runtimeError(error, `Could not start "${request.model}" (${request.dtype}) on ${request.device}`);
+                } finally {
+                  release();
+                }
+              },
+            );
+          });
           if (signal.aborted) {
             await registry.release(id);
             throw abortError(signal);
@@ -187,8 +194,8 @@ export function createWorkerApi(): WorkerApi {
 
     cacheList: () => listCachedModels(ready().store),
     cacheUsage: () => cacheUsage(ready().store, ready().config.storage.budget),
-    cacheDelete: (model) => deleteCachedModel(ready().store, model),
-    cacheClear: () => ready().store.clearAll(),
+    cacheDelete: (model) => deleteExclusively(ready().store.namespace, model, () => deleteCachedModel(ready().store, model)),
+    cacheClear: () => deleteExclusively(ready().store.namespace, null, () => ready().store.clearAll()),
     cachePin: (model, pinned) => ready().store.setPinned(model, pinned),
   };
 }

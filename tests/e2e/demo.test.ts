@@ -1,38 +1,58 @@
 /**
  * The demo app end to end: each view gives the fixture models' known answers, Cancel stops a
- * translation, no serious axe violations, no horizontal scroll at 360×740, no CSP violation,
- * and the app shell still loads offline. Screenshots go to `test-results/screenshots/`.
+ * translation, the model manager shows exactly what `client.cache` returns, no serious axe
+ * violations, no horizontal scroll at 360×740, no CSP violation, and after a first visit the
+ * whole app works offline (shell and runtime from the service worker, models from IndexedDB).
+ * Screenshots of every view go to `test-results/screenshots/`.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embedderModel, nerModel, sentimentModel } from '../../demo/data/models.ts';
 import { searchCorpus as demoCorpus, searchExamples as demoExamples } from '../../demo/data/search-corpus.ts';
 import { searchCorpus, searchExamples } from '../fixtures/defs/search-corpus.ts';
 import { chromiumArgs, chromiumInstallHint, findChromium } from '../setup/chromium.ts';
 import { startDemoApp } from './demo-app.ts';
 import type { DemoApp } from './demo-app.ts';
+import { clearHubRequests, hubRequests, setHubOffline } from './hub-control.ts';
+import { cacheState, expectedView, fixtureFootprint, readManagerView } from './model-manager.ts';
+import type { CacheState } from './model-manager.ts';
+import { expectedResults, loadedModels, runModelViews, sentimentVerdict, storedLoads, views } from './views.ts';
+import type { ViewId } from './views.ts';
+import { recordSources, shellSources } from './service-worker.ts';
 
 const screenshots = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
-const views = ['sentiment', 'translation', 'search', 'ner', 'manager', 'device'] as const;
+/** The models {@link runModelViews} loads: one per model view (translation: en→fr). */
+const viewModels = [sentimentModel, 'Xenova/opus-mt-en-fr', embedderModel, nerModel];
+/** What the view tests below store: those, and en→de. */
+const fixtureModels = [...viewModels, 'Xenova/opus-mt-en-de'];
 
 let app: DemoApp;
+let executablePath: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 
+/** CSP violations are reported to the page, not thrown: this init script logs them as console errors. */
+function reportCspViolations(): void {
+  document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
+}
+
 /** A fresh page load of one view (a hash-only `goto` would keep the previous state). */
-async function open(view: (typeof views)[number]): Promise<void> {
+async function open(view: ViewId): Promise<void> {
   await page.goto('about:blank');
   await page.goto(`${app.url}/#${view}`);
   await page.locator(`#${view}`).waitFor({ state: 'visible' });
 }
 
 /** Shows a view without reloading (models stay loaded, which keeps the loops fast). */
-async function show(view: (typeof views)[number]): Promise<void> {
+async function show(view: ViewId): Promise<void> {
   await page.evaluate((id) => (location.hash = id), view);
   await page.locator(`#${view}`).waitFor({ state: 'visible' });
   await page.waitForTimeout(200);
@@ -54,18 +74,16 @@ async function shoot(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(chromiumInstallHint);
+  const found = findChromium();
+  if (!found) throw new Error(chromiumInstallHint);
+  executablePath = found;
   mkdirSync(screenshots, { recursive: true });
   app = await startDemoApp();
   browser = await chromium.launch({ executablePath, args: [...chromiumArgs] });
-  // Service workers only in their own test (its own context): elsewhere they would add a 20 MB
+  // Service workers only in the offline tests (their own contexts): elsewhere they would add a 20 MB
   // precache to every fresh load and make the view tests depend on the SW.
   context = await browser.newContext({ viewport: { width: 1200, height: 900 }, serviceWorkers: 'block' });
-  // CSP violations are reported to the page, not thrown: collect them.
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
-  });
+  await context.addInitScript(reportCspViolations);
   page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(message.text());
@@ -97,7 +115,7 @@ describe('demo app', () => {
     await page.locator('.verdict').getByText('NEGATIVE').waitFor();
     await page.locator('#sentiment-text').fill('I love this wonderful movie\nthis is a terrible, awful film');
     const rows = page.locator('#sentiment-result tbody tr');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
     expect(await rows.nth(0).locator('td').nth(1).textContent()).toBe('POSITIVE');
     expect(await rows.nth(1).locator('td').nth(1).textContent()).toBe('NEGATIVE');
     await shoot('sentiment');
@@ -149,7 +167,7 @@ describe('demo app', () => {
       await expect.poll(() => page.locator('#search-results li .text').first().textContent(), { timeout: 30_000 }).toBe(expectedTop);
     }
     await page.getByLabel('Query').fill('kitten');
-    await expect.poll(() => page.locator('#search-results li .text').first().textContent()).toBe('The cat sleeps on the sofa');
+    await expect.poll(() => page.locator('#search-results li .text').first().textContent(), { timeout: 10_000 }).toBe('The cat sleeps on the sofa');
     await shoot('search');
   });
 
@@ -168,10 +186,28 @@ describe('demo app', () => {
     await shoot('ner');
   });
 
-  it('model manager: lists the stored models from client.cache', async () => {
+  it('model manager: shows exactly what client.cache.list() and usage() return', async () => {
     await open('manager');
-    await page.locator('#storage-usage').waitFor();
-    await page.locator('#manager tbody tr', { hasText: 'distilbert-base-uncased-finetuned-sst-2-english' }).first().waitFor();
+    const state = await cacheState(page);
+    // The five models the view tests above loaded, each complete, in the dtype it ran with.
+    expect(state.list.map((entry) => entry.model).sort()).toEqual([...fixtureModels].sort());
+    for (const entry of state.list) {
+      expect(entry.complete, entry.model).toBe(true);
+      expect({ files: entry.files, bytes: entry.bytes }, `${entry.model} (${entry.dtype})`).toEqual(fixtureFootprint(entry.model, entry.dtype));
+    }
+    // No file is shared between these repos, so inpage's byte count is the sum of the entries.
+    expect(state.usage.modelBytes).toBe(state.list.reduce((sum, entry) => sum + entry.bytes, 0));
+    expect(await readManagerView(page)).toEqual(expectedView(state));
+
+    // Pinning shows in the view and in list(), both ways. The model stays pinned, so that the axe
+    // check below also sees a pressed Pin button.
+    for (const label of ['Pinning', 'Unpinning', 'Pinning']) {
+      await page.getByRole('button', { name: `Pin ${sentimentModel}`, exact: true }).click();
+      await expect.poll(() => page.locator('#manager .status').textContent(), { timeout: 15_000 }).toBe(`${label}: done.`);
+      const after = await cacheState(page);
+      expect(after.list.find((entry) => entry.model === sentimentModel)?.pinned).toBe(label === 'Pinning');
+      expect(await readManagerView(page)).toEqual(expectedView(after));
+    }
     await shoot('manager');
   });
 
@@ -217,29 +253,102 @@ describe('demo app', () => {
     }
   });
 
-  it('serves the app shell and the ONNX Runtime offline, still isolated (service worker)', async () => {
-    const swContext = await browser.newContext();
-    const swPage = await swContext.newPage();
+  it('works offline after the first visit: shell and runtime from the service worker, models from IndexedDB, still isolated', { timeout: 180_000 }, async () => {
+    // Its own context: service workers on, and a fresh IndexedDB, so the first visit downloads.
+    const offlineContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    await offlineContext.addInitScript(reportCspViolations);
+    const offlinePage = await offlineContext.newPage();
+    const pageErrors: string[] = [];
+    offlinePage.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().includes('ERR_INTERNET_DISCONNECTED')) pageErrors.push(message.text());
+    });
+    offlinePage.on('pageerror', (error) => pageErrors.push(error.message));
     try {
-      await swPage.goto(`${app.url}/#sentiment`);
-      await swPage.locator('.verdict').waitFor({ timeout: 30_000 });
-      await within(30_000, 'service worker ready', swPage.evaluate(() => navigator.serviceWorker.ready.then(() => undefined)));
-      await swPage.reload();
-      await expect.poll(() => swPage.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-      await swContext.setOffline(true);
-      await swPage.reload();
-      await swPage.locator('#sentiment-text').waitFor({ timeout: 10_000 });
-      expect(await swPage.evaluate(() => crossOriginIsolated)).toBe(true);
-      const runtime = swPage.evaluate(async () => {
-        const [name = ''] = await caches.keys();
-        const requests = await (await caches.open(name)).keys();
-        const wasm = requests.map((request) => request.url).find((url) => url.endsWith('.wasm')) ?? '/missing.wasm';
-        const response = await fetch(wasm);
-        return { status: response.status, coep: response.headers.get('cross-origin-embedder-policy') };
+      // First visit, online: every model view downloads its model.
+      await offlinePage.goto(`${app.url}/#sentiment`);
+      expect(await runModelViews(offlinePage)).toEqual(expectedResults);
+      await within(60_000, 'service worker ready', offlinePage.evaluate(() => navigator.serviceWorker.ready.then(() => undefined)));
+      await expect.poll(() => offlinePage.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 10_000 }).toBe(true);
+      const online = { cache: await cacheState(offlinePage), loads: await loadedModels(offlinePage) };
+      expect(online.cache.list.map((entry) => entry.model).sort()).toEqual([...viewModels].sort());
+
+      // Online, the service worker fetches the shell (so a new build shows at once) and serves the runtime from its precache.
+      const onlineSources = recordSources(offlinePage);
+      await offlinePage.reload();
+      await expect.poll(() => shellSources(onlineSources).runtime, { timeout: 30_000 }).toEqual(['precache', 'precache']);
+      expect(shellSources(onlineSources).shell['/']).toBe('service-worker');
+
+      // Offline: the browser has no network, every request that leaves the page is aborted (the
+      // service worker's answers never get here), and the local Hub refuses connections too.
+      await setHubOffline(app.hubUrl, true);
+      await clearHubRequests(app.hubUrl);
+      await offlineContext.setOffline(true);
+      const escaped: Array<{ url: URL; byServiceWorker: boolean }> = [];
+      await offlineContext.route('**/*', (route) => {
+        escaped.push({ url: new URL(route.request().url()), byServiceWorker: route.request().serviceWorker() !== null });
+        return route.abort('internetdisconnected');
       });
-      expect(await within(10_000, 'runtime fetch', runtime)).toEqual({ status: 200, coep: 'require-corp' });
+      const offlineSources = recordSources(offlinePage);
+      await offlinePage.reload();
+      // Still isolated: the page, and the worker (whose script the service worker served too) has threads.
+      expect(await offlinePage.evaluate(() => crossOriginIsolated)).toBe(true);
+      const capabilities = await offlinePage.evaluate(() => window.inpageDemo?.client.capabilities());
+      expect({ isolated: capabilities?.crossOriginIsolated, threads: capabilities?.wasm.threads }).toEqual({ isolated: true, threads: true });
+      expect(await runModelViews(offlinePage)).toEqual(expectedResults);
+
+      // The app shell, every asset and the ONNX Runtime came from the service worker's precache.
+      const { shell, runtime } = shellSources(offlineSources);
+      expect(shell['/']).toBe('precache');
+      expect(runtime).toEqual(['precache', 'precache']);
+      expect(Object.entries(shell).filter(([, source]) => source !== 'precache')).toEqual([]);
+      // The models came from inpage's store: neither the page nor inpage's worker sent a request
+      // (the service worker's own tries, the shell network first and its update check, aside),
+      // none reached the Hub, and every file of every load was a stored one.
+      expect(escaped.filter(({ byServiceWorker }) => !byServiceWorker).map(({ url }) => url.href)).toEqual([]);
+      expect(escaped.filter(({ url }) => url.origin !== app.url || !['/', '/sw.js'].includes(url.pathname)).map(({ url }) => url.href)).toEqual([]);
+      expect(await hubRequests(app.hubUrl)).toEqual([]);
+      expect(await storedLoads(offlinePage)).toEqual(Object.fromEntries(viewModels.map((model) => [model, true])));
+      // Same commits, dtypes and bytes as online; each model runs on the same device in the same dtype.
+      const offline = { cache: await cacheState(offlinePage), loads: await loadedModels(offlinePage) };
+      const identity = ({ list }: CacheState): string[] => list.map((entry) => `${entry.model}@${entry.commit} ${entry.dtype} ${entry.bytes} ${String(entry.complete)}`).sort();
+      expect(identity(offline.cache)).toEqual(identity(online.cache));
+      expect(offline.cache.usage.modelBytes).toBe(online.cache.usage.modelBytes);
+      expect(offline.loads).toEqual(online.loads);
+      await offlinePage.screenshot({ path: `${screenshots}offline-device.png`, fullPage: true });
+      expect(pageErrors).toEqual([]);
     } finally {
-      await swContext.close();
+      await offlineContext.close();
+      await setHubOffline(app.hubUrl, false);
+    }
+  });
+
+  it('works offline when the WebGPU adapter of the first visit is gone: auto reuses the stored dtype on WASM', { timeout: 120_000 }, async () => {
+    // One browser profile, two launches: the first with a (SwiftShader) WebGPU adapter, the next without.
+    const profile = mkdtempSync(path.join(tmpdir(), 'inpage-e2e-profile-'));
+    const launch = (args: readonly string[], offline: boolean): Promise<BrowserContext> =>
+      chromium.launchPersistentContext(profile, { executablePath, args: [...args], offline, viewport: { width: 1200, height: 900 } });
+    let gpuContext: BrowserContext | undefined;
+    try {
+      gpuContext = await launch([...chromiumArgs, '--enable-unsafe-webgpu'], false);
+      const first = gpuContext.pages()[0] ?? (await gpuContext.newPage());
+      await first.goto(`${app.url}/#sentiment`);
+      expect(await sentimentVerdict(first)).toBe('POSITIVE');
+      await within(60_000, 'service worker ready', first.evaluate(() => navigator.serviceWorker.ready.then(() => undefined)));
+      const [online] = await loadedModels(first);
+      expect(online?.device).toBe('webgpu');
+      await gpuContext.close();
+
+      await setHubOffline(app.hubUrl, true);
+      gpuContext = await launch(chromiumArgs, true);
+      await gpuContext.route('**/*', (route) => route.abort('internetdisconnected'));
+      const next = gpuContext.pages()[0] ?? (await gpuContext.newPage());
+      await next.goto(`${app.url}/#sentiment`);
+      expect(await sentimentVerdict(next)).toBe('POSITIVE');
+      expect(await loadedModels(next)).toEqual([{ model: sentimentModel, device: 'wasm', dtype: online?.dtype, fallback: 'none' }]);
+    } finally {
+      await gpuContext?.close();
+      await setHubOffline(app.hubUrl, false);
+      rmSync(profile, { recursive: true, force: true });
     }
   });
 

@@ -5,10 +5,8 @@ import type { CacheAdmin, ClientOptions } from 'inpage';
 import { gatedToken } from '../../setup/hub-config.ts';
 import { testClient } from '../support/client.ts';
 import { uniqueNamespace } from '../support/hub.ts';
-import { gatedRepo, largeRepo } from './support.ts';
+import { gatedRepo, largeRepo, largeSharedSize as shared } from './support.ts';
 
-/** config.json + tokenizer.json + tokenizer_config.json of the large fixture. */
-const shared = 723 + 8336 + 1182;
 const weights = { fp32: 3_162_180, fp16: 1_582_090, q8: 792_316 } as const;
 
 /** `client.cache` of a WASM client on the local Hub (persistence is not requested in tests). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isInpageError } from 'inpage';
 import { testClient } from '../support/client.ts';
 import { hub, hubUrl, uniqueNamespace } from '../support/hub.ts';
-import { now, positiveText } from './support.ts';
+import { largeRepo, now, positiveText } from './support.ts';
 
 const sentiment = 'Xenova/distilbert-base-uncased-finetuned-sst-2-english';
 /** The fixture folder's own id: commits to it do not touch the alias other tests load. */
@@ -38,6 +38,27 @@ describe('offline', () => {
     } finally {
       await hub.setOffline(false);
     }
+  });
+
+  it('offline, an auto dtype falls back to another stored dtype the device can run', async () => {
+    // Like a first visit on WebGPU (fp32), then an offline one on WASM, whose first choice is q8.
+    const namespace = uniqueNamespace('offline-dtype');
+    await testClient({ device: 'wasm', storage: { namespace, persist: false } }).cache.install('sentiment-analysis', largeRepo, { dtype: 'fp32' });
+    await hub.setOffline(true);
+    try {
+      const since = now();
+      const model = await testClient({ device: 'wasm', storage: { namespace } }).load('sentiment-analysis', largeRepo);
+      expect([model.device, model.dtype]).toEqual(['wasm', 'fp32']);
+      expect(await topLabel(model)).toBe('POSITIVE');
+      // q8 is not stored, so the load first asked the Hub (in vain) for the revision; no file was requested.
+      const requests = await requestsSince(since);
+      expect(requests.length).toBeGreaterThan(0);
+      expect(requests.every((request) => request === `hub GET /api/models/${largeRepo}/revision/main`)).toBe(true);
+    } finally {
+      await hub.setOffline(false);
+    }
+    // Online, the same load picks (and downloads) its first choice.
+    expect((await testClient({ device: 'wasm', storage: { namespace } }).load('sentiment-analysis', largeRepo)).dtype).toBe('q8');
   });
 });
 

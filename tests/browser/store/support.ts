@@ -8,6 +8,8 @@ export const largeRepo = 'inpage-fixtures/sentiment-large';
 export const gatedRepo = 'inpage-test/gated-large';
 /** Size of `onnx/model.onnx` of the large fixture. */
 export const largeModelSize = 3_162_180;
+/** config.json + tokenizer.json + tokenizer_config.json of the large fixture (every dtype loads them). */
+export const largeSharedSize = 723 + 8336 + 1182;
 export const chunkSize = 64 * 1024;
 export const weights = 'onnx/model.onnx';
 export const positiveText = 'I love this wonderful movie';
