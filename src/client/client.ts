@@ -10,6 +10,7 @@ import { resolveClientOptions } from './client-options.ts';
 import { ModelHandle } from './model-handle.ts';
 import type { Fallback, HandleServices, Model, ModelSpec } from './model-handle.ts';
 import { abortableCall, modelRequest, prepareRequest } from './model-request.ts';
+import type { DeviceHealth } from './model-request.ts';
 import { WorkerHost } from './worker-host.ts';
 
 /** Options of {@link InpageClient.load}. */
@@ -85,7 +86,8 @@ export function createClient(options: ClientOptions = {}): InpageClient {
   });
   let callIds = 0;
   const handles = new Set<ModelHandle<TaskId>>();
-  const services: HandleServices = { host, nextCallId: () => ++callIds, forget: (handle) => handles.delete(handle) };
+  const health: DeviceHealth = { webgpuFailure: null };
+  const services: HandleServices = { host, health, nextCallId: () => ++callIds, forget: (handle) => handles.delete(handle) };
   let capabilities: Promise<Capabilities> | undefined;
   if (!options.lazy) host.start();
 
@@ -94,7 +96,7 @@ export function createClient(options: ClientOptions = {}): InpageClient {
     capabilities.catch(() => (capabilities = undefined));
     return capabilities;
   };
-  const requestServices = { host, nextCallId: services.nextCallId, capabilities: probe };
+  const requestServices = { host, health, nextCallId: services.nextCallId, capabilities: probe };
   const cache = createCacheAdmin(requestServices, { device: resolved.device, policy: resolved.policy, persist: options.storage?.persist });
 
   return {
@@ -106,7 +108,8 @@ export function createClient(options: ClientOptions = {}): InpageClient {
       const { requestedDevice, signal, onProgress } = request;
       const { device: planned, prepared } = await prepareRequest(requestServices, request);
       let device: ResolvedDevice = planned;
-      let fallback: Fallback | null = null;
+      const earlier = health.webgpuFailure;
+      let fallback: Fallback | null = requestedDevice === 'auto' && earlier !== null ? { from: 'webgpu', reason: `WebGPU failed earlier in this client: ${earlier}` } : null;
       let attempted = 0;
       const open = (target: ResolvedDevice): Promise<{ id: string; generation: number }> =>
         abortableCall(requestServices, signal, (callId) =>
@@ -127,6 +130,7 @@ export function createClient(options: ClientOptions = {}): InpageClient {
           host.restart(error.message, attempted);
           if (device !== 'webgpu' || requestedDevice !== 'auto' || attempt >= 2) throw error;
           fallback = { from: 'webgpu', reason: error.message };
+          health.webgpuFailure = error.message;
           device = 'wasm';
         }
       }

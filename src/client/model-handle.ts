@@ -9,6 +9,7 @@ import type { Device, ResolvedDevice, ResolvedDtype } from '../types.ts';
 import { CallQueue } from './call-queue.ts';
 import type { QueuedCall } from './call-queue.ts';
 import type { WorkerHost } from './worker-host.ts';
+import type { DeviceHealth } from './model-request.ts';
 
 /** Why a model runs on WASM although WebGPU was planned. */
 export interface Fallback {
@@ -38,6 +39,8 @@ export interface ModelSpec {
 export interface HandleServices {
   host: WorkerHost;
   nextCallId(): number;
+  /** Shared with the client's loads: a WebGPU failure here sends later `auto` loads to WASM. */
+  health: DeviceHealth;
   /** Called once the handle is disposed (the client stops tracking it). */
   forget?(handle: ModelHandle<TaskId>): void;
 }
@@ -255,6 +258,7 @@ export class ModelHandle<T extends TaskId> {
         if (this.#spec.device === 'webgpu' && this.#spec.requestedDevice === 'auto') {
           this.#spec.device = 'wasm';
           this.#fallback = { from: 'webgpu', reason: error.message };
+          this.#services.health.webgpuFailure = error.message;
         }
       } finally {
         signal.removeEventListener('abort', onAbort);

@@ -32,6 +32,17 @@ export interface ModelRequestServices {
   host: WorkerHost;
   nextCallId: () => number;
   capabilities: () => Promise<Capabilities>;
+  /** What the client learned about WebGPU (shared by its loads and models). */
+  health: DeviceHealth;
+}
+
+/**
+ * A client's memory of WebGPU failures: after one, `auto` loads go straight to WASM instead of
+ * paying for another failed session and a worker restart each.
+ */
+export interface DeviceHealth {
+  /** Why WebGPU failed in this client, or `null` while it has not. */
+  webgpuFailure: string | null;
 }
 
 /**
@@ -104,7 +115,8 @@ export async function abortableCall<R>(services: Pick<ModelRequestServices, 'hos
  */
 export async function prepareRequest(services: ModelRequestServices, request: ModelRequest): Promise<{ device: ResolvedDevice; prepared: PreparedInfo }> {
   const caps = await services.capabilities();
-  const device = chooseDevice(request.requestedDevice, { hasAdapter: caps.webgpu.adapter !== null });
+  const webgpuUsable = caps.webgpu.adapter !== null && services.health.webgpuFailure === null;
+  const device = chooseDevice(request.requestedDevice, { hasAdapter: webgpuUsable });
   const { task, model, revision, dtype, policy, onProgress } = request;
   const prepared = await abortableCall(services, request.signal, (callId) =>
     services.host.call((remote) => remote.prepare(callId, { task, model, revision, device, dtype, policy }, onProgress)),
