@@ -1,4 +1,5 @@
 import { InferenceSession } from 'onnxruntime-web/webgpu';
+import { prepareHashing } from '../store/hashing.ts';
 
 // A 70-byte ONNX model (one Identity node): creating a session from it starts the runtime.
 const identityModel = new Uint8Array([
@@ -8,7 +9,8 @@ const identityModel = new Uint8Array([
 
 /**
  * Fetches, compiles and starts the ONNX Runtime WASM module, so that it overlaps with the first
- * load's downloads instead of following them. Safe to call more than once.
+ * load's downloads instead of following them. Safe to call more than once. The hash modules are
+ * compiled first (see {@link prepareHashing}).
  * @returns how long it took, in milliseconds.
  * @example
  * void startRuntime(); // right after configuring env
@@ -16,6 +18,7 @@ const identityModel = new Uint8Array([
 export function startRuntime(): Promise<number> {
   started ??= (async () => {
     const begin = performance.now();
+    await prepareHashing().catch(() => undefined);
     const session = await InferenceSession.create(identityModel, { executionProviders: ['wasm'] });
     await session.release();
     return performance.now() - begin;

@@ -9,6 +9,7 @@ import { probeCapabilities } from '../runtime/capabilities.ts';
 import { chooseDtype } from '../runtime/device-plan.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/cache-admin.ts';
 import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
+import { prepareHashing } from '../store/hashing.ts';
 import { ModelStore } from '../store/idb-store.ts';
 import { prepareModel } from '../store/prepare-model.ts';
 import type { PrepareRequest, PreparedModel, StoreProgressEvent } from '../store/prepare-model.ts';
@@ -74,6 +75,8 @@ export function createWorkerApi(): WorkerApi {
       const bridge = new StoreBridge(store, hubConfig(config.hub));
       const capabilities = probeCapabilities(config.threads);
       state = { config, store, bridge, capabilities };
+      // Before the runtime compiles, even when it starts later (lazy): see prepareHashing.
+      prepareHashing().catch(() => undefined);
       configureTransformers(config, bridge, (await capabilities).wasm.numThreads);
       yieldBetweenRuns();
       if (config.warmup) startRuntime().catch(() => undefined);
