@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (≈ 5–10 min, size-realistic models) and `npm run bench -- --quick` (< 1 min,
- * tiny fixtures, one repetition; for CI). Drives headless Chromium against the local Hub and
- * the page in bench/page/, then writes bench/results/latest.json, bench/RESULTS.md and
+ * tiny fixtures, one repetition; for CI). Builds bench/page for production, serves it, drives
+ * headless Chromium (persistent profiles) against it and the local Hub, then writes bench/results/latest.json, bench/RESULTS.md and
  * bench/results/chart.svg. Exits non-zero only when the harness itself breaks.
  *
  * @module
@@ -18,10 +18,12 @@ import { bundleSizes } from './lib/bundle.ts';
 import { callBenchmarks, frameBenchmarks, threadBenchmarks, webGpuCheck } from './lib/calls.ts';
 import { benchConfig } from './lib/config.ts';
 import type { BenchConfig } from './lib/config.ts';
-import { coldLoads, floors, resumeWaste, warmContexts, warmLoads } from './lib/loads.ts';
+import type { Contender } from './page/protocol.ts';
+import { coldLoads, floors, resumeWaste, warmLoads, warmProfiles } from './lib/loads.ts';
 import { renderChart, renderMarkdown } from './lib/report.ts';
 import type { ResultsDocument } from './lib/report.ts';
 import { startEnvironment } from './lib/servers.ts';
+import type { Profile } from './lib/servers.ts';
 import { summarize } from './lib/summary.ts';
 import type { RawResults } from './lib/summary.ts';
 
@@ -87,7 +89,7 @@ async function writeReport(raw: RawResults, config: BenchConfig, started: number
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       os: `${os.type()} ${os.release()}`,
       hub: 'local (loopback), tests/hub/server.ts',
-      page: 'Vite dev server (bench/page), COOP/COEP',
+      page: 'production build of bench/page (vite build), static server with COOP/COEP, hashed assets immutable; persistent Chromium profiles',
       models: `${config.loadModel.model} ${config.loadModel.dtype} (loads), ${config.sentimentModel.model} ${config.sentimentModel.dtype} (calls)`,
       repetitions: config.repetitions,
     },
@@ -119,30 +121,35 @@ async function main(): Promise<void> {
   const aliases = quick ? fixtureAliases : realisticAliases;
   const env = await startEnvironment(config.modelsRoot, aliases);
   const raw: RawResults = { errors: [] };
-  const browserVersion = env.browser.version();
+  const { browserVersion } = env;
+  let profiles: Record<Contender, Profile> | undefined;
+  let coldProfiles: Partial<Record<Contender, Profile>> = {};
   // The report is rewritten after every step, so an interrupted run still leaves its numbers.
   const save = (): Promise<unknown> => writeReport(raw, config, started, browserVersion);
   try {
     raw.bundles = await step(raw, 'bundle sizes', bundleSizes);
     const cold = await step(raw, 'cold loads', () => coldLoads(env, config));
     raw.cold = cold?.samples;
+    coldProfiles = cold?.profiles ?? {};
     await save();
-    const contexts = await step(raw, 'priming warm contexts', () => warmContexts(env, config, cold?.contexts));
-    if (contexts) {
-      raw.warm = await step(raw, 'warm loads', () => warmLoads(env, config, contexts));
+    profiles = await step(raw, 'priming warm profiles', () => warmProfiles(env, config, coldProfiles));
+    const warm = profiles;
+    if (warm) {
+      raw.warm = await step(raw, 'warm loads', () => warmLoads(env, config, warm));
       await save();
-      raw.calls = await step(raw, 'latency + throughput', () => callBenchmarks(env, config, contexts));
+      raw.calls = await step(raw, 'latency + throughput', () => callBenchmarks(env, config, warm));
       await save();
-      if (config.floor) raw.floor = await step(raw, 'warm-load floor', () => floors(env, config, contexts['transformers.js']));
-      raw.frames = await step(raw, 'main-thread frames', () => frameBenchmarks(env, config, contexts));
+      if (config.floor) raw.floor = await step(raw, 'warm-load floor', () => floors(env, config, warm['transformers.js']));
+      raw.frames = await step(raw, 'main-thread frames', () => frameBenchmarks(env, config, warm));
       await save();
     }
-    raw.resume = await step(raw, 'resume after a cut', () => resumeWaste(env, config, aliases, contexts ?? {}));
+    raw.resume = await step(raw, 'resume after a cut', () => resumeWaste(env, config, aliases, warm ?? {}));
     await save();
-    if (contexts && config.threadSettings.length > 0) raw.threads = await step(raw, 'WASM threads', () => threadBenchmarks(env, config, contexts));
+    if (warm && config.threadSettings.length > 0) raw.threads = await step(raw, 'WASM threads', () => threadBenchmarks(env, config, warm));
     await save();
     if (values.webgpu ?? config.webgpu) raw.webgpu = await step(raw, 'WebGPU correctness', () => webGpuCheck(env, config));
   } finally {
+    await Promise.all(Object.values({ ...coldProfiles, ...profiles }).map((profile) => profile.close()));
     await env.close();
   }
   const doc = await writeReport(raw, config, started, browserVersion);

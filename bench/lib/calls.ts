@@ -4,13 +4,12 @@
  *
  * @module
  */
-import type { BrowserContext } from 'playwright';
 import type { Contender, FrameResult, LatencyResult, ThroughputResult } from '../page/protocol.ts';
 import { sentences } from './config.ts';
 import type { BenchConfig } from './config.ts';
 import { alternate, specFor } from './loads.ts';
-import { callBench, launchChromium, openBenchPage } from './servers.ts';
-import type { BenchEnvironment } from './servers.ts';
+import { callBench, launchProfile, openBenchPage } from './servers.ts';
+import type { BenchEnvironment, Profile } from './servers.ts';
 
 /** Latency and throughput of one contender. */
 export interface CallSample {
@@ -20,11 +19,11 @@ export interface CallSample {
 }
 
 /** Latency (after warm-up) then throughput with each caller count, contenders alternating. */
-export async function callBenchmarks(env: BenchEnvironment, config: BenchConfig, contexts: Record<Contender, BrowserContext>): Promise<CallSample[]> {
+export async function callBenchmarks(env: BenchEnvironment, config: BenchConfig, profiles: Record<Contender, Profile>): Promise<CallSample[]> {
   const samples: CallSample[] = [];
   const texts = sentences(config.throughputSentences);
   for (const contender of alternate(0)) {
-    const page = await openBenchPage(contexts[contender], env.url);
+    const page = await openBenchPage(profiles[contender].context, env.url);
     const loaded = await callBench(page, 'load', contender, specFor(env, config.sentimentModel));
     if (loaded.error) throw new Error(`${contender}: ${loaded.error}`);
     const latency = await callBench(page, 'latency', contender, config.text, config.warmupCalls, config.latencyCalls);
@@ -51,12 +50,12 @@ export interface ThreadSample {
 }
 
 /** WASM with 1 thread, 2 threads and the default, for both contenders. */
-export async function threadBenchmarks(env: BenchEnvironment, config: BenchConfig, contexts: Record<Contender, BrowserContext>): Promise<ThreadSample[]> {
+export async function threadBenchmarks(env: BenchEnvironment, config: BenchConfig, profiles: Record<Contender, Profile>): Promise<ThreadSample[]> {
   const samples: ThreadSample[] = [];
   const texts = sentences(config.throughputSentences);
   for (const threads of config.threadSettings) {
     for (const contender of alternate(0)) {
-      const page = await openBenchPage(contexts[contender], env.url);
+      const page = await openBenchPage(profiles[contender].context, env.url);
       const spec = specFor(env, config.sentimentModel, threads === null ? {} : { threads });
       const loaded = await callBench(page, 'load', contender, spec);
       if (loaded.error) throw new Error(`${contender}: ${loaded.error}`);
@@ -77,12 +76,13 @@ export interface FrameSample extends FrameResult {
 }
 
 /** requestAnimationFrame gaps during a (warm) load + N inferences. */
-export async function frameBenchmarks(env: BenchEnvironment, config: BenchConfig, contexts: Record<Contender, BrowserContext>): Promise<FrameSample[]> {
+export async function frameBenchmarks(env: BenchEnvironment, config: BenchConfig, profiles: Record<Contender, Profile>): Promise<FrameSample[]> {
   const samples: FrameSample[] = [];
   const variants: (readonly [Contender, 'worker' | 'main'])[] = [['inpage', 'worker'], ['transformers.js', 'main']];
   if (config.framesTfjsWorker) variants.push(['transformers.js', 'worker']);
   for (const [contender, placement] of variants) {
-    const page = await openBenchPage(contexts[contender], env.url);
+    await profiles[contender].restart(); // a warm load, as in warmLoads()
+    const page = await openBenchPage(profiles[contender].context, env.url);
     const spec = specFor(env, config.sentimentModel, { placement });
     const result = await callBench(page, 'frames', contender, spec, config.text, config.frameCalls);
     await page.close();
@@ -103,30 +103,25 @@ export interface WebGpuCheck {
 
 /** Loads the load-benchmark model (fp32) on WASM then WebGPU (SwiftShader) in a separate browser and compares one output. */
 export async function webGpuCheck(env: BenchEnvironment, config: BenchConfig): Promise<WebGpuCheck[]> {
-  const browser = await launchChromium(['--enable-unsafe-webgpu']);
   const checks: WebGpuCheck[] = [];
-  try {
-    for (const contender of alternate(0)) {
-      const context = await browser.newContext();
-      let wasmSample = '';
-      try {
-        const page = await openBenchPage(context, env.url);
-        const run = async (device: 'wasm' | 'webgpu'): Promise<string> => {
-          const loaded = await callBench(page, 'load', contender, specFor(env, config.loadModel, { device, namespace: 'webgpu' }));
-          if (loaded.error) throw new Error(`${device}: ${loaded.error}`);
-          return (await callBench(page, 'latency', contender, config.text, 0, 1)).sample;
-        };
-        wasmSample = await run('wasm');
-        const sample = await withTimeout(run('webgpu'), WEBGPU_TIMEOUT_MS, 'WebGPU load + call');
-        checks.push({ contender, ok: agree(sample, wasmSample), sample, wasmSample });
-      } catch (error) {
-        checks.push({ contender, ok: false, sample: '', wasmSample, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
-      } finally {
-        await context.close();
-      }
+  for (const contender of alternate(0)) {
+    const profile = await launchProfile(['--enable-unsafe-webgpu']);
+    let wasmSample = '';
+    try {
+      const page = await openBenchPage(profile.context, env.url);
+      const run = async (device: 'wasm' | 'webgpu'): Promise<string> => {
+        const loaded = await callBench(page, 'load', contender, specFor(env, config.loadModel, { device, namespace: 'webgpu' }));
+        if (loaded.error) throw new Error(`${device}: ${loaded.error}`);
+        return (await callBench(page, 'latency', contender, config.text, 0, 1)).sample;
+      };
+      wasmSample = await run('wasm');
+      const sample = await withTimeout(run('webgpu'), WEBGPU_TIMEOUT_MS, 'WebGPU load + call');
+      checks.push({ contender, ok: agree(sample, wasmSample), sample, wasmSample });
+    } catch (error) {
+      checks.push({ contender, ok: false, sample: '', wasmSample, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+    } finally {
+      await profile.close();
     }
-  } finally {
-    await browser.close();
   }
   return checks;
 }

@@ -23,6 +23,10 @@ export interface BenchConfig {
   /** The download cut at 50% (its file and the inpage chunk size). */
   resume: { model: ModelSpec; file: string; chunkSize: number };
   text: string;
+  /** Calls per model when the warm profiles are primed (the app in use before the browser restarts). */
+  primeCalls: number;
+  /** How long a primed page stays open after its calls, so the browser writes its wasm code cache. */
+  settleMs: number;
   warmupCalls: number;
   latencyCalls: number;
   throughputSentences: number;
@@ -59,6 +63,8 @@ export function benchConfig(quick: boolean): BenchConfig {
       sentimentModel: sentiment,
       resume: { model: { task: 'text-classification', model: 'inpage-fixtures/sentiment-large', dtype: 'fp32' }, file: 'onnx/model.onnx', chunkSize: 64 * 1024 },
       text: 'I love this wonderful movie',
+      primeCalls: 4,
+      settleMs: 1000,
       warmupCalls: 5,
       latencyCalls: 10,
       throughputSentences: 16,
@@ -80,6 +86,8 @@ export function benchConfig(quick: boolean): BenchConfig {
     // A file no other benchmark stores (the warm contexts are reused).
     resume: { model: { ...minilm, dtype: 'q8' }, file: 'onnx/model_quantized.onnx', chunkSize: 8 * 1024 * 1024 },
     text: 'I love this wonderful movie',
+    primeCalls: 16,
+    settleMs: 3000,
     warmupCalls: 100,
     latencyCalls: 200,
     throughputSentences: 64,

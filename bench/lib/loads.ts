@@ -1,6 +1,7 @@
 /**
- * Load benchmarks: cold (empty browser profile), warm (fresh page and worker, stored files),
- * the warm-load floor, and the bytes wasted when a download is cut at 50%.
+ * Load benchmarks: cold (a new, empty persistent browser profile), warm (the browser restarted on
+ * a used profile: fresh page, worker and runtime, stored files, the browser's disk caches), the
+ * warm-load floor, and the bytes wasted when a download is cut at 50%.
  *
  * @module
  */
@@ -9,8 +10,9 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright';
 import type { Contender, FloorResult, LoadResult, LoadSpec } from '../page/protocol.ts';
 import type { BenchConfig, ModelSpec } from './config.ts';
-import { callBench, openBenchPage } from './servers.ts';
-import type { BenchEnvironment } from './servers.ts';
+import { sentences } from './config.ts';
+import { callBench, launchProfile, openBenchPage } from './servers.ts';
+import type { BenchEnvironment, Profile } from './servers.ts';
 
 /** One measured load. */
 export interface LoadSample extends LoadResult {
@@ -35,66 +37,90 @@ async function measuredLoad(env: BenchEnvironment, context: BrowserContext, cont
   return { sample: { ...result, contender, modelBytes, runtimeBytes: env.runtime.bytes }, page };
 }
 
-/** Cold loads: a new browser context (empty storage and HTTP cache) per load, contenders alternating. */
-export async function coldLoads(env: BenchEnvironment, config: BenchConfig): Promise<{ samples: LoadSample[]; contexts: Partial<Record<Contender, BrowserContext>> }> {
+/** Cold loads: a new persistent profile (empty storage, HTTP and code caches) per load, contenders alternating. */
+export async function coldLoads(env: BenchEnvironment, config: BenchConfig): Promise<{ samples: LoadSample[]; profiles: Partial<Record<Contender, Profile>> }> {
   const samples: LoadSample[] = [];
-  const contexts: Partial<Record<Contender, BrowserContext>> = {};
-  for (let rep = 0; rep < config.repetitions; rep++) {
-    for (const contender of alternate(rep)) {
-      const context = await env.browser.newContext();
-      const { sample, page } = await measuredLoad(env, context, contender, specFor(env, config.loadModel));
-      await page.close();
-      samples.push(sample);
-      console.log(`  cold ${contender} #${rep + 1}: ${sample.readyMs.toFixed(0)} ms${sample.error ? ` (${sample.error})` : ''}`);
-      // The last repetition's contexts become the warm ones.
-      await contexts[contender]?.close();
-      contexts[contender] = sample.error ? undefined : context;
-      if (sample.error) await context.close();
+  const profiles: Partial<Record<Contender, Profile>> = {};
+  try {
+    for (let rep = 0; rep < config.repetitions; rep++) {
+      for (const contender of alternate(rep)) {
+        const profile = await launchProfile();
+        let sample: LoadSample;
+        try {
+          const measured = await measuredLoad(env, profile.context, contender, specFor(env, config.loadModel));
+          await measured.page.close();
+          sample = measured.sample;
+        } catch (error) {
+          await profile.close();
+          throw error;
+        }
+        samples.push(sample);
+        console.log(`  cold ${contender} #${rep + 1}: ${sample.readyMs.toFixed(0)} ms${sample.error ? ` (${sample.error})` : ''}`);
+        // The last repetition's profiles become the warm ones.
+        await profiles[contender]?.close();
+        profiles[contender] = sample.error ? undefined : profile;
+        if (sample.error) await profile.close();
+      }
     }
+  } catch (error) {
+    await Promise.all(Object.values(profiles).map((profile) => profile.close()));
+    throw error;
   }
-  return { samples, contexts };
+  return { samples, profiles };
 }
 
-/** The warm contexts: one per contender (from the cold loads when given), primed with both models. */
-export async function warmContexts(env: BenchEnvironment, config: BenchConfig, fromCold: Partial<Record<Contender, BrowserContext>> = {}): Promise<Record<Contender, BrowserContext>> {
-  const contexts = {} as Record<Contender, BrowserContext>;
-  for (const contender of ['inpage', 'transformers.js'] as const) {
-    const reused = fromCold[contender];
-    const context = reused ?? (await env.browser.newContext());
-    const models = reused ? [config.sentimentModel] : [config.loadModel, config.sentimentModel];
-    const pending = models.filter((m) => !(reused && m.model === config.loadModel.model && m.dtype === config.loadModel.dtype));
-    if (pending.length > 0) {
-      const page = await openBenchPage(context, env.url);
-      for (const model of pending) {
+/**
+ * The warm profiles: one per contender (from the cold loads when given), used the way an app is
+ * used: both models loaded and called a few times, the page kept open a moment (the browser writes
+ * compiled wasm code to its code cache once it has optimised enough of it). The same for both
+ * contenders; every later warm measurement restarts the browser first.
+ */
+export async function warmProfiles(env: BenchEnvironment, config: BenchConfig, fromCold: Partial<Record<Contender, Profile>> = {}): Promise<Record<Contender, Profile>> {
+  const profiles: Partial<Record<Contender, Profile>> = { ...fromCold };
+  try {
+    for (const contender of ['inpage', 'transformers.js'] as const) {
+      const profile = (profiles[contender] ??= await launchProfile());
+      const page = await openBenchPage(profile.context, env.url);
+      for (const model of [config.loadModel, config.sentimentModel]) {
         const primed = await callBench(page, 'load', contender, specFor(env, model));
         if (primed.error) throw new Error(`priming ${contender} ${model.model}: ${primed.error}`);
+        await callBench(page, 'throughput', contender, sentences(config.primeCalls), 1);
       }
+      await new Promise((resolve) => setTimeout(resolve, config.settleMs));
       await page.close();
     }
-    contexts[contender] = context;
+  } catch (error) {
+    await Promise.all(Object.values(profiles).map((profile) => profile.close()));
+    throw error;
   }
-  return contexts;
+  return profiles as Record<Contender, Profile>;
 }
 
-/** Warm loads: a fresh page (fresh worker, runtime and session) per load, files already stored. */
-export async function warmLoads(env: BenchEnvironment, config: BenchConfig, contexts: Record<Contender, BrowserContext>): Promise<LoadSample[]> {
+/**
+ * Warm loads: the browser restarted on the contender's used profile before each load (a returning
+ * visit: fresh page, worker and runtime; only what the browser keeps on disk survives).
+ */
+export async function warmLoads(env: BenchEnvironment, config: BenchConfig, profiles: Record<Contender, Profile>): Promise<LoadSample[]> {
   const samples: LoadSample[] = [];
   for (let rep = 0; rep < config.repetitions; rep++) {
     for (const contender of alternate(rep)) {
-      const { sample, page } = await measuredLoad(env, contexts[contender], contender, specFor(env, config.loadModel));
+      const profile = profiles[contender];
+      await profile.restart();
+      const { sample, page } = await measuredLoad(env, profile.context, contender, specFor(env, config.loadModel));
       await page.close();
       samples.push(sample);
-      console.log(`  warm ${contender} #${rep + 1}: ${sample.readyMs.toFixed(0)} ms`);
+      console.log(`  warm ${contender} #${rep + 1}: ${sample.readyMs.toFixed(0)} ms${sample.runtimeBytes ? `, runtime ${(sample.runtimeBytes / 2 ** 20).toFixed(1)} MiB sent` : ''}${sample.error ? ` (${sample.error})` : ''}`);
     }
   }
   return samples;
 }
 
 /** The floor, measured in the transformers.js context (its Cache API holds the tokenizer). */
-export async function floors(env: BenchEnvironment, config: BenchConfig, context: BrowserContext): Promise<FloorResult[]> {
+export async function floors(env: BenchEnvironment, config: BenchConfig, profile: Profile): Promise<FloorResult[]> {
   const results: FloorResult[] = [];
   for (let rep = 0; rep < config.repetitions; rep++) {
-    const page = await openBenchPage(context, env.url);
+    await profile.restart();
+    const page = await openBenchPage(profile.context, env.url);
     results.push(await callBench(page, 'floor', specFor(env, config.loadModel)));
     await page.close();
   }
@@ -116,15 +142,15 @@ export interface ResumeSample {
 }
 
 /** Cuts the first CDN download of the file at 50% and lets each contender recover. */
-export async function resumeWaste(env: BenchEnvironment, config: BenchConfig, aliases: Record<string, string>, contexts: Partial<Record<Contender, BrowserContext>>): Promise<ResumeSample[]> {
+export async function resumeWaste(env: BenchEnvironment, config: BenchConfig, aliases: Record<string, string>, profiles: Partial<Record<Contender, Profile>>): Promise<ResumeSample[]> {
   const { model, file, chunkSize } = config.resume;
   const folder = aliases[model.model] ?? model.model;
   const fileBytes = statSync(path.join(config.modelsRoot, folder, file)).size;
   const samples: ResumeSample[] = [];
   for (const contender of ['inpage', 'transformers.js'] as const) {
-    const reused = contexts[contender];
-    const context = reused ?? (await env.browser.newContext());
-    const page = await openBenchPage(context, env.url);
+    const reused = profiles[contender];
+    const profile = reused ?? (await launchProfile());
+    const page = await openBenchPage(profile.context, env.url);
     try {
       env.hub.reset();
       // The rule stays until it has cut one response: a contender may first probe with `Range: bytes=0-0`.
@@ -154,7 +180,7 @@ export async function resumeWaste(env: BenchEnvironment, config: BenchConfig, al
     } finally {
       env.hub.reset();
       await page.close();
-      if (!reused) await context.close();
+      if (!reused) await profile.close();
     }
   }
   return samples;

@@ -1,22 +1,31 @@
 /**
- * Everything a benchmark run needs up: the local Hub (serving the models), a Vite dev server
- * for bench/page with the repo's aliases and COOP/COEP headers, and headless system Chromium.
+ * Everything a benchmark run needs up: the local Hub (serving the models), a production build of
+ * bench/page (Vite, the `inpage()` plugin, ES workers) served by a small static server with
+ * COOP/COEP and immutable caching of the content-hashed assets, and headless system Chromium
+ * with persistent profiles (a real user's browser keeps its HTTP and code caches; incognito-like
+ * contexts do not).
  *
  * @module
  */
+import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
-import type { Browser, BrowserContext, Page } from 'playwright';
-import { createServer } from 'vite';
-import type { Plugin, ViteDevServer } from 'vite';
+import type { BrowserContext, Page } from 'playwright';
+import { build } from 'vite';
 import { startHubServer } from '../../tests/hub/server.ts';
 import type { HubServer } from '../../tests/hub/server.ts';
 import { chromiumArgs, chromiumInstallHint, findChromium } from '../../tests/setup/chromium.ts';
-import { inpage } from '../../src/vite.ts';
-import { repoAliases, repoOptimizeDeps, runtimeFromNodeModules } from '../../vite.config.ts';
+import { immutableCacheControl, inpage, isolationHeaders, runtimeFilePattern } from '../../src/vite.ts';
+import { repoAliases, runtimeFromNodeModules } from '../../vite.config.ts';
 import type { BenchApi } from '../page/protocol.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const pageRoot = fileURLToPath(new URL('../page/', import.meta.url));
 
 /** Counts the ONNX Runtime bytes the page server sends (full 200 responses; cache hits send none). */
@@ -24,50 +33,147 @@ export interface ByteCounter {
   bytes: number;
 }
 
-function runtimeByteCounter(counter: ByteCounter): Plugin {
+/**
+ * Builds bench/page for production into `outDir`, as an app using inpage would: the `inpage()`
+ * plugin, ES-module workers, and the repo's runtime paths (the runtime files are emitted as
+ * content-hashed assets, e.g. `assets/ort-wasm-simd-threaded.asyncify-<hash>.wasm`).
+ */
+export async function buildPage(outDir: string): Promise<void> {
+  await build({
+    configFile: false,
+    root: pageRoot,
+    logLevel: 'error',
+    publicDir: false,
+    plugins: [inpage(), runtimeFromNodeModules()],
+    resolve: { alias: repoAliases },
+    worker: { format: 'es', plugins: () => [runtimeFromNodeModules()] },
+    build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false },
+  });
+}
+
+const contentTypes: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+};
+
+/** A running static server. */
+export interface StaticServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a build the way a production host should serve an inpage app: COOP/COEP (cross-origin
+ * isolated, so WASM threads work), `Cache-Control: public, max-age=31536000, immutable` for the
+ * content-hashed files under `assets/`, `no-cache` + ETag revalidation for the rest (index.html).
+ * No compression (loopback). Counts the bytes of the runtime files it sends with status 200.
+ */
+export async function startStaticServer(root: string, counter: ByteCounter): Promise<StaticServer> {
+  const base = path.resolve(root);
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    for (const [name, value] of Object.entries(isolationHeaders)) res.setHeader(name, value);
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const file = path.resolve(base, `.${pathname.endsWith('/') ? `${pathname}index.html` : pathname}`);
+    const info = file.startsWith(base + path.sep) ? await stat(file).catch(() => undefined) : undefined;
+    if (!info?.isFile() || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(info ? 405 : 404, { 'Content-Type': 'text/plain' }).end(info ? 'method not allowed' : 'not found');
+      return;
+    }
+    const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    const hashed = pathname.startsWith('/assets/');
+    res.setHeader('Cache-Control', hashed ? immutableCacheControl : 'no-cache');
+    res.setHeader('ETag', etag);
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    if (runtimeFilePattern.test(pathname)) res.on('finish', () => (counter.bytes += info.size));
+    createReadStream(file).pipe(res);
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500).end(String(error));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
   return {
-    name: 'bench-runtime-bytes',
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        if (req.url && /ort-wasm/.test(req.url)) {
-          res.on('finish', () => {
-            if (res.statusCode === 200) counter.bytes += Number(res.getHeader('content-length') ?? 0);
-          });
-        }
-        next();
-      });
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A persistent browser profile: its own Chromium process and user-data dir (deleted on close). */
+export interface Profile {
+  /** The current browser's context (a new one after {@link Profile.restart}). */
+  readonly context: BrowserContext;
+  readonly dir: string;
+  /** Closes the browser and starts it again on the same profile: only what is on disk survives. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function launchOn(dir: string, extraArgs: readonly string[]): Promise<BrowserContext> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(chromiumInstallHint);
+  return chromium.launchPersistentContext(dir, { executablePath, headless: true, args: [...chromiumArgs, ...extraArgs] });
+}
+
+/**
+ * Launches the system Chromium (never a downloaded one) on a fresh persistent profile: an empty
+ * HTTP cache, code cache and storage that, unlike `browser.newContext()`, persist and are used
+ * the way a real user's profile is (incognito-like contexts keep no wasm code cache).
+ */
+export async function launchProfile(extraArgs: readonly string[] = []): Promise<Profile> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'inpage-bench-profile-'));
+  let context = await launchOn(dir, extraArgs).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
+  let closed: Promise<void> | undefined;
+  return {
+    get context() {
+      return context;
+    },
+    dir,
+    async restart() {
+      await context.close();
+      context = await launchOn(dir, extraArgs);
+    },
+    close() {
+      closed ??= (async () => {
+        await context.close().catch(() => undefined);
+        await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      })();
+      return closed;
     },
   };
 }
 
-/** Starts the Vite dev server of the benchmark page on a random port. */
-export async function startPageServer(counter: ByteCounter = { bytes: 0 }): Promise<ViteDevServer> {
-  const server = await createServer({
-    configFile: false,
-    root: pageRoot,
-    logLevel: 'error',
-    plugins: [runtimeByteCounter(counter), inpage(), runtimeFromNodeModules()],
-    resolve: { alias: repoAliases },
-    optimizeDeps: repoOptimizeDeps,
-    worker: { format: 'es' },
-    server: { host: '127.0.0.1', port: 0, fs: { allow: [repoRoot] }, hmr: false },
-  });
-  await server.listen();
-  return server;
-}
-
-/** The page server's URL. */
-export function pageUrl(server: ViteDevServer): string {
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('bench: the page server has no URL');
-  return url;
-}
-
-/** Launches the system Chromium (never a downloaded one). */
-export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+/** The system Chromium's version, e.g. `156.0.8078.79`. */
+export function chromiumVersion(): string {
   const executablePath = findChromium();
-  if (!executablePath) throw new Error(chromiumInstallHint);
-  return chromium.launch({ executablePath, headless: true, args: [...chromiumArgs, ...extraArgs] });
+  if (!executablePath) return 'unknown';
+  try {
+    const output = execFileSync(executablePath, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return /\d+(?:\.\d+)+/.exec(output)?.[0] ?? output.trim();
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Opens the page in `context` and waits for `window.bench`. */
@@ -92,33 +198,35 @@ export function callBench<M extends keyof BenchApi>(page: Page, method: M, ...ar
   ) as Promise<Awaited<ReturnType<BenchApi[M]>>>;
 }
 
-/** The running servers and browser. */
+/** The running servers; browsers are launched per profile with {@link launchProfile}. */
 export interface BenchEnvironment {
   hub: HubServer;
-  vite: ViteDevServer;
-  browser: Browser;
+  /** The page server's URL (the production build). */
   url: string;
   /** ONNX Runtime bytes sent by the page server (reset it before a measurement). */
   runtime: ByteCounter;
+  browserVersion: string;
   close(): Promise<void>;
 }
 
-/** Starts the Hub on `modelsRoot`, the page server and Chromium. */
+/** Starts the Hub on `modelsRoot`, builds the page and serves it. */
 export async function startEnvironment(modelsRoot: string, aliases: Record<string, string>): Promise<BenchEnvironment> {
-  const hub = await startHubServer({ root: modelsRoot, aliases });
+  const outDir = await mkdtemp(path.join(os.tmpdir(), 'inpage-bench-page-'));
+  const started = performance.now();
+  await buildPage(outDir);
+  console.log(`built bench/page in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const runtime: ByteCounter = { bytes: 0 };
-  const vite = await startPageServer(runtime);
-  const browser = await launchChromium();
+  const page = await startStaticServer(outDir, runtime);
+  const hub = await startHubServer({ root: modelsRoot, aliases });
   return {
     hub,
-    vite,
-    browser,
     runtime,
-    url: pageUrl(vite),
+    url: page.url,
+    browserVersion: chromiumVersion(),
     async close() {
-      await browser.close().catch(() => undefined);
-      await vite.close().catch(() => undefined);
+      await page.close().catch(() => undefined);
       await hub.close().catch(() => undefined);
+      await rm(outDir, { recursive: true, force: true }).catch(() => undefined);
     },
   };
 }

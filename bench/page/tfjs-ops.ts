@@ -8,6 +8,7 @@
  */
 import { AutoTokenizer, env, pipeline } from '@huggingface/transformers';
 import type { ProgressInfo } from '@huggingface/transformers';
+import * as ort from 'onnxruntime-web/webgpu';
 import type { FloorResult, LoadResult, LoadSpec, Milestone } from './protocol.ts';
 
 /** A loaded pipeline, called with one text (or a batch). */
@@ -70,7 +71,6 @@ export async function measureFloor(spec: LoadSpec): Promise<FloorResult> {
   const response = await fetch(`${spec.hubUrl}/${spec.model}/resolve/main/onnx/model${suffix}.onnx`);
   const bytes = new Uint8Array(await response.arrayBuffer());
   const readMs = performance.now() - readStart;
-  const ort = await import('onnxruntime-web/webgpu');
   ort.env.wasm.wasmPaths = { ...runtimeUrls };
   if (spec.threads !== undefined) ort.env.wasm.numThreads = spec.threads;
   const options = { executionProviders: ['wasm'] };
