@@ -16,7 +16,7 @@ describe('quota', () => {
     const cache = testClient({ device: 'wasm', worker, storage: { persist: false } }).cache;
     const failure = await cache.install('sentiment-analysis', largeRepo, { dtype: 'fp32' }).catch((error: unknown) => error);
     expect(isInpageError(failure, 'QUOTA_EXCEEDED')).toBe(true);
-    // Only config.json (which says what the other files are) was fetched before the check.
+    // Only config.json (723 bytes; it says what the other files are) was fetched before the check.
     expect((failure as Error).message).toMatch(new RegExp(`needs ${shared - 723 + largeModelSize} more bytes but only \\d+ would be free within the browser's storage quota`));
     expect(bodyRequests(await requestsOf(largeRepo, since, { file: weights }))).toEqual([]);
     expect(await cache.list()).toEqual([]);
