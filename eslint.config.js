@@ -11,7 +11,19 @@ const runtimeOnlyInWorker = ['@huggingface/transformers', 'onnxruntime-web', 'on
 const comlinkInOneFile = { name: 'comlink', message: 'comlink is imported only in src/rpc/comlink.ts.', allowTypeImports: true };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'demo/dist/', 'test-results/', 'bench/page/dist/', 'tests/fixtures/models/', 'bench/models/', 'bench/results/', '**/*.d.ts'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'demo/dist/',
+      'test-results/',
+      'bench/page/dist/',
+      'tests/fixtures/models/',
+      'bench/models/',
+      'bench/results/',
+      '**/*.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -14,7 +14,7 @@ function browserProject(name: BrowserProject): TestProjectInlineConfiguration {
     test: {
       name,
       include: ['tests/browser/**/*.test.ts'],
-      
+
       provide: { project: name },
       testTimeout: 60_000,
       hookTimeout: 60_000,

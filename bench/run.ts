@@ -40,8 +40,18 @@ interface Outputs {
 
 function outputsFor(quick: boolean): Outputs {
   return quick
-    ? { json: new URL('./results/quick/latest.json', import.meta.url), svg: new URL('./results/quick/chart.svg', import.meta.url), markdown: new URL('./results/quick/RESULTS.md', import.meta.url), chartLink: 'chart.svg' }
-    : { json: new URL('./results/latest.json', import.meta.url), svg: new URL('./results/chart.svg', import.meta.url), markdown: new URL('./RESULTS.md', import.meta.url), chartLink: 'results/chart.svg' };
+    ? {
+        json: new URL('./results/quick/latest.json', import.meta.url),
+        svg: new URL('./results/quick/chart.svg', import.meta.url),
+        markdown: new URL('./results/quick/RESULTS.md', import.meta.url),
+        chartLink: 'chart.svg',
+      }
+    : {
+        json: new URL('./results/latest.json', import.meta.url),
+        svg: new URL('./results/chart.svg', import.meta.url),
+        markdown: new URL('./RESULTS.md', import.meta.url),
+        chartLink: 'results/chart.svg',
+      };
 }
 
 async function writeOutputs(outputs: Outputs, doc: ResultsDocument, raw: RawResults): Promise<void> {
@@ -112,7 +122,10 @@ async function rerender(quick: boolean): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, webgpu: { type: 'boolean' }, render: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, webgpu: { type: 'boolean' }, render: { type: 'boolean', default: false } },
+    strict: true,
+  });
   if (values.render) return rerender(values.quick ?? false);
   const quick = values.quick ?? false;
   const config = benchConfig(quick);
@@ -154,9 +167,13 @@ async function main(): Promise<void> {
   }
   const doc = await writeReport(raw, config, started, browserVersion);
   const { targets } = doc;
-  console.log(`\n${targets.map((t) => `${t.met === null ? '?' : t.met ? '✓' : '✗'} ${t.name}: ${t.value} (target ${t.target})`).join('\n')}`);
+  console.log(
+    `\n${targets.map((t) => `${t.met === null ? '?' : t.met ? '✓' : '✗'} ${t.name}: ${t.value} (target ${t.target})`).join('\n')}`,
+  );
   const outputs = outputsFor(quick);
-  console.log(`\nwrote ${[outputs.markdown, outputs.json, outputs.svg].map((u) => fileURLToPath(u).replace(benchDir, 'bench/')).join(', ')} in ${doc.durationS.toFixed(0)} s`);
+  console.log(
+    `\nwrote ${[outputs.markdown, outputs.json, outputs.svg].map((u) => fileURLToPath(u).replace(benchDir, 'bench/')).join(', ')} in ${doc.durationS.toFixed(0)} s`,
+  );
 }
 
 main().catch((error: unknown) => {

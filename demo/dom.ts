@@ -12,7 +12,11 @@ type Child = Node | string | null | undefined | false;
  * @example
  * el('button', { type: 'button', class: 'primary' }, 'Translate');
  */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === false) continue;
@@ -69,6 +73,12 @@ export function labelled<C extends HTMLElement>(label: string, control: C, hint?
   const id = control.id;
   const hintId = hint ? `${id}-hint` : undefined;
   if (hintId) control.setAttribute('aria-describedby', hintId);
-  const field = el('div', { class: 'field' }, el('label', { for: id }, label), hint ? el('p', { class: 'hint', id: hintId }, hint) : null, control);
+  const field = el(
+    'div',
+    { class: 'field' },
+    el('label', { for: id }, label),
+    hint ? el('p', { class: 'hint', id: hintId }, hint) : null,
+    control,
+  );
   return { field, control };
 }

@@ -22,7 +22,14 @@ const client = createClient({ hub: { endpoint: hubSettings.endpoint } });
 const models = createModelLoader(client);
 const context: ViewContext = { client, models, hub: hubSettings };
 exposeDemoHandle(client);
-const views: readonly View[] = [createSentimentView, createTranslationView, createSearchView, createNerView, createManagerView, createDeviceView].map((create) => create(context));
+const views: readonly View[] = [
+  createSentimentView,
+  createTranslationView,
+  createSearchView,
+  createNerView,
+  createManagerView,
+  createDeviceView,
+].map((create) => create(context));
 
 const banner = document.getElementById('hub-banner');
 if (banner) {

@@ -33,7 +33,12 @@ function bar(label: string): { row: HTMLElement; bar: HTMLProgressElement; text:
  */
 export function createProgressPanel(models: ModelLoader): HTMLElement {
   const list = el('div', { class: 'loads' }, el('p', { class: 'hint' }, 'Nothing loading.'));
-  const panel = el('section', { id: 'progress', class: 'panel', 'aria-labelledby': 'progress-title' }, el('h2', { id: 'progress-title' }, 'Downloads'), list);
+  const panel = el(
+    'section',
+    { id: 'progress', class: 'panel', 'aria-labelledby': 'progress-title' },
+    el('h2', { id: 'progress-title' }, 'Downloads'),
+    list,
+  );
   const rows = new Map<string, LoadRow>();
 
   const rowFor = (model: string): LoadRow => {
@@ -44,8 +49,25 @@ export function createProgressPanel(models: ModelLoader): HTMLElement {
       const phase = el('p', { class: 'phase', role: 'status' }, 'Starting…');
       const files = el('div', {});
       const fileCount = el('summary', {}, 'Files');
-      const element = el('article', { class: 'load', 'data-model': model }, el('h3', {}, model), phase, total.row, el('details', { class: 'files' }, fileCount, files));
-      row = { element, phase, total: total.bar, totalText: total.text, files, fileCount, fileBars: new Map(), startedAt: performance.now(), startBytes: null };
+      const element = el(
+        'article',
+        { class: 'load', 'data-model': model },
+        el('h3', {}, model),
+        phase,
+        total.row,
+        el('details', { class: 'files' }, fileCount, files),
+      );
+      row = {
+        element,
+        phase,
+        total: total.bar,
+        totalText: total.text,
+        files,
+        fileCount,
+        fileBars: new Map(),
+        startedAt: performance.now(),
+        startBytes: null,
+      };
       rows.set(model, row);
       list.prepend(element);
     }
@@ -87,7 +109,8 @@ export function createProgressPanel(models: ModelLoader): HTMLElement {
         row.startBytes ??= event.loaded;
         const seconds = (performance.now() - row.startedAt) / 1000;
         const rate = seconds > 0 ? (event.loaded - row.startBytes) / seconds : 0;
-        const eta = event.loaded >= event.total ? 'done' : rate > 0 ? `ETA ${formatDuration((event.total - event.loaded) / rate)}` : 'ETA …';
+        const eta =
+          event.loaded >= event.total ? 'done' : rate > 0 ? `ETA ${formatDuration((event.total - event.loaded) / rate)}` : 'ETA …';
         row.total.value = event.total > 0 ? event.loaded / event.total : 1;
         row.totalText.textContent = `${formatBytes(event.loaded)} / ${formatBytes(event.total)} · ${event.files} files · ${eta}`;
         break;

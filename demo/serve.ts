@@ -15,7 +15,10 @@ import { chooseHub, exposeHubToVite } from './hub-mode.ts';
 const configFile = fileURLToPath(new URL('../vite.config.ts', import.meta.url));
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { offline: { type: 'boolean' }, preview: { type: 'boolean' }, port: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { offline: { type: 'boolean' }, preview: { type: 'boolean' }, port: { type: 'string' } },
+    strict: true,
+  });
   const hub = await chooseHub({ offline: values.offline ?? false });
   console.log(hub.local ? `Local Hub on the fixtures: ${hub.endpoint} (${hub.reason})` : `Hub: ${hub.endpoint}`);
   exposeHubToVite(hub);

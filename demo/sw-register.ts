@@ -12,6 +12,8 @@
 export function registerServiceWorker(): void {
   if (import.meta.env.MODE !== 'production' || !('serviceWorker' in navigator)) return;
   window.addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error: unknown) => console.warn('inpage demo: no service worker', error));
+    navigator.serviceWorker
+      .register('/sw.js', { scope: '/' })
+      .catch((error: unknown) => console.warn('inpage demo: no service worker', error));
   });
 }

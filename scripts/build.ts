@@ -45,7 +45,10 @@ function rewriteDeclarationImports(): number {
   let rewritten = 0;
   for (const file of filesUnder(dist).filter((name) => name.endsWith('.d.ts'))) {
     const source = readFileSync(file, 'utf8');
-    const output = source.replace(relativeTsSpecifier, (_, keyword: string, quote: string, specifier: string) => `${keyword}${quote}${specifier}.js${quote}`);
+    const output = source.replace(
+      relativeTsSpecifier,
+      (_, keyword: string, quote: string, specifier: string) => `${keyword}${quote}${specifier}.js${quote}`,
+    );
     if (output !== source) {
       writeFileSync(file, output);
       rewritten++;

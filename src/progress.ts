@@ -25,7 +25,11 @@ export type ProgressEvent =
  * @example
  * const emit = throttleProgress(onProgress, 100);
  */
-export function throttleProgress(emit: (event: ProgressEvent) => void, intervalMs = 100, now: () => number = () => Date.now()): (event: ProgressEvent) => void {
+export function throttleProgress(
+  emit: (event: ProgressEvent) => void,
+  intervalMs = 100,
+  now: () => number = () => Date.now(),
+): (event: ProgressEvent) => void {
   const last = new Map<string, number>();
   return (event) => {
     if (event.phase !== 'download' && event.phase !== 'total') return emit(event);

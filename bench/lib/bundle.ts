@@ -42,7 +42,10 @@ async function measure(name: string, options: BuildOptions): Promise<BundleSize>
 export async function bundleSizes(): Promise<BundleSize[]> {
   return [
     await measure('inpage main entry (src/index.ts)', { entryPoints: ['src/index.ts'], outfile: 'out/index.js' }),
-    await measure('inpage worker (src/worker.ts, with transformers.js + ORT glue)', { entryPoints: ['src/worker.ts'], outfile: 'out/worker.js' }),
+    await measure('inpage worker (src/worker.ts, with transformers.js + ORT glue)', {
+      entryPoints: ['src/worker.ts'],
+      outfile: 'out/worker.js',
+    }),
     await measure('transformers.js (import { pipeline, env })', {
       stdin: { contents: "export { pipeline, env } from '@huggingface/transformers';", resolveDir: repoRoot, loader: 'js' },
       outfile: 'out/transformers.js',

@@ -19,7 +19,11 @@ export interface CallSample {
 }
 
 /** Latency (after warm-up) then throughput with each caller count, contenders alternating. */
-export async function callBenchmarks(env: BenchEnvironment, config: BenchConfig, profiles: Record<Contender, Profile>): Promise<CallSample[]> {
+export async function callBenchmarks(
+  env: BenchEnvironment,
+  config: BenchConfig,
+  profiles: Record<Contender, Profile>,
+): Promise<CallSample[]> {
   const samples: CallSample[] = [];
   const texts = sentences(config.throughputSentences);
   for (const contender of alternate(0)) {
@@ -50,7 +54,11 @@ export interface ThreadSample {
 }
 
 /** WASM with 1 thread, 2 threads and the default, for both contenders. */
-export async function threadBenchmarks(env: BenchEnvironment, config: BenchConfig, profiles: Record<Contender, Profile>): Promise<ThreadSample[]> {
+export async function threadBenchmarks(
+  env: BenchEnvironment,
+  config: BenchConfig,
+  profiles: Record<Contender, Profile>,
+): Promise<ThreadSample[]> {
   const samples: ThreadSample[] = [];
   const texts = sentences(config.throughputSentences);
   for (const threads of config.threadSettings) {
@@ -76,9 +84,16 @@ export interface FrameSample extends FrameResult {
 }
 
 /** requestAnimationFrame gaps during a (warm) load + N inferences. */
-export async function frameBenchmarks(env: BenchEnvironment, config: BenchConfig, profiles: Record<Contender, Profile>): Promise<FrameSample[]> {
+export async function frameBenchmarks(
+  env: BenchEnvironment,
+  config: BenchConfig,
+  profiles: Record<Contender, Profile>,
+): Promise<FrameSample[]> {
   const samples: FrameSample[] = [];
-  const variants: (readonly [Contender, 'worker' | 'main'])[] = [['inpage', 'worker'], ['transformers.js', 'main']];
+  const variants: (readonly [Contender, 'worker' | 'main'])[] = [
+    ['inpage', 'worker'],
+    ['transformers.js', 'main'],
+  ];
   if (config.framesTfjsWorker) variants.push(['transformers.js', 'worker']);
   for (const [contender, placement] of variants) {
     await profiles[contender].restart(); // a warm load, as in warmLoads()
@@ -118,7 +133,13 @@ export async function webGpuCheck(env: BenchEnvironment, config: BenchConfig): P
       const sample = await withTimeout(run('webgpu'), WEBGPU_TIMEOUT_MS, 'WebGPU load + call');
       checks.push({ contender, ok: agree(sample, wasmSample), sample, wasmSample });
     } catch (error) {
-      checks.push({ contender, ok: false, sample: '', wasmSample, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+      checks.push({
+        contender,
+        ok: false,
+        sample: '',
+        wasmSample,
+        error: error instanceof Error ? error.message.slice(0, 200) : String(error),
+      });
     } finally {
       await profile.close();
     }
@@ -131,7 +152,9 @@ const WEBGPU_TIMEOUT_MS = 180_000;
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms)),
+  );
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 

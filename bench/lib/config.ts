@@ -52,7 +52,11 @@ export function sentences(count: number): string[] {
 
 /** The settings of `npm run bench` (`quick: false`) and `npm run bench -- --quick`. */
 export function benchConfig(quick: boolean): BenchConfig {
-  const sentiment: ModelSpec = { task: 'text-classification', model: 'Xenova/distilbert-base-uncased-finetuned-sst-2-english', dtype: 'q8' };
+  const sentiment: ModelSpec = {
+    task: 'text-classification',
+    model: 'Xenova/distilbert-base-uncased-finetuned-sst-2-english',
+    dtype: 'q8',
+  };
   const minilm: ModelSpec = { task: 'feature-extraction', model: 'Xenova/all-MiniLM-L6-v2', dtype: 'fp32' };
   if (quick) {
     return {
@@ -61,7 +65,11 @@ export function benchConfig(quick: boolean): BenchConfig {
       repetitions: 1,
       loadModel: sentiment,
       sentimentModel: sentiment,
-      resume: { model: { task: 'text-classification', model: 'inpage-fixtures/sentiment-large', dtype: 'fp32' }, file: 'onnx/model.onnx', chunkSize: 64 * 1024 },
+      resume: {
+        model: { task: 'text-classification', model: 'inpage-fixtures/sentiment-large', dtype: 'fp32' },
+        file: 'onnx/model.onnx',
+        chunkSize: 64 * 1024,
+      },
       text: 'I love this wonderful movie',
       primeCalls: 4,
       settleMs: 1000,

@@ -28,7 +28,12 @@ export function specFor(env: BenchEnvironment, model: ModelSpec, extra: Partial<
   return { ...model, hubUrl: env.hub.url, ...extra };
 }
 
-async function measuredLoad(env: BenchEnvironment, context: BrowserContext, contender: Contender, spec: LoadSpec): Promise<{ sample: LoadSample; page: Page }> {
+async function measuredLoad(
+  env: BenchEnvironment,
+  context: BrowserContext,
+  contender: Contender,
+  spec: LoadSpec,
+): Promise<{ sample: LoadSample; page: Page }> {
   const page = await openBenchPage(context, env.url);
   env.hub.clearRequests();
   env.runtime.bytes = 0;
@@ -38,7 +43,10 @@ async function measuredLoad(env: BenchEnvironment, context: BrowserContext, cont
 }
 
 /** Cold loads: a new persistent profile (empty storage, HTTP and code caches) per load, contenders alternating. */
-export async function coldLoads(env: BenchEnvironment, config: BenchConfig): Promise<{ samples: LoadSample[]; profiles: Partial<Record<Contender, Profile>> }> {
+export async function coldLoads(
+  env: BenchEnvironment,
+  config: BenchConfig,
+): Promise<{ samples: LoadSample[]; profiles: Partial<Record<Contender, Profile>> }> {
   const samples: LoadSample[] = [];
   const profiles: Partial<Record<Contender, Profile>> = {};
   try {
@@ -75,7 +83,11 @@ export async function coldLoads(env: BenchEnvironment, config: BenchConfig): Pro
  * compiled wasm code to its code cache once it has optimised enough of it). The same for both
  * contenders; every later warm measurement restarts the browser first.
  */
-export async function warmProfiles(env: BenchEnvironment, config: BenchConfig, fromCold: Partial<Record<Contender, Profile>> = {}): Promise<Record<Contender, Profile>> {
+export async function warmProfiles(
+  env: BenchEnvironment,
+  config: BenchConfig,
+  fromCold: Partial<Record<Contender, Profile>> = {},
+): Promise<Record<Contender, Profile>> {
   const profiles: Partial<Record<Contender, Profile>> = { ...fromCold };
   try {
     for (const contender of ['inpage', 'transformers.js'] as const) {
@@ -109,7 +121,9 @@ export async function warmLoads(env: BenchEnvironment, config: BenchConfig, prof
       const { sample, page } = await measuredLoad(env, profile.context, contender, specFor(env, config.loadModel));
       await page.close();
       samples.push(sample);
-      console.log(`  warm ${contender} #${rep + 1}: ${sample.readyMs.toFixed(0)} ms${sample.runtimeBytes ? `, runtime ${(sample.runtimeBytes / 2 ** 20).toFixed(1)} MiB sent` : ''}${sample.error ? ` (${sample.error})` : ''}`);
+      console.log(
+        `  warm ${contender} #${rep + 1}: ${sample.readyMs.toFixed(0)} ms${sample.runtimeBytes ? `, runtime ${(sample.runtimeBytes / 2 ** 20).toFixed(1)} MiB sent` : ''}${sample.error ? ` (${sample.error})` : ''}`,
+      );
     }
   }
   return samples;
@@ -142,7 +156,12 @@ export interface ResumeSample {
 }
 
 /** Cuts the first CDN download of the file at 50% and lets each contender recover. */
-export async function resumeWaste(env: BenchEnvironment, config: BenchConfig, aliases: Record<string, string>, profiles: Partial<Record<Contender, Profile>>): Promise<ResumeSample[]> {
+export async function resumeWaste(
+  env: BenchEnvironment,
+  config: BenchConfig,
+  aliases: Record<string, string>,
+  profiles: Partial<Record<Contender, Profile>>,
+): Promise<ResumeSample[]> {
   const { model, file, chunkSize } = config.resume;
   const folder = aliases[model.model] ?? model.model;
   const fileBytes = statSync(path.join(config.modelsRoot, folder, file)).size;

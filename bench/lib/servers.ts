@@ -186,7 +186,11 @@ export async function openBenchPage(context: BrowserContext, url: string): Promi
 }
 
 /** Calls `window.bench[method](...args)` in the page. */
-export function callBench<M extends keyof BenchApi>(page: Page, method: M, ...args: Parameters<BenchApi[M]>): Promise<Awaited<ReturnType<BenchApi[M]>>> {
+export function callBench<M extends keyof BenchApi>(
+  page: Page,
+  method: M,
+  ...args: Parameters<BenchApi[M]>
+): Promise<Awaited<ReturnType<BenchApi[M]>>> {
   return page.evaluate(
     async ([name, params]) => {
       const api = window.bench;

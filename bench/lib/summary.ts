@@ -48,7 +48,9 @@ function summarizeLoads(samples: readonly LoadSample[] | undefined, contender: C
     readyMs: round(median(mine.map((s) => s.readyMs)), 0),
     modelBytes: round(median(mine.map((s) => s.modelBytes)), 0),
     runtimeBytes: round(median(mine.map((s) => s.runtimeBytes)), 0),
-    milestones: Object.fromEntries(labels.map((label) => [label, round(median(mine.flatMap((s) => s.milestones.filter((m) => m.label === label).map((m) => m.ms))), 0)])),
+    milestones: Object.fromEntries(
+      labels.map((label) => [label, round(median(mine.flatMap((s) => s.milestones.filter((m) => m.label === label).map((m) => m.ms))), 0)]),
+    ),
     errors: mine.filter((s) => s.error).length,
   };
 }
@@ -59,15 +61,31 @@ const perSecond = (sentences: number, ms: number): number => (sentences / ms) * 
 export function summarize(raw: RawResults): { summary: Record<string, unknown>; targets: TargetCheck[] } {
   const cold = { inpage: summarizeLoads(raw.cold, 'inpage'), tfjs: summarizeLoads(raw.cold, 'transformers.js') };
   const warm = { inpage: summarizeLoads(raw.warm, 'inpage'), tfjs: summarizeLoads(raw.warm, 'transformers.js') };
-  const ratioOf = (s: { inpage: LoadSummary | null; tfjs: LoadSummary | null }): number => ratio(s.inpage?.readyMs ?? NaN, s.tfjs?.readyMs ?? NaN);
+  const ratioOf = (s: { inpage: LoadSummary | null; tfjs: LoadSummary | null }): number =>
+    ratio(s.inpage?.readyMs ?? NaN, s.tfjs?.readyMs ?? NaN);
   const floor = raw.floor?.length
-    ? Object.fromEntries((['readMs', 'firstSessionMs', 'sessionMs', 'tokenizerMs', 'floorMs'] as const).map((k) => [k, round(median(raw.floor?.map((f) => f[k]) ?? []), 0)]))
+    ? Object.fromEntries(
+        (['readMs', 'firstSessionMs', 'sessionMs', 'tokenizerMs', 'floorMs'] as const).map((k) => [
+          k,
+          round(median(raw.floor?.map((f) => f[k]) ?? []), 0),
+        ]),
+      )
     : null;
   const call = (c: Contender): CallSample | undefined => raw.calls?.find((s) => s.contender === c);
   const latency = Object.fromEntries(
     (['inpage', 'transformers.js'] as const).map((c) => {
       const s = call(c);
-      return [c, s ? { p50: round(percentile(s.latency.calls, 50), 2), p95: round(percentile(s.latency.calls, 95), 2), innerP50: round(percentile(s.latency.inner, 50), 2), sample: s.latency.sample } : null];
+      return [
+        c,
+        s
+          ? {
+              p50: round(percentile(s.latency.calls, 50), 2),
+              p95: round(percentile(s.latency.calls, 95), 2),
+              innerP50: round(percentile(s.latency.inner, 50), 2),
+              sample: s.latency.sample,
+            }
+          : null,
+      ];
     }),
   );
   const inpageP50 = percentile(call('inpage')?.latency.calls ?? [], 50);
@@ -79,7 +97,14 @@ export function summarize(raw: RawResults): { summary: Record<string, unknown>; 
     const peer = call('transformers.js')?.throughput.find((p) => p.callers === t.callers);
     const mine = perSecond(t.sentences, t.ms);
     const theirs = peer ? perSecond(peer.sentences, peer.ms) : NaN;
-    return { callers: t.callers, inpagePerS: round(mine, 1), tfjsPerS: round(theirs, 1), ratio: round(ratio(mine, theirs), 2), inpageErrors: t.errors, tfjsErrors: peer?.errors ?? null };
+    return {
+      callers: t.callers,
+      inpagePerS: round(mine, 1),
+      tfjsPerS: round(theirs, 1),
+      ratio: round(ratio(mine, theirs), 2),
+      inpageErrors: t.errors,
+      tfjsErrors: peer?.errors ?? null,
+    };
   });
   const seq = throughput.find((t) => t.callers === 1)?.inpagePerS ?? NaN;
   const most = throughput.at(-1);
@@ -98,11 +123,35 @@ export function summarize(raw: RawResults): { summary: Record<string, unknown>; 
   const targets: TargetCheck[] = [
     check('warm load vs transformers.js', '≤ 0.7×', warmRatio, `${warmRatio.toFixed(2)}×`, (v) => v <= 0.7),
     check('cold load vs transformers.js', '≤ 0.8×', coldRatio, `${coldRatio.toFixed(2)}×`, (v) => v <= 0.8),
-    check('call overhead p50 (inpage run() − pipeline call inside a worker)', '≤ 0.5 ms', overheadVsPipeline, `${overheadVsPipeline.toFixed(2)} ms`, (v) => v <= 0.5),
+    check(
+      'call overhead p50 (inpage run() − pipeline call inside a worker)',
+      '≤ 0.5 ms',
+      overheadVsPipeline,
+      `${overheadVsPipeline.toFixed(2)} ms`,
+      (v) => v <= 0.5,
+    ),
     check(`${most?.callers ?? '?'}-caller throughput vs sequential (inpage)`, '≥ 1.5×', scaling, `${scaling.toFixed(2)}×`, (v) => v >= 1.5),
-    check('longest frame gap, inpage load + calls', '≤ 50 ms', framesInpage?.longestGapMs ?? NaN, `${(framesInpage?.longestGapMs ?? 0).toFixed(0)} ms`, (v) => v <= 50),
-    check('resume waste after a 50% cut (inpage)', '≤ 1 chunk', resumeInpage ? resumeInpage.wasteBytes / resumeInpage.chunkSize : NaN, `${((resumeInpage?.wasteBytes ?? 0) / 2 ** 20).toFixed(2)} MiB = ${((resumeInpage?.wasteBytes ?? 0) / (resumeInpage?.chunkSize ?? 1)).toFixed(2)} chunks`, (v) => v <= 1),
-    check('main entry, gzipped', '< 10 KB', mainEntry?.gzipBytes ?? NaN, `${((mainEntry?.gzipBytes ?? 0) / 1000).toFixed(1)} KB`, (v) => v < 10_000),
+    check(
+      'longest frame gap, inpage load + calls',
+      '≤ 50 ms',
+      framesInpage?.longestGapMs ?? NaN,
+      `${(framesInpage?.longestGapMs ?? 0).toFixed(0)} ms`,
+      (v) => v <= 50,
+    ),
+    check(
+      'resume waste after a 50% cut (inpage)',
+      '≤ 1 chunk',
+      resumeInpage ? resumeInpage.wasteBytes / resumeInpage.chunkSize : NaN,
+      `${((resumeInpage?.wasteBytes ?? 0) / 2 ** 20).toFixed(2)} MiB = ${((resumeInpage?.wasteBytes ?? 0) / (resumeInpage?.chunkSize ?? 1)).toFixed(2)} chunks`,
+      (v) => v <= 1,
+    ),
+    check(
+      'main entry, gzipped',
+      '< 10 KB',
+      mainEntry?.gzipBytes ?? NaN,
+      `${((mainEntry?.gzipBytes ?? 0) / 1000).toFixed(1)} KB`,
+      (v) => v < 10_000,
+    ),
   ];
   const threads = (raw.threads ?? []).map((t) => ({
     contender: t.contender,
@@ -115,7 +164,12 @@ export function summarize(raw: RawResults): { summary: Record<string, unknown>; 
     cold: { ...cold, ratio: round(coldRatio, 2) },
     warm: { ...warm, ratio: round(warmRatio, 2) },
     floor,
-    latency: { ...latency, overheadVsTfjsWorkerP50: round(overheadVsTfjsWorker, 2), tfjsHopP50: round(tfjsP50 - tfjsInner, 2), inpageMinusTfjsPipelineP50: round(overheadVsPipeline, 2) },
+    latency: {
+      ...latency,
+      overheadVsTfjsWorkerP50: round(overheadVsTfjsWorker, 2),
+      tfjsHopP50: round(tfjsP50 - tfjsInner, 2),
+      inpageMinusTfjsPipelineP50: round(overheadVsPipeline, 2),
+    },
     throughput,
     threads,
     frames: raw.frames ?? [],

@@ -41,7 +41,11 @@ export async function loadPipeline(spec: LoadSpec, start: number): Promise<{ pip
   const progress_callback = (info: ProgressInfo): void => {
     if (info.status === 'done' && 'file' in info) milestones.push({ label: `done ${info.file}`, ms: performance.now() - start });
   };
-  const pipe = (await pipeline(spec.task, spec.model, { dtype: spec.dtype, device: spec.device ?? 'wasm', progress_callback })) as unknown as Pipe;
+  const pipe = (await pipeline(spec.task, spec.model, {
+    dtype: spec.dtype,
+    device: spec.device ?? 'wasm',
+    progress_callback,
+  })) as unknown as Pipe;
   const readyMs = performance.now() - start;
   milestones.push({ label: 'ready', ms: readyMs });
   return { pipe, result: { readyMs, milestones } };

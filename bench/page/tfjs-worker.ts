@@ -40,6 +40,7 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   handle(request).then(
     (value) => self.postMessage({ id: request.id, ok: true, value } satisfies WorkerReply),
-    (error: unknown) => self.postMessage({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
+    (error: unknown) =>
+      self.postMessage({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies WorkerReply),
   );
 };

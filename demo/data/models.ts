@@ -29,7 +29,11 @@ export const languagePairs: readonly LanguagePair[] = [
 ];
 
 /** What the model manager can install ("make available offline"). */
-export const installable: ReadonlyArray<{ task: 'sentiment-analysis' | 'translation' | 'feature-extraction' | 'token-classification'; model: string; fixture: boolean }> = [
+export const installable: ReadonlyArray<{
+  task: 'sentiment-analysis' | 'translation' | 'feature-extraction' | 'token-classification';
+  model: string;
+  fixture: boolean;
+}> = [
   { task: 'sentiment-analysis', model: sentimentModel, fixture: true },
   { task: 'feature-extraction', model: embedderModel, fixture: true },
   { task: 'token-classification', model: nerModel, fixture: true },

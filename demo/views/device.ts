@@ -18,7 +18,13 @@ function facts(entries: ReadonlyArray<readonly [string, string]>): HTMLDListElem
 function capabilityFacts(caps: Capabilities): HTMLDListElement {
   const adapter = caps.webgpu.adapter;
   return facts([
-    ['WebGPU adapter', adapter ? [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' · ') + (adapter.isFallbackAdapter ? ' (software fallback)' : '') || 'yes (no details)' : 'none'],
+    [
+      'WebGPU adapter',
+      adapter
+        ? [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' · ') +
+            (adapter.isFallbackAdapter ? ' (software fallback)' : '') || 'yes (no details)'
+        : 'none',
+    ],
     ['shader-f16', caps.webgpu.shaderF16 ? 'yes' : 'no'],
     ['WASM SIMD', caps.wasm.simd ? 'yes' : 'no'],
     ['WASM threads', caps.wasm.threads ? `yes, ${caps.wasm.numThreads} used` : 'no (1 thread)'],
@@ -32,10 +38,28 @@ function modelsTable(loaded: readonly LoadedModel[]): HTMLElement {
   const body = el('tbody');
   for (const model of loaded) {
     body.append(
-      el('tr', {}, el('th', { scope: 'row' }, model.model, el('br'), el('small', {}, model.task)), el('td', {}, model.device), el('td', {}, model.dtype), el('td', {}, model.fallback ? `from ${model.fallback.from}: ${model.fallback.reason}` : 'none')),
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'row' }, model.model, el('br'), el('small', {}, model.task)),
+        el('td', {}, model.device),
+        el('td', {}, model.dtype),
+        el('td', {}, model.fallback ? `from ${model.fallback.from}: ${model.fallback.reason}` : 'none'),
+      ),
     );
   }
-  const head = el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Model'), el('th', { scope: 'col' }, 'Device'), el('th', { scope: 'col' }, 'Dtype'), el('th', { scope: 'col' }, 'Fallback')));
+  const head = el(
+    'thead',
+    {},
+    el(
+      'tr',
+      {},
+      el('th', { scope: 'col' }, 'Model'),
+      el('th', { scope: 'col' }, 'Device'),
+      el('th', { scope: 'col' }, 'Dtype'),
+      el('th', { scope: 'col' }, 'Fallback'),
+    ),
+  );
   return el('div', { class: 'table-wrap' }, el('table', { id: 'device-models', 'aria-labelledby': 'device-models-title' }, head, body));
 }
 

@@ -23,7 +23,9 @@ function timeElement(epochMs: number): HTMLElement {
 function modelRow(entry: CachedModel, act: (label: string, work: () => Promise<unknown>) => void, cache: CacheAdmin): HTMLTableRowElement {
   // A toggle keeps its name ("Pin"); `aria-pressed` (shown filled) and "· pinned" in the details say the state.
   const pin = el('button', { type: 'button', 'aria-pressed': String(entry.pinned), 'aria-label': `Pin ${entry.model}` }, 'Pin');
-  pin.addEventListener('click', () => act(entry.pinned ? 'Unpinning' : 'Pinning', () => (entry.pinned ? cache.unpin(entry.model) : cache.pin(entry.model))));
+  pin.addEventListener('click', () =>
+    act(entry.pinned ? 'Unpinning' : 'Pinning', () => (entry.pinned ? cache.unpin(entry.model) : cache.pin(entry.model))),
+  );
   const remove = el('button', { type: 'button', class: 'danger', 'aria-label': `Delete ${entry.model}` }, 'Delete');
   remove.addEventListener('click', () => act('Deleting', () => cache.delete(entry.model)));
   const details = el(
@@ -40,7 +42,13 @@ function modelRow(entry: CachedModel, act: (label: string, work: () => Promise<u
     'tr',
     { 'data-model': entry.model },
     el('th', { scope: 'row' }, el('span', { class: 'model' }, entry.model), el('br'), details),
-    el('td', { class: 'number' }, bytesData(entry.bytes, 'bytes'), el('br'), el('small', {}, el('data', { class: 'files', value: String(entry.files) }, String(entry.files)), ' files')),
+    el(
+      'td',
+      { class: 'number' },
+      bytesData(entry.bytes, 'bytes'),
+      el('br'),
+      el('small', {}, el('data', { class: 'files', value: String(entry.files) }, String(entry.files)), ' files'),
+    ),
     el('td', {}, timeElement(entry.lastUsed)),
     el('td', {}, el('div', { class: 'actions' }, pin, remove)),
   );
@@ -65,7 +73,11 @@ function usageLine(usage: CacheUsage): Array<Node | string> {
  * const view = createManagerView(context);
  */
 export function createManagerView({ client, models, hub }: ViewContext): View {
-  const element = viewSection('manager', 'Model manager', 'Models stored in this browser: sizes, last use, pinning (never evicted), and downloads for offline use.');
+  const element = viewSection(
+    'manager',
+    'Model manager',
+    'Models stored in this browser: sizes, last use, pinning (never evicted), and downloads for offline use.',
+  );
   const status = el('p', { class: 'status', role: 'status' });
   element.append(status);
   const { cache } = client;
@@ -78,7 +90,18 @@ export function createManagerView({ client, models, hub }: ViewContext): View {
     'table',
     { id: 'stored-models' },
     el('caption', {}, 'Stored models'),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Model'), el('th', { scope: 'col' }, 'Size'), el('th', { scope: 'col' }, 'Last used'), el('th', { scope: 'col' }, 'Actions'))),
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, 'Model'),
+        el('th', { scope: 'col' }, 'Size'),
+        el('th', { scope: 'col' }, 'Last used'),
+        el('th', { scope: 'col' }, 'Actions'),
+      ),
+    ),
     tableBody,
   );
   const choices = hub.local ? installable.filter((item) => item.fixture) : installable;
@@ -106,8 +129,14 @@ export function createManagerView({ client, models, hub }: ViewContext): View {
       usageMeter.value = usage.quota > 0 ? usage.originUsage / usage.quota : 0;
       usageText.replaceChildren(...usageLine(usage));
       persisted.dataset.persisted = String(usage.persisted);
-      persisted.textContent = usage.persisted ? 'Storage is persistent: the browser will not evict it under pressure.' : 'Storage is not persistent: the browser may evict models under storage pressure (pin models you need).';
-      tableBody.replaceChildren(...(entries.length > 0 ? entries.map((entry) => modelRow(entry, act, cache)) : [el('tr', {}, el('td', { colspan: 4 }, 'No models stored yet.'))]));
+      persisted.textContent = usage.persisted
+        ? 'Storage is persistent: the browser will not evict it under pressure.'
+        : 'Storage is not persistent: the browser may evict models under storage pressure (pin models you need).';
+      tableBody.replaceChildren(
+        ...(entries.length > 0
+          ? entries.map((entry) => modelRow(entry, act, cache))
+          : [el('tr', {}, el('td', { colspan: 4 }, 'No models stored yet.'))]),
+      );
     } catch (error) {
       status.textContent = describeError(error);
     } finally {

@@ -20,7 +20,12 @@ function highlight(text: string, entities: readonly EntityGroup[]): HTMLElement 
     paragraph.append(text.slice(cursor, entity.start));
     const name = entityNames[entity.entityGroup] ?? entity.entityGroup;
     paragraph.append(
-      el('mark', { class: `entity entity-${entity.entityGroup.toLowerCase()}`, 'data-entity': entity.entityGroup }, text.slice(entity.start, entity.end), el('span', { class: 'tag' }, ` ${entity.entityGroup}`, el('span', { class: 'visually-hidden' }, ` (${name})`))),
+      el(
+        'mark',
+        { class: `entity entity-${entity.entityGroup.toLowerCase()}`, 'data-entity': entity.entityGroup },
+        text.slice(entity.start, entity.end),
+        el('span', { class: 'tag' }, ` ${entity.entityGroup}`, el('span', { class: 'visually-hidden' }, ` (${name})`)),
+      ),
     );
     cursor = entity.end;
   }
@@ -34,7 +39,11 @@ function highlight(text: string, entities: readonly EntityGroup[]): HTMLElement 
  * const view = createNerView(context);
  */
 export function createNerView({ models }: ViewContext): View {
-  const element = viewSection('ner', 'Named entities', 'People (PER), organizations (ORG), places (LOC) and other names (MISC) are highlighted as you type. The model is cased: capitalize names.');
+  const element = viewSection(
+    'ner',
+    'Named entities',
+    'People (PER), organizations (ORG), places (LOC) and other names (MISC) are highlighted as you type. The model is cased: capitalize names.',
+  );
   const { field, control: input } = labelled('Text', el('textarea', { id: 'ner-text', rows: 3, spellcheck: false }));
   input.value = 'Bobby works for Google in New York. Alice lives in Paris.';
   const status = el('p', { class: 'status', role: 'status' });

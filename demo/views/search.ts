@@ -31,8 +31,15 @@ function cosine(a: Float32Array, b: Float32Array): number {
  * const view = createSearchView(context);
  */
 export function createSearchView({ models }: ViewContext): View {
-  const element = viewSection('search', 'Semantic search', `Search ${searchCorpus.length} sentences by meaning, not by words: try "kitten", "truck" or "medicine".`);
-  const { field, control: input } = labelled('Query', el('input', { id: 'search-query', type: 'search', autocomplete: 'off', spellcheck: false }));
+  const element = viewSection(
+    'search',
+    'Semantic search',
+    `Search ${searchCorpus.length} sentences by meaning, not by words: try "kitten", "truck" or "medicine".`,
+  );
+  const { field, control: input } = labelled(
+    'Query',
+    el('input', { id: 'search-query', type: 'search', autocomplete: 'off', spellcheck: false }),
+  );
   const status = el('p', { class: 'status', role: 'status' });
   const results = el('ol', { class: 'ranking', id: 'search-results', 'aria-label': 'Sentences, best match first' });
   element.append(field, status, results);
@@ -46,11 +53,18 @@ export function createSearchView({ models }: ViewContext): View {
     })());
 
   const render = (scores: readonly number[] | null): void => {
-    const order = searchCorpus.map((text, index) => ({ text, score: scores?.[index] ?? null })).sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
+    const order = searchCorpus
+      .map((text, index) => ({ text, score: scores?.[index] ?? null }))
+      .sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
     results.classList.toggle('scored', scores !== null);
     results.replaceChildren(
       ...order.map(({ text, score }) =>
-        el('li', { class: 'hit' }, el('span', { class: 'text' }, text), score === null ? null : el('span', { class: 'number', 'aria-label': `similarity ${score.toFixed(2)}` }, score.toFixed(2))),
+        el(
+          'li',
+          { class: 'hit' },
+          el('span', { class: 'text' }, text),
+          score === null ? null : el('span', { class: 'number', 'aria-label': `similarity ${score.toFixed(2)}` }, score.toFixed(2)),
+        ),
       ),
     );
   };

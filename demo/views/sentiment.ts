@@ -16,7 +16,13 @@ function scoreBars(labels: readonly TextClassificationLabel[]): HTMLElement {
   for (const { label, score } of labels) {
     const id = `sentiment-score-${label.toLowerCase()}`;
     list.append(
-      el('li', { class: 'score' }, el('span', { id }, label), el('meter', { min: 0, max: 1, value: score, 'aria-labelledby': id }), el('span', { class: 'number' }, score.toFixed(2))),
+      el(
+        'li',
+        { class: 'score' },
+        el('span', { id }, label),
+        el('meter', { min: 0, max: 1, value: score, 'aria-labelledby': id }),
+        el('span', { class: 'number' }, score.toFixed(2)),
+      ),
     );
   }
   return list;
@@ -26,9 +32,21 @@ function resultTable(lines: readonly string[], results: readonly (readonly TextC
   const body = el('tbody');
   lines.forEach((line, index) => {
     const top = results[index]?.[0];
-    body.append(el('tr', {}, el('td', {}, line), el('td', { class: `label label-${top?.label.toLowerCase() ?? 'none'}` }, top?.label ?? '–'), el('td', { class: 'number' }, top ? top.score.toFixed(2) : '–')));
+    body.append(
+      el(
+        'tr',
+        {},
+        el('td', {}, line),
+        el('td', { class: `label label-${top?.label.toLowerCase() ?? 'none'}` }, top?.label ?? '–'),
+        el('td', { class: 'number' }, top ? top.score.toFixed(2) : '–'),
+      ),
+    );
   });
-  const head = el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Text'), el('th', { scope: 'col' }, 'Label'), el('th', { scope: 'col' }, 'Score')));
+  const head = el(
+    'thead',
+    {},
+    el('tr', {}, el('th', { scope: 'col' }, 'Text'), el('th', { scope: 'col' }, 'Label'), el('th', { scope: 'col' }, 'Score')),
+  );
   return el('div', { class: 'table-wrap' }, el('table', {}, el('caption', {}, `${lines.length} lines`), head, body));
 }
 
@@ -38,15 +56,26 @@ function resultTable(lines: readonly string[], results: readonly (readonly TextC
  * const view = createSentimentView(context);
  */
 export function createSentimentView({ models }: ViewContext): View {
-  const element = viewSection('sentiment', 'Sentiment', 'Type or paste a review: the label updates as you type. Paste several lines to classify each one.');
-  const { field, control: input } = labelled('Text', el('textarea', { id: 'sentiment-text', rows: 4, spellcheck: false }), 'One review, or one per line.');
+  const element = viewSection(
+    'sentiment',
+    'Sentiment',
+    'Type or paste a review: the label updates as you type. Paste several lines to classify each one.',
+  );
+  const { field, control: input } = labelled(
+    'Text',
+    el('textarea', { id: 'sentiment-text', rows: 4, spellcheck: false }),
+    'One review, or one per line.',
+  );
   input.value = sample;
   const status = el('p', { class: 'status', role: 'status' });
   const result = el('div', { class: 'result', id: 'sentiment-result', 'aria-live': 'polite' });
   element.append(field, status, result);
 
   const update = coalesce(async () => {
-    const lines = input.value.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+    const lines = input.value
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0);
     try {
       const model = await models.get('sentiment-analysis', sentimentModel);
       status.textContent = '';
@@ -55,7 +84,10 @@ export function createSentimentView({ models }: ViewContext): View {
       } else if (lines.length === 1) {
         const labels = await model.run(lines[0] ?? '', { topK: null });
         const top = labels[0];
-        result.replaceChildren(el('p', { class: 'verdict' }, el('strong', { class: `label label-${top?.label.toLowerCase() ?? 'none'}` }, top?.label ?? '–')), scoreBars(labels));
+        result.replaceChildren(
+          el('p', { class: 'verdict' }, el('strong', { class: `label label-${top?.label.toLowerCase() ?? 'none'}` }, top?.label ?? '–')),
+          scoreBars(labels),
+        );
       } else {
         result.replaceChildren(resultTable(lines, await model.run(lines)));
       }

@@ -15,12 +15,19 @@ import { viewSection } from './view.ts';
  * const view = createTranslationView(context);
  */
 export function createTranslationView({ models, hub }: ViewContext): View {
-  const element = viewSection('translation', 'Translation', 'Pick a language pair and translate: the words appear as the model generates them.');
+  const element = viewSection(
+    'translation',
+    'Translation',
+    'Pick a language pair and translate: the words appear as the model generates them.',
+  );
   const pairs = hub.local ? languagePairs.filter((pair) => pair.fixture) : languagePairs;
   const select = el('select', { id: 'translation-pair' });
   for (const pair of pairs) select.append(el('option', { value: pair.model }, pair.label));
   const { field: pairField } = labelled('Language pair', select);
-  const { field: textField, control: input } = labelled('English text', el('textarea', { id: 'translation-text', rows: 3, spellcheck: false }));
+  const { field: textField, control: input } = labelled(
+    'English text',
+    el('textarea', { id: 'translation-text', rows: 3, spellcheck: false }),
+  );
   input.value = 'the cat eats the fish';
   const translate = el('button', { type: 'submit', class: 'primary' }, 'Translate');
   const cancel = el('button', { type: 'button', disabled: true }, 'Cancel');

@@ -106,7 +106,14 @@ export function createCacheAdmin(services: ModelRequestServices, settings: Cache
       const request = modelRequest(task, model, options, settings);
       const { prepared } = await prepareRequest(services, request);
       await requestPersistence();
-      return { model, revision: request.revision, commit: prepared.commit, dtype: prepared.dtype, bytes: prepared.bytes, downloaded: prepared.downloaded };
+      return {
+        model,
+        revision: request.revision,
+        commit: prepared.commit,
+        dtype: prepared.dtype,
+        bytes: prepared.bytes,
+        downloaded: prepared.downloaded,
+      };
     },
 
     delete: (model) => host.call((remote) => remote.cacheDelete(assertModelId(model))),

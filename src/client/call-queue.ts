@@ -86,7 +86,7 @@ export class CallQueue<Input, Options, Output> {
     if (!first) return [];
     if (first.batchKey === null) return [first];
     const group = [first];
-    for (let i = 0; i < this.#waiting.length && group.length < this.#maxBatch; ) {
+    for (let i = 0; i < this.#waiting.length && group.length < this.#maxBatch;) {
       const call = this.#waiting[i];
       if (call?.batchKey === first.batchKey) {
         group.push(call);

@@ -90,12 +90,14 @@ const policies: readonly RevisionPolicy[] = ['stale-while-revalidate', 'pinned',
 
 /** Throws a `TypeError` unless `value` is one of `allowed`. */
 export function assertOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): asserts value is T {
-  if (!allowed.includes(value as T)) throw new TypeError(`inpage: ${name} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${JSON.stringify(value)}.`);
+  if (!allowed.includes(value as T))
+    throw new TypeError(`inpage: ${name} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${JSON.stringify(value)}.`);
 }
 
 /** Throws a `RangeError` unless `value` is an integer in [min, max]. */
 export function assertInteger(name: string, value: unknown, min: number, max: number): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`inpage: ${name} must be an integer, got ${JSON.stringify(value)}.`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new TypeError(`inpage: ${name} must be an integer, got ${JSON.stringify(value)}.`);
   if (value < min || value > max) throw new RangeError(`inpage: ${name} must be between ${min} and ${max}, got ${value}.`);
 }
 
@@ -128,7 +130,8 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   assertInteger('storage.retries', retries, 0, 20);
   if (storage.budget !== undefined) assertInteger('storage.budget', storage.budget, 0, Number.MAX_SAFE_INTEGER);
   const namespace = storage.namespace ?? 'inpage';
-  if (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace)) throw new TypeError('inpage: storage.namespace must be 1-64 letters, digits, ".", "_" or "-".');
+  if (typeof namespace !== 'string' || !/^[\w.-]{1,64}$/.test(namespace))
+    throw new TypeError('inpage: storage.namespace must be 1-64 letters, digits, ".", "_" or "-".');
   if (options.threads !== undefined) assertInteger('threads', options.threads, 1, 64);
   const heartbeatMs = options.heartbeatMs ?? 2000;
   assertInteger('heartbeatMs', heartbeatMs, 0, 600_000);

@@ -109,13 +109,19 @@ export function createClient(options: ClientOptions = {}): InpageClient {
       const { device: planned, prepared } = await prepareRequest(requestServices, request);
       let device: ResolvedDevice = planned;
       const earlier = health.webgpuFailure;
-      let fallback: Fallback | null = requestedDevice === 'auto' && earlier !== null ? { from: 'webgpu', reason: `WebGPU failed earlier in this client: ${earlier}` } : null;
+      let fallback: Fallback | null =
+        requestedDevice === 'auto' && earlier !== null
+          ? { from: 'webgpu', reason: `WebGPU failed earlier in this client: ${earlier}` }
+          : null;
       let attempted = 0;
       const open = (target: ResolvedDevice): Promise<{ id: string; generation: number }> =>
         abortableCall(requestServices, signal, (callId) =>
           host.call(async (remote, generation) => {
             attempted = generation;
-            return { id: await remote.open(callId, { task, model, commit: prepared.commit, dtype: prepared.dtype, device: target }, onProgress), generation };
+            return {
+              id: await remote.open(callId, { task, model, commit: prepared.commit, dtype: prepared.dtype, device: target }, onProgress),
+              generation,
+            };
           }),
         );
       let pipeline: { id: string; generation: number } | undefined;
@@ -134,7 +140,15 @@ export function createClient(options: ClientOptions = {}): InpageClient {
           device = 'wasm';
         }
       }
-      const spec: ModelSpec = { task, model, revision: request.revision, commit: prepared.commit, dtype: prepared.dtype, device, requestedDevice };
+      const spec: ModelSpec = {
+        task,
+        model,
+        revision: request.revision,
+        commit: prepared.commit,
+        dtype: prepared.dtype,
+        device,
+        requestedDevice,
+      };
       const handle = new ModelHandle<T>(services, spec, pipeline, fallback);
       handles.add(handle as unknown as ModelHandle<TaskId>);
       return handle;

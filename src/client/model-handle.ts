@@ -55,11 +55,14 @@ type OptionsWithSignal = Record<string, unknown> & CallOptions;
  * `run()`'s options argument: optional, or required for a task with a required option
  * (zero-shot-classification's `candidateLabels`).
  */
-type RunOptionsArgs<T extends TaskId, O> = Record<never, never> extends TaskOptions<T> ? [options?: WithCallOptions<T, O>] : [options: WithCallOptions<T, O>];
+type RunOptionsArgs<T extends TaskId, O> =
+  Record<never, never> extends TaskOptions<T> ? [options?: WithCallOptions<T, O>] : [options: WithCallOptions<T, O>];
 
 type WithCallOptions<T extends TaskId, O> = O & CallOptions & { [K in Exclude<keyof O, keyof TaskOptions<T> | keyof CallOptions>]: never };
 
-type Job = { kind: 'run'; input: unknown; options: Record<string, unknown> } | { kind: 'stream'; input: unknown; options: Record<string, unknown>; onPiece: (piece: string) => void };
+type Job =
+  | { kind: 'run'; input: unknown; options: Record<string, unknown> }
+  | { kind: 'stream'; input: unknown; options: Record<string, unknown>; onPiece: (piece: string) => void };
 
 /**
  * A loaded model. `run()` calls are serialized, and coalesced into batches when they queue
@@ -116,12 +119,20 @@ export class ModelHandle<T extends TaskId> {
    * @example
    * const [top] = await sentiment.run('I love it'); // { label: 'POSITIVE', score: 0.99 }
    */
-  run<const I extends TaskInput<T>, const O extends TaskOptions<T> = Record<never, never>>(input: I, ...[options]: RunOptionsArgs<T, O>): Promise<TaskOutput<T, I, O>> {
+  run<const I extends TaskInput<T>, const O extends TaskOptions<T> = Record<never, never>>(
+    input: I,
+    ...[options]: RunOptionsArgs<T, O>
+  ): Promise<TaskOutput<T, I, O>> {
     const { signal, taskOptions } = this.#split(options as OptionsWithSignal);
     this.#task.validate(input, taskOptions);
     const task = this.#task;
     const batchKey = isBatchable(task) && task.canBatch(taskOptions) ? task.batchKey(taskOptions) : null;
-    return this.#queue.push({ input: { kind: 'run', input, options: taskOptions }, options: taskOptions, batchKey, ...(signal ? { signal } : {}) }) as Promise<TaskOutput<T, I, O>>;
+    return this.#queue.push({
+      input: { kind: 'run', input, options: taskOptions },
+      options: taskOptions,
+      batchKey,
+      ...(signal ? { signal } : {}),
+    }) as Promise<TaskOutput<T, I, O>>;
   }
 
   /**
@@ -132,7 +143,11 @@ export class ModelHandle<T extends TaskId> {
    * @example
    * for await (const piece of translator.stream('the cat eats the fish')) output.textContent += piece;
    */
-  stream<const O extends TaskOptions<T> = TaskOptions<T>>(this: ModelHandle<T & StreamableTaskId>, input: TaskInput<T> & string, options?: WithCallOptions<T, O>): AsyncIterable<string> {
+  stream<const O extends TaskOptions<T> = TaskOptions<T>>(
+    this: ModelHandle<T & StreamableTaskId>,
+    input: TaskInput<T> & string,
+    options?: WithCallOptions<T, O>,
+  ): AsyncIterable<string> {
     return this.#streamPieces(input, options as OptionsWithSignal);
   }
 
@@ -158,7 +173,8 @@ export class ModelHandle<T extends TaskId> {
 
   async *#streamPieces(input: unknown, options?: OptionsWithSignal): AsyncGenerator<string> {
     if (!this.#task.streamable) throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not stream text; use run().`);
-    if (Array.isArray(input)) throw new InpageError('INVALID_INPUT', 'stream() takes a single text: the streamer handles a batch of one. Use run() for arrays.');
+    if (Array.isArray(input))
+      throw new InpageError('INVALID_INPUT', 'stream() takes a single text: the streamer handles a batch of one. Use run() for arrays.');
     const { signal, taskOptions } = this.#split(options);
     this.#task.validate(input, taskOptions);
     const pieces: string[] = [];
@@ -193,7 +209,8 @@ export class ModelHandle<T extends TaskId> {
 
   #split(options?: OptionsWithSignal): { signal: AbortSignal | undefined; taskOptions: Record<string, unknown> } {
     if (this.#disposed) throw new InpageError('DISPOSED', 'This model was disposed; load it again.');
-    if (options !== undefined && (typeof options !== 'object' || options === null)) throw new TypeError('inpage: options must be an object.');
+    if (options !== undefined && (typeof options !== 'object' || options === null))
+      throw new TypeError('inpage: options must be an object.');
     const { signal, ...taskOptions } = options ?? {};
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('inpage: options.signal must be an AbortSignal.');
     return { signal, taskOptions };
@@ -207,15 +224,29 @@ export class ModelHandle<T extends TaskId> {
     if (job.kind === 'stream') {
       let streamed = false;
       const onPiece = remoteCallback((piece: string) => ((streamed = true), job.onPiece(piece)));
-      await this.#invoke(signal, () => !streamed, (remote, id, callId) => remote.stream(callId, id, this.#spec.task, job.input, job.options, onPiece));
+      await this.#invoke(
+        signal,
+        () => !streamed,
+        (remote, id, callId) => remote.stream(callId, id, this.#spec.task, job.input, job.options, onPiece),
+      );
       return [undefined];
     }
     if (calls.length === 1 || !isBatchable(task)) {
-      return [await this.#invoke(signal, () => true, (remote, id, callId) => remote.run(callId, id, this.#spec.task, job.input, job.options))];
+      return [
+        await this.#invoke(
+          signal,
+          () => true,
+          (remote, id, callId) => remote.run(callId, id, this.#spec.task, job.input, job.options),
+        ),
+      ];
     }
     const itemsPerCall = calls.map((call) => task.toItems(call.input.input));
     const batch = task.batchInput(itemsPerCall.flat());
-    const output = await this.#invoke(signal, () => true, (remote, id, callId) => remote.run(callId, id, this.#spec.task, batch, job.options));
+    const output = await this.#invoke(
+      signal,
+      () => true,
+      (remote, id, callId) => remote.run(callId, id, this.#spec.task, batch, job.options),
+    );
     const items = task.splitOutput(output, itemsPerCall.flat().length);
     let offset = 0;
     return calls.map((call, i) => {
@@ -232,7 +263,11 @@ export class ModelHandle<T extends TaskId> {
    * when WebGPU failed and the caller allowed `auto`. A call interrupted because another call
    * restarted the worker is retried too (while `canRetry()`: nothing was streamed yet).
    */
-  async #invoke<R>(signal: AbortSignal, canRetry: () => boolean, work: (remote: RemoteWorkerApi, pipelineId: string, callId: number) => Promise<R>): Promise<R> {
+  async #invoke<R>(
+    signal: AbortSignal,
+    canRetry: () => boolean,
+    work: (remote: RemoteWorkerApi, pipelineId: string, callId: number) => Promise<R>,
+  ): Promise<R> {
     const { host } = this.#services;
     for (let attempt = 0; ; attempt++) {
       if (signal.aborted) throw abortError(signal);
@@ -269,7 +304,13 @@ export class ModelHandle<T extends TaskId> {
   async #ensurePipeline(remote: RemoteWorkerApi, generation: number): Promise<string> {
     if (this.#pipeline?.generation === generation) return this.#pipeline.id;
     const spec = this.#spec;
-    const id = await remote.open(this.#services.nextCallId(), { task: spec.task, model: spec.model, commit: spec.commit, dtype: spec.dtype, device: spec.device });
+    const id = await remote.open(this.#services.nextCallId(), {
+      task: spec.task,
+      model: spec.model,
+      commit: spec.commit,
+      dtype: spec.dtype,
+      device: spec.device,
+    });
     this.#pipeline = { id, generation };
     return id;
   }

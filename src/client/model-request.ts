@@ -63,7 +63,12 @@ export function assertModelId(model: unknown): string {
  * @example
  * const request = modelRequest(task, model, options, { device: 'auto', policy: 'stale-while-revalidate' });
  */
-export function modelRequest(task: unknown, model: unknown, options: ModelRequestOptions, defaults: { device: Device; policy: RevisionPolicy }): ModelRequest {
+export function modelRequest(
+  task: unknown,
+  model: unknown,
+  options: ModelRequestOptions,
+  defaults: { device: Device; policy: RevisionPolicy },
+): ModelRequest {
   getTask(task as string);
   assertModelId(model);
   if (typeof options !== 'object' || options === null) throw new TypeError('inpage: options must be an object.');
@@ -88,7 +93,11 @@ export function modelRequest(task: unknown, model: unknown, options: ModelReques
  * @example
  * const info = await abortableCall(services, signal, (callId) => host.call((remote) => remote.prepare(callId, …)));
  */
-export async function abortableCall<R>(services: Pick<ModelRequestServices, 'host' | 'nextCallId'>, signal: AbortSignal | undefined, work: (callId: number) => Promise<R>): Promise<R> {
+export async function abortableCall<R>(
+  services: Pick<ModelRequestServices, 'host' | 'nextCallId'>,
+  signal: AbortSignal | undefined,
+  work: (callId: number) => Promise<R>,
+): Promise<R> {
   if (signal?.aborted) throw abortError(signal);
   const callId = services.nextCallId();
   let rejectAbort: (error: unknown) => void = () => undefined;
@@ -113,7 +122,10 @@ export async function abortableCall<R>(services: Pick<ModelRequestServices, 'hos
  * @example
  * const { device, prepared } = await prepareRequest(services, request);
  */
-export async function prepareRequest(services: ModelRequestServices, request: ModelRequest): Promise<{ device: ResolvedDevice; prepared: PreparedInfo }> {
+export async function prepareRequest(
+  services: ModelRequestServices,
+  request: ModelRequest,
+): Promise<{ device: ResolvedDevice; prepared: PreparedInfo }> {
   const caps = await services.capabilities();
   const webgpuUsable = caps.webgpu.adapter !== null && services.health.webgpuFailure === null;
   const device = chooseDevice(request.requestedDevice, { hasAdapter: webgpuUsable });

@@ -111,7 +111,16 @@ export class WorkerHost {
     const failed = new Promise<never>((_, reject) => (fail = reject));
     failed.catch(() => undefined);
     this.#generation += 1;
-    const running: Running = { worker, remote, fail, failed, pending: 0, generation: this.#generation, ready: Promise.resolve(), started: false };
+    const running: Running = {
+      worker,
+      remote,
+      fail,
+      failed,
+      pending: 0,
+      generation: this.#generation,
+      ready: Promise.resolve(),
+      started: false,
+    };
     running.ready = exposed.then(() => remote.init(this.#options.config));
     running.ready.then(() => (running.started = true)).catch(() => undefined);
     worker.addEventListener('error', (event) => {

@@ -112,7 +112,12 @@ interface TreeEntry {
   lfs?: { oid: string; size: number };
 }
 
-async function getJson(hub: HubConfig, url: string, context: { repo: string; revision: string }, signal?: AbortSignal): Promise<{ body: unknown; response: Response }> {
+async function getJson(
+  hub: HubConfig,
+  url: string,
+  context: { repo: string; revision: string },
+  signal?: AbortSignal,
+): Promise<{ body: unknown; response: Response }> {
   const response = await fetchOrThrow(url, { headers: hubHeaders(hub), signal, cache: 'no-store' }, `"${context.repo}"`);
   if (!response.ok) throw hubError(response, { ...context, withToken: Boolean(hub.token) });
   try {

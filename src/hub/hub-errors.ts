@@ -42,18 +42,27 @@ export function hubError(response: Response, context: HubRequestContext): Inpage
   const suffix = detail ? ` (${detail})` : '';
   switch (code) {
     case 'RepoNotFound':
-      return new InpageError('MODEL_NOT_FOUND', `Model "${context.repo}" was not found on the Hub${suffix}. Check the id, or pass a token if it is private.`);
+      return new InpageError(
+        'MODEL_NOT_FOUND',
+        `Model "${context.repo}" was not found on the Hub${suffix}. Check the id, or pass a token if it is private.`,
+      );
     case 'RevisionNotFound':
       return new InpageError('MODEL_NOT_FOUND', `Model "${context.repo}" has no revision "${context.revision ?? 'main'}"${suffix}.`);
     case 'EntryNotFound':
       return new InpageError('FILE_NOT_FOUND', `File "${what}"${at} does not exist${suffix}.`);
     case 'GatedRepo':
-      return new InpageError('UNAUTHORIZED', `Model "${context.repo}" is gated: accept its conditions on the Hub and pass a token with access${suffix}.`);
+      return new InpageError(
+        'UNAUTHORIZED',
+        `Model "${context.repo}" is gated: accept its conditions on the Hub and pass a token with access${suffix}.`,
+      );
     default:
       break;
   }
   if (response.status === 401 || response.status === 403) {
-    return new InpageError('UNAUTHORIZED', `Access to "${what}" was refused (HTTP ${response.status})${context.withToken ? ': the token has no access' : ''}${suffix}.`);
+    return new InpageError(
+      'UNAUTHORIZED',
+      `Access to "${what}" was refused (HTTP ${response.status})${context.withToken ? ': the token has no access' : ''}${suffix}.`,
+    );
   }
   if (response.status === 404) {
     return context.path

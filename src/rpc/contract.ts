@@ -82,7 +82,14 @@ export interface WorkerApi {
    */
   open(callId: CallId, request: OpenRequest, onProgress?: (event: ProgressEvent) => void): Promise<string>;
   run(callId: CallId, pipelineId: string, task: string, input: unknown, options: unknown): Promise<unknown>;
-  stream(callId: CallId, pipelineId: string, task: string, input: unknown, options: unknown, onPiece: (piece: string) => void): Promise<void>;
+  stream(
+    callId: CallId,
+    pipelineId: string,
+    task: string,
+    input: unknown,
+    options: unknown,
+    onPiece: (piece: string) => void,
+  ): Promise<void>;
   /** Aborts a pending call; unknown ids are ignored. */
   abort(callId: CallId): void;
   /** Releases a loaded pipeline (its ORT sessions once no handle uses it). */

@@ -20,7 +20,9 @@ export interface Capabilities {
 }
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt))
-const simdProbe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+const simdProbe = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
 
 /**
  * The default number of WASM threads: `min(4, hardwareConcurrency)` when the page is

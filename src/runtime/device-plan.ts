@@ -14,7 +14,10 @@ export const fallbackDevice: ResolvedDevice = 'wasm';
 export function chooseDevice(requested: Device, capabilities: { hasAdapter: boolean }): ResolvedDevice {
   if (requested === 'wasm') return 'wasm';
   if (requested === 'webgpu' && !capabilities.hasAdapter) {
-    throw new InpageError('DEVICE_UNAVAILABLE', 'device "webgpu" was requested, but this browser has no WebGPU adapter. Use device "auto" to fall back to WASM.');
+    throw new InpageError(
+      'DEVICE_UNAVAILABLE',
+      'device "webgpu" was requested, but this browser has no WebGPU adapter. Use device "auto" to fall back to WASM.',
+    );
   }
   return capabilities.hasAdapter ? 'webgpu' : 'wasm';
 }
@@ -43,10 +46,18 @@ const preference: Readonly<Record<ResolvedDevice, readonly ResolvedDtype[]>> = {
  * @example
  * chooseDtype('auto', 'webgpu', ['fp32', 'fp16', 'q8'], false); // 'fp32'
  */
-export function chooseDtype(requested: Dtype, device: ResolvedDevice, available: readonly ResolvedDtype[], shaderF16: boolean): ResolvedDtype {
+export function chooseDtype(
+  requested: Dtype,
+  device: ResolvedDevice,
+  available: readonly ResolvedDtype[],
+  shaderF16: boolean,
+): ResolvedDtype {
   if (requested !== 'auto') {
     if (!canRun(device, requested, shaderF16)) {
-      throw new InpageError('DEVICE_UNAVAILABLE', `dtype "${requested}" cannot run on ${device}: the adapter has no shader-f16 support. Use "fp32" or "auto".`);
+      throw new InpageError(
+        'DEVICE_UNAVAILABLE',
+        `dtype "${requested}" cannot run on ${device}: the adapter has no shader-f16 support. Use "fp32" or "auto".`,
+      );
     }
     return requested;
   }
@@ -54,6 +65,7 @@ export function chooseDtype(requested: Dtype, device: ResolvedDevice, available:
     (dtype) => available.includes(dtype) && canRun(device, dtype, shaderF16) && canRun(fallbackDevice, dtype, shaderF16),
   );
   const [first] = runnable;
-  if (!first) throw new InpageError('FILE_NOT_FOUND', `The model has no weights ${device} can run (it has: ${available.join(', ') || 'none'}).`);
+  if (!first)
+    throw new InpageError('FILE_NOT_FOUND', `The model has no weights ${device} can run (it has: ${available.join(', ') || 'none'}).`);
   return first;
 }

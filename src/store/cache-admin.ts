@@ -64,15 +64,24 @@ async function modelBytes(store: ModelStore): Promise<number> {
 export async function listCachedModels(store: ModelStore): Promise<CachedModel[]> {
   const models = await store.recordsOf<ModelRecord>('model');
   const pins = new Set((await store.recordsOf<boolean>('pin')).map(([key]) => key.slice('pin:'.length)));
-  const listed = await Promise.all(models.map(async ([, record]) => {
-    const files = await Promise.all(record.files.map((path) => store.getFile(record.repo, record.commit, path)));
-    const intact = await Promise.all(files.map((file) => (file?.verified ? store.isIntact(file) : false)));
-    const entry: CachedModel = {
-      model: record.repo, revision: record.revision, commit: record.commit, dtype: record.dtype,
-      files: record.files.length, bytes: record.bytes, complete: intact.every(Boolean), lastUsed: record.lastUsed, pinned: pins.has(record.repo),
-    };
-    return entry;
-  }));
+  const listed = await Promise.all(
+    models.map(async ([, record]) => {
+      const files = await Promise.all(record.files.map((path) => store.getFile(record.repo, record.commit, path)));
+      const intact = await Promise.all(files.map((file) => (file?.verified ? store.isIntact(file) : false)));
+      const entry: CachedModel = {
+        model: record.repo,
+        revision: record.revision,
+        commit: record.commit,
+        dtype: record.dtype,
+        files: record.files.length,
+        bytes: record.bytes,
+        complete: intact.every(Boolean),
+        lastUsed: record.lastUsed,
+        pinned: pins.has(record.repo),
+      };
+      return entry;
+    }),
+  );
   return listed.sort((a, b) => b.lastUsed - a.lastUsed);
 }
 
@@ -85,7 +94,13 @@ export async function cacheUsage(store: ModelStore, budget: number | undefined):
   const storage = globalThis.navigator?.storage;
   const estimate = storage?.estimate ? await storage.estimate() : {};
   const persisted = storage?.persisted ? await storage.persisted() : false;
-  return { modelBytes: await modelBytes(store), originUsage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted, budget: budget ?? null };
+  return {
+    modelBytes: await modelBytes(store),
+    originUsage: estimate.usage ?? 0,
+    quota: estimate.quota ?? 0,
+    persisted,
+    budget: budget ?? null,
+  };
 }
 
 /**
@@ -101,7 +116,9 @@ export async function deleteCachedModel(store: ModelStore, repo: string): Promis
     ...(await store.recordsOf<ModelRecord>('model')),
     ...(await store.recordsOf<SnapshotRecord>('snapshot')),
     ...(await store.recordsOf<RefRecord>('ref')),
-  ].filter(([, record]) => record.repo === repo).map(([key]) => key);
+  ]
+    .filter(([, record]) => record.repo === repo)
+    .map(([key]) => key);
   const pin = (await store.recordsOf<boolean>('pin')).filter(([key]) => key === `pin:${repo}`).map(([key]) => key);
   await store.deleteRecords([...others, ...pin]);
   return files.length + others.length > 0;
@@ -110,7 +127,9 @@ export async function deleteCachedModel(store: ModelStore, repo: string): Promis
 /** Records what a load or install made available, keeping the revision it was first asked under. */
 export async function touchModel(store: ModelStore, record: ModelRecord, revisionIsCommit: boolean): Promise<void> {
   if (revisionIsCommit) {
-    const existing = (await store.recordsOf<ModelRecord>('model')).find(([, model]) => model.repo === record.repo && model.commit === record.commit && model.dtype === record.dtype);
+    const existing = (await store.recordsOf<ModelRecord>('model')).find(
+      ([, model]) => model.repo === record.repo && model.commit === record.commit && model.dtype === record.dtype,
+    );
     if (existing) record = { ...record, revision: existing[1].revision };
   }
   await store.putModel(record);
@@ -135,10 +154,12 @@ export async function makeRoom(store: ModelStore, request: RoomRequest): Promise
   if (request.needed <= free) return;
   const pins = new Set((await store.recordsOf<boolean>('pin')).map(([key]) => key.slice('pin:'.length)));
   const models = (await store.recordsOf<ModelRecord>('model')).map(([, record]) => record);
-  const isCurrent = (model: ModelRecord): boolean => model.repo === request.repo && model.commit === request.commit && model.dtype === request.dtype;
+  const isCurrent = (model: ModelRecord): boolean =>
+    model.repo === request.repo && model.commit === request.commit && model.dtype === request.dtype;
   // A model another load is reading (in any tab) is not evicted from under it.
   const busy = await reposInUse(store.namespace);
-  const evictable = (model: ModelRecord): boolean => !pins.has(model.repo) && !isCurrent(model) && (model.repo === request.repo || !busy.has(model.repo));
+  const evictable = (model: ModelRecord): boolean =>
+    !pins.has(model.repo) && !isCurrent(model) && (model.repo === request.repo || !busy.has(model.repo));
   const victims = models.filter(evictable).sort((a, b) => a.lastUsed - b.lastUsed);
   // Plan first, so a download that cannot fit evicts nothing.
   const chosen: ModelRecord[] = [];
@@ -157,13 +178,24 @@ export async function makeRoom(store: ModelStore, request: RoomRequest): Promise
     }
     return;
   }
-  const limit = budgetFree <= quotaFree ? `the storage budget of ${request.budget ?? 0} bytes` : 'the browser\'s storage quota';
-  throw new InpageError('QUOTA_EXCEEDED', `"${request.repo}" needs ${request.needed} more bytes but only ${free} would be free within ${limit} even after evicting every unpinned model; nothing was evicted.`);
+  const limit = budgetFree <= quotaFree ? `the storage budget of ${request.budget ?? 0} bytes` : "the browser's storage quota";
+  throw new InpageError(
+    'QUOTA_EXCEEDED',
+    `"${request.repo}" needs ${request.needed} more bytes but only ${free} would be free within ${limit} even after evicting every unpinned model; nothing was evicted.`,
+  );
 }
 
 /** Deletes a model's files that no remaining model (nor the download) uses; returns the bytes freed (or that would be, with `dryRun`). */
-async function evict(store: ModelStore, victim: ModelRecord, remaining: readonly ModelRecord[], request: RoomRequest, dryRun: boolean): Promise<number> {
-  const keep = new Set(remaining.filter((model) => model.repo === victim.repo && model.commit === victim.commit).flatMap((model) => model.files));
+async function evict(
+  store: ModelStore,
+  victim: ModelRecord,
+  remaining: readonly ModelRecord[],
+  request: RoomRequest,
+  dryRun: boolean,
+): Promise<number> {
+  const keep = new Set(
+    remaining.filter((model) => model.repo === victim.repo && model.commit === victim.commit).flatMap((model) => model.files),
+  );
   if (victim.repo === request.repo && victim.commit === request.commit) request.paths.forEach((path) => keep.add(path));
   let freed = 0;
   for (const path of victim.files) {

@@ -60,7 +60,12 @@ const lockManager = (): LockManager | undefined => globalThis.navigator?.locks;
  * @example
  * await withModelAccess('inpage', 'Xenova/all-MiniLM-L6-v2', signal, (signal) => prepareModel(request, { ...options, signal }));
  */
-export async function withModelAccess<T>(namespace: string, repo: string, signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withModelAccess<T>(
+  namespace: string,
+  repo: string,
+  signal: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const forward = (): void => controller.abort(signal?.reason);
   if (signal?.aborted) forward();
@@ -74,7 +79,9 @@ export async function withModelAccess<T>(namespace: string, repo: string, signal
   try {
     if (!locks) return await work(controller.signal);
     const options: LockOptions = { mode: 'shared', signal: controller.signal };
-    return await locks.request(namespaceLock(namespace), options, () => locks.request(repoLock(namespace, repo), options, () => work(controller.signal)));
+    return await locks.request(namespaceLock(namespace), options, () =>
+      locks.request(repoLock(namespace, repo), options, () => work(controller.signal)),
+    );
   } catch (error) {
     if (controller.signal.aborted) throw abortError(controller.signal);
     throw error;

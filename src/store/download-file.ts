@@ -53,7 +53,10 @@ export async function downloadFile(context: DownloadContext, file: RepoFile): Pr
     }
     await context.store.deleteFile(record);
     if (integrityAttempt >= 1) {
-      throw new InpageError('INTEGRITY', `"${context.repo}/${file.path}" failed verification twice: its bytes do not match the Hub's hash.`);
+      throw new InpageError(
+        'INTEGRITY',
+        `"${context.repo}/${file.path}" failed verification twice: its bytes do not match the Hub's hash.`,
+      );
     }
   }
 }
@@ -64,8 +67,15 @@ async function loadRecord(context: DownloadContext, file: RepoFile): Promise<Fil
   if (stored && intact && stored.size === file.size && expectedDigest(stored) === expectedDigest(file)) return stored;
   if (stored) await context.store.deleteFile(stored);
   const record: FileRecord = {
-    repo: context.repo, commit: context.commit, path: file.path, size: file.size, oid: file.oid,
-    chunkSize: context.chunkSize, chunks: 0, verified: false, updatedAt: Date.now(),
+    repo: context.repo,
+    commit: context.commit,
+    path: file.path,
+    size: file.size,
+    oid: file.oid,
+    chunkSize: context.chunkSize,
+    chunks: 0,
+    verified: false,
+    updatedAt: Date.now(),
   };
   if (file.sha256) record.sha256 = file.sha256;
   return record;
@@ -82,7 +92,11 @@ async function transferWithRetries(context: DownloadContext, record: FileRecord)
       const transient = error instanceof TransientError || isInpageError(error, 'NETWORK');
       if (!transient) throw toInpageError(error, 'NETWORK', `Download of "${record.path}" failed`);
       if (attempt >= context.retries) {
-        throw new InpageError('NETWORK', `Download of "${context.repo}/${record.path}" kept failing after ${attempt + 1} attempts; what was stored is kept for a later resume.`, { cause: error });
+        throw new InpageError(
+          'NETWORK',
+          `Download of "${context.repo}/${record.path}" kept failing after ${attempt + 1} attempts; what was stored is kept for a later resume.`,
+          { cause: error },
+        );
       }
       if (error instanceof TransientError && error.message === 'expired') cdnUrl = undefined;
       await sleep(Math.min(4000, 250 * 2 ** attempt), context.signal);
@@ -119,7 +133,12 @@ async function transfer(context: DownloadContext, record: FileRecord, knownCdnUr
     }
   }
   if (!response.ok) {
-    const error = hubError(response, { repo: context.repo, revision: context.commit, path: record.path, withToken: Boolean(context.hub.token) });
+    const error = hubError(response, {
+      repo: context.repo,
+      revision: context.commit,
+      path: record.path,
+      withToken: Boolean(context.hub.token),
+    });
     throw isTransientStatus(response.status) ? new TransientError(error.message) : error;
   }
   const start = bodyStart(response, offset, record.size);
@@ -149,9 +168,18 @@ function bodyStart(response: Response, offset: number, size: number): number | n
 }
 
 async function locate(context: DownloadContext, hubUrl: string, record: FileRecord): Promise<string> {
-  const head = await fetchOrThrow(hubUrl, { method: 'HEAD', headers: hubHeaders(context.hub), signal: context.signal, cache: 'no-store' }, `"${record.path}"`);
+  const head = await fetchOrThrow(
+    hubUrl,
+    { method: 'HEAD', headers: hubHeaders(context.hub), signal: context.signal, cache: 'no-store' },
+    `"${record.path}"`,
+  );
   if (!head.ok) {
-    const error = hubError(head, { repo: context.repo, revision: context.commit, path: record.path, withToken: Boolean(context.hub.token) });
+    const error = hubError(head, {
+      repo: context.repo,
+      revision: context.commit,
+      path: record.path,
+      withToken: Boolean(context.hub.token),
+    });
     throw isTransientStatus(head.status) ? new TransientError(error.message) : error;
   }
   return head.url || hubUrl;

@@ -53,7 +53,10 @@ export class ModelStore {
   async readFile(record: FileRecord): Promise<Blob | undefined> {
     const count = Math.ceil(record.size / record.chunkSize);
     if (count === 0) return new Blob([]);
-    const parts = await getMany<Blob | undefined>(range(count).map((i) => chunkKey(record, i)), this.#chunks);
+    const parts = await getMany<Blob | undefined>(
+      range(count).map((i) => chunkKey(record, i)),
+      this.#chunks,
+    );
     if (parts.some((part) => !(part instanceof Blob))) return undefined;
     const blob = new Blob(parts as Blob[]);
     return blob.size === record.size ? blob : undefined;
@@ -63,7 +66,10 @@ export class ModelStore {
   async deleteFile(record: Pick<FileRecord, 'repo' | 'commit' | 'path' | 'size' | 'chunkSize'>): Promise<void> {
     await del(fileKey(record.repo, record.commit, record.path), this.#meta);
     const count = Math.max(1, Math.ceil(record.size / record.chunkSize));
-    await delMany(range(count).map((i) => chunkKey(record, i)), this.#chunks);
+    await delMany(
+      range(count).map((i) => chunkKey(record, i)),
+      this.#chunks,
+    );
   }
 
   /** The stored file list of a commit. */

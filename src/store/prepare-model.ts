@@ -96,7 +96,11 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
       // `auto` dtype on another device than the download's (e.g. WASM after WebGPU): use what is stored.
       if (stored?.alternative) return finish(request, options, stored.alternative, true);
       if (!isConnectionFailure(error)) throw error;
-      throw new InpageError('OFFLINE_NOT_CACHED', `The Hub cannot be reached and "${repo}" (${revision}, ${typeof request.dtype === 'function' ? 'auto dtype' : request.dtype}) is not stored for offline use.`, { cause: error });
+      throw new InpageError(
+        'OFFLINE_NOT_CACHED',
+        `The Hub cannot be reached and "${repo}" (${revision}, ${typeof request.dtype === 'function' ? 'auto dtype' : request.dtype}) is not stored for offline use.`,
+        { cause: error },
+      );
     }
     snapshot = stored.snapshot;
     offline = true;
@@ -121,7 +125,10 @@ interface Plan {
  * all there. For an `auto` dtype whose plan is not all there, `alternative` is the complete stored
  * plan of another dtype the chooser accepts (see {@link storedAlternative}), for offline use.
  */
-async function storedPlan(request: PrepareRequest, options: PrepareOptions): Promise<(Plan & { complete: boolean; alternative?: Plan }) | undefined> {
+async function storedPlan(
+  request: PrepareRequest,
+  options: PrepareOptions,
+): Promise<(Plan & { complete: boolean; alternative?: Plan }) | undefined> {
   const commit = isCommit(request.revision) ? request.revision : (await options.store.getRef(request.repo, request.revision))?.commit;
   if (!commit) return undefined;
   const snapshot = await options.store.getSnapshot(request.repo, commit);
@@ -156,7 +163,12 @@ async function isStored(plan: Plan, store: ModelStore): Promise<boolean> {
  * on another device than the first visit's (WASM picks q8, but WebGPU downloaded fp32) then runs
  * the stored bytes instead of failing with `OFFLINE_NOT_CACHED`.
  */
-async function storedAlternative(choose: (available: readonly ResolvedDtype[]) => ResolvedDtype, config: ModelConfig, preferred: Plan, store: ModelStore): Promise<Plan | undefined> {
+async function storedAlternative(
+  choose: (available: readonly ResolvedDtype[]) => ResolvedDtype,
+  config: ModelConfig,
+  preferred: Plan,
+  store: ModelStore,
+): Promise<Plan | undefined> {
   const { snapshot } = preferred;
   let candidates = availableDtypes(config, snapshot.files).filter((dtype) => dtype !== preferred.dtype);
   while (candidates.length > 0) {
@@ -206,9 +218,21 @@ async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions): Prom
 }
 
 /** Downloads one file holding its cross-tab lock (see {@link withFileLock}); `onBytes` also hears another tab's download of it. */
-function lockedDownload(snapshot: RepoSnapshot, options: PrepareOptions, file: RepoFile, onBytes?: (loaded: number) => void): Promise<FileRecord> {
+function lockedDownload(
+  snapshot: RepoSnapshot,
+  options: PrepareOptions,
+  file: RepoFile,
+  onBytes?: (loaded: number) => void,
+): Promise<FileRecord> {
   const { namespace } = options.store;
-  const context: DownloadContext = { hub: options.hub, store: options.store, repo: snapshot.repo, commit: snapshot.commit, chunkSize: options.chunkSize, retries: options.retries };
+  const context: DownloadContext = {
+    hub: options.hub,
+    store: options.store,
+    repo: snapshot.repo,
+    commit: snapshot.commit,
+    chunkSize: options.chunkSize,
+    retries: options.retries,
+  };
   const target: Parameters<typeof withFileLock>[0] = { namespace, name: fileLock(namespace, snapshot.repo, snapshot.commit, file.path) };
   if (options.signal) context.signal = target.signal = options.signal;
   if (onBytes) target.onBytes = onBytes;
@@ -216,7 +240,13 @@ function lockedDownload(snapshot: RepoSnapshot, options: PrepareOptions, file: R
 }
 
 /** Downloads what is missing of a plan. `configDownloaded`: this load already fetched config.json (reported here). */
-async function finish(request: PrepareRequest, options: PrepareOptions, plan: Plan, offline: boolean, configDownloaded = false): Promise<PreparedModel> {
+async function finish(
+  request: PrepareRequest,
+  options: PrepareOptions,
+  plan: Plan,
+  offline: boolean,
+  configDownloaded = false,
+): Promise<PreparedModel> {
   const { store, onProgress } = options;
   const { snapshot, files, dtype } = plan;
   const total = files.reduce((sum, file) => sum + file.size, 0);
@@ -245,7 +275,10 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
   const startLoaded = totalLoaded();
   onProgress?.({ phase: 'total', model: request.repo, loaded: startLoaded, total, files: files.length });
   if (missing.length > 0 && offline) {
-    throw new InpageError('OFFLINE_NOT_CACHED', `The Hub cannot be reached and ${missing.length} file(s) of "${request.repo}" are not stored: ${missing.map((file) => file.path).join(', ')}.`);
+    throw new InpageError(
+      'OFFLINE_NOT_CACHED',
+      `The Hub cannot be reached and ${missing.length} file(s) of "${request.repo}" are not stored: ${missing.map((file) => file.path).join(', ')}.`,
+    );
   }
   const onBytes = (path: string, loaded: number): void => {
     loadedByFile.set(path, loaded);
@@ -263,11 +296,29 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
     // A file another load (or tab) downloaded while this one waited: reported complete here.
     if (loadedByFile.get(file.path) !== record.size) onBytes(file.path, record.size);
   });
-  await touchModel(store, {
-    repo: snapshot.repo, revision: request.revision, commit: snapshot.commit, dtype,
-    files: files.map((file) => file.path), bytes: total, lastUsed: Date.now(),
-  }, isCommit(request.revision));
-  return { repo: request.repo, revision: request.revision, commit: snapshot.commit, dtype, files, snapshot, offline, downloaded: totalLoaded() - startLoaded };
+  await touchModel(
+    store,
+    {
+      repo: snapshot.repo,
+      revision: request.revision,
+      commit: snapshot.commit,
+      dtype,
+      files: files.map((file) => file.path),
+      bytes: total,
+      lastUsed: Date.now(),
+    },
+    isCommit(request.revision),
+  );
+  return {
+    repo: request.repo,
+    revision: request.revision,
+    commit: snapshot.commit,
+    dtype,
+    files,
+    snapshot,
+    offline,
+    downloaded: totalLoaded() - startLoaded,
+  };
 }
 
 async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {

@@ -43,7 +43,11 @@ export class StoreBridge {
 
   /** Makes a prepared model's files visible until the returned function is called. */
   async activate(prepared: PreparedModel): Promise<() => void> {
-    for (let current = this.#active.get(prepared.repo); current && current.prepared.commit !== prepared.commit; current = this.#active.get(prepared.repo)) {
+    for (
+      let current = this.#active.get(prepared.repo);
+      current && current.prepared.commit !== prepared.commit;
+      current = this.#active.get(prepared.repo)
+    ) {
       await current.released;
     }
     let activation = this.#active.get(prepared.repo);
@@ -89,7 +93,10 @@ export class StoreBridge {
     if (!this.#isModelHost(url)) return globalThis.fetch(input, init);
     const target = this.#locate(url);
     if (target && !target.prepared.snapshot.files.some((file) => file.path === target.path)) {
-      return new Response(JSON.stringify({ error: 'Entry not found' }), { status: 404, headers: { 'x-error-code': 'EntryNotFound', 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ error: 'Entry not found' }), {
+        status: 404,
+        headers: { 'x-error-code': 'EntryNotFound', 'content-type': 'application/json' },
+      });
     }
     this.refusedRequests += 1;
     throw new InpageError(
@@ -117,7 +124,11 @@ export class StoreBridge {
       const afterRevision = rest.slice(`${repo}/resolve/`.length).split('?')[0] ?? '';
       const slash = afterRevision.indexOf('/');
       if (slash < 0) return undefined;
-      const path = afterRevision.slice(slash + 1).split('/').map(decodeURIComponent).join('/');
+      const path = afterRevision
+        .slice(slash + 1)
+        .split('/')
+        .map(decodeURIComponent)
+        .join('/');
       return { prepared: activation.prepared, path };
     }
     return undefined;

@@ -18,7 +18,11 @@ export interface BodyTarget {
 export const stallTimeoutMs = 20_000;
 
 /** `reader.read()`, failing with a {@link TransientError} when no bytes come for `ms`. */
-async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number, path: string): Promise<ReadableStreamReadResult<Uint8Array>> {
+async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  ms: number,
+  path: string,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stalled = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TransientError(`"${path}": no bytes for ${ms / 1000} s, the connection stalled.`)), ms);

@@ -26,7 +26,10 @@ export function splitPerText<T>(task: string, output: T | T[], count: number): T
   // A batch's input is always an array, so its output is always the list form.
   const list = output as T[];
   if (!Array.isArray(list) || list.length !== count) {
-    throw new InpageError('RUNTIME', `${task}: a batched output should hold ${count} results, got ${Array.isArray(list) ? list.length : 'none'}.`);
+    throw new InpageError(
+      'RUNTIME',
+      `${task}: a batched output should hold ${count} results, got ${Array.isArray(list) ? list.length : 'none'}.`,
+    );
   }
   return [...list];
 }

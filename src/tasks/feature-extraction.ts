@@ -88,7 +88,11 @@ export type EmbeddingDataFor<O> = [OptionValue<O, 'quantize'>] extends [true]
  * @example
  * type D = QuantizedData<'ubinary'>; // Uint8Array
  */
-export type QuantizedData<P> = [P] extends ['ubinary'] ? Uint8Array : [P] extends ['binary' | undefined] ? Int8Array : Int8Array | Uint8Array;
+export type QuantizedData<P> = [P] extends ['ubinary']
+  ? Uint8Array
+  : [P] extends ['binary' | undefined]
+    ? Int8Array
+    : Int8Array | Uint8Array;
 
 /**
  * The output of feature-extraction for options `O`.
@@ -226,21 +230,18 @@ function readTensor(raw: unknown): FeatureExtractionTensor {
  * featureExtractionPipeline.toPipelineArgs('hi', { pooling: 'mean' });
  * // ['hi', { pooling: 'mean', normalize: false, quantize: false, precision: 'binary' }]
  */
-export const featureExtractionPipeline: TaskPipeline<
-  FeatureExtractionInput,
-  FeatureExtractionOptions,
-  FeatureExtractionOutput
-> = /* @__PURE__ */ Object.freeze({
-  toPipelineArgs(input: FeatureExtractionInput, options?: FeatureExtractionOptions): unknown[] {
-    const { pooling, normalize, quantize, precision } = resolve(options);
-    return [typeof input === 'string' ? input : [...input], { pooling, normalize, quantize, precision }];
-  },
-  fromPipelineOutput(raw: unknown, input: FeatureExtractionInput): FeatureExtractionOutput {
-    const tensor = readTensor(raw);
-    const texts = typeof input === 'string' ? 1 : input.length;
-    if (tensor.dims.length < 2 || tensor.dims[0] !== texts) {
-      throw unexpectedOutput(id, `expected ${texts} rows, got dims [${tensor.dims.join(', ')}]`, raw);
-    }
-    return tensor;
-  },
-});
+export const featureExtractionPipeline: TaskPipeline<FeatureExtractionInput, FeatureExtractionOptions, FeatureExtractionOutput> =
+  /* @__PURE__ */ Object.freeze({
+    toPipelineArgs(input: FeatureExtractionInput, options?: FeatureExtractionOptions): unknown[] {
+      const { pooling, normalize, quantize, precision } = resolve(options);
+      return [typeof input === 'string' ? input : [...input], { pooling, normalize, quantize, precision }];
+    },
+    fromPipelineOutput(raw: unknown, input: FeatureExtractionInput): FeatureExtractionOutput {
+      const tensor = readTensor(raw);
+      const texts = typeof input === 'string' ? 1 : input.length;
+      if (tensor.dims.length < 2 || tensor.dims[0] !== texts) {
+        throw unexpectedOutput(id, `expected ${texts} rows, got dims [${tensor.dims.join(', ')}]`, raw);
+      }
+      return tensor;
+    },
+  });

@@ -121,17 +121,14 @@ function readAnswer(raw: unknown, context: string): QuestionAnswer {
  * @example
  * questionAnsweringPipeline.toPipelineArgs({ question: 'Who?', context: 'Jim.' }); // ['Who?', 'Jim.', { top_k: 1 }]
  */
-export const questionAnsweringPipeline: TaskPipeline<
-  QuestionAnsweringInput,
-  QuestionAnsweringOptions,
-  QuestionAnsweringOutput
-> = /* @__PURE__ */ Object.freeze({
-  toPipelineArgs(input: QuestionAnsweringInput, options?: QuestionAnsweringOptions): unknown[] {
-    return [input.question, input.context, { top_k: options?.topK ?? 1 }];
-  },
-  fromPipelineOutput(raw: unknown, input: QuestionAnsweringInput, options?: QuestionAnsweringOptions): QuestionAnsweringOutput {
-    // transformers.js: one `{ answer, score }` when top_k is 1, else a list of them.
-    if ((options?.topK ?? 1) === 1) return readAnswer(raw, input.context);
-    return readArray(id, raw, 'the answers').map((answer) => readAnswer(answer, input.context));
-  },
-});
+export const questionAnsweringPipeline: TaskPipeline<QuestionAnsweringInput, QuestionAnsweringOptions, QuestionAnsweringOutput> =
+  /* @__PURE__ */ Object.freeze({
+    toPipelineArgs(input: QuestionAnsweringInput, options?: QuestionAnsweringOptions): unknown[] {
+      return [input.question, input.context, { top_k: options?.topK ?? 1 }];
+    },
+    fromPipelineOutput(raw: unknown, input: QuestionAnsweringInput, options?: QuestionAnsweringOptions): QuestionAnsweringOutput {
+      // transformers.js: one `{ answer, score }` when top_k is 1, else a list of them.
+      if ((options?.topK ?? 1) === 1) return readAnswer(raw, input.context);
+      return readArray(id, raw, 'the answers').map((answer) => readAnswer(answer, input.context));
+    },
+  });

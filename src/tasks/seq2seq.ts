@@ -52,7 +52,10 @@ export interface TextToTextPipelineSpec<Options extends GenerationOptions> {
  */
 export function singleTextStreamer(task: string, input: string | readonly string[], skipPrompt: boolean): StreamerOptions {
   if (typeof input !== 'string') {
-    throw new InpageError('INVALID_INPUT', `${task}: stream() takes a single string (got ${describeValue(input)}); use run() for several texts.`);
+    throw new InpageError(
+      'INVALID_INPUT',
+      `${task}: stream() takes a single string (got ${describeValue(input)}); use run() for several texts.`,
+    );
   }
   return { skip_prompt: skipPrompt, skip_special_tokens: true };
 }
@@ -108,7 +111,9 @@ export function createTextToTextPipeline<Options extends GenerationOptions>(
       if (items.length === 0 || !Number.isInteger(perText)) {
         throw unexpectedOutput(id, `${items.length} results for ${texts} texts`, raw);
       }
-      const outputs = Array.from({ length: texts }, (_, index) => readString(id, readRecord(id, items[index * perText], 'a result'), outputKey));
+      const outputs = Array.from({ length: texts }, (_, index) =>
+        readString(id, readRecord(id, items[index * perText], 'a result'), outputKey),
+      );
       return typeof input === 'string' ? (outputs[0] ?? '') : outputs;
     },
     streamerOptions: (input: TextToTextInput) => singleTextStreamer(id, input, true),

@@ -84,7 +84,8 @@ export const textClassificationTask: BatchableTask<
   toItems: textItems,
   batchInput: (items: readonly string[]) => [...items],
   splitOutput: (output: TextClassificationOutput, count: number) => splitPerText<TextClassificationLabel[]>(id, output, count),
-  joinItems: (items: readonly TextClassificationLabel[][], input: TextClassificationInput) => joinPerText<TextClassificationLabel[]>(id, items, input),
+  joinItems: (items: readonly TextClassificationLabel[][], input: TextClassificationInput) =>
+    joinPerText<TextClassificationLabel[]>(id, items, input),
 });
 
 function readLabel(raw: unknown): TextClassificationLabel {
@@ -101,19 +102,16 @@ function readLabels(raw: unknown): TextClassificationLabel[] {
  * @example
  * textClassificationPipeline.toPipelineArgs(['a', 'b'], { topK: null }); // [['a', 'b'], { top_k: null }]
  */
-export const textClassificationPipeline: TaskPipeline<
-  TextClassificationInput,
-  TextClassificationOptions,
-  TextClassificationOutput
-> = /* @__PURE__ */ Object.freeze({
-  toPipelineArgs(input: TextClassificationInput, options?: TextClassificationOptions): unknown[] {
-    return [typeof input === 'string' ? input : [...input], { top_k: resolveTopK(options) }];
-  },
-  fromPipelineOutput(raw: unknown, input: TextClassificationInput, options?: TextClassificationOptions): TextClassificationOutput {
-    // transformers.js: a string gives a flat list of labels; an array gives one label per text
-    // when top_k is 1, else one list per text.
-    if (typeof input === 'string') return readLabels(raw);
-    const perText = readArrayOf(id, raw, input.length, 'one result per text');
-    return resolveTopK(options) === 1 ? perText.map((label) => [readLabel(label)]) : perText.map(readLabels);
-  },
-});
+export const textClassificationPipeline: TaskPipeline<TextClassificationInput, TextClassificationOptions, TextClassificationOutput> =
+  /* @__PURE__ */ Object.freeze({
+    toPipelineArgs(input: TextClassificationInput, options?: TextClassificationOptions): unknown[] {
+      return [typeof input === 'string' ? input : [...input], { top_k: resolveTopK(options) }];
+    },
+    fromPipelineOutput(raw: unknown, input: TextClassificationInput, options?: TextClassificationOptions): TextClassificationOutput {
+      // transformers.js: a string gives a flat list of labels; an array gives one label per text
+      // when top_k is 1, else one list per text.
+      if (typeof input === 'string') return readLabels(raw);
+      const perText = readArrayOf(id, raw, input.length, 'one result per text');
+      return resolveTopK(options) === 1 ? perText.map((label) => [readLabel(label)]) : perText.map(readLabels);
+    },
+  });

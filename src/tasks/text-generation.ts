@@ -52,18 +52,19 @@ const optionKeys = [...generationOptionKeys, 'returnFullText'] as const;
  * await generator.run('Once upon a time,', { maxNewTokens: 8, returnFullText: true });
  * // 'Once upon a time, there was a little girl who lived in'
  */
-export const textGenerationTask: StreamableTask<TextGenerationInput, TextGenerationOptions, TextGenerationOutput> = /* @__PURE__ */ Object.freeze({
-  id,
-  pipelineTask: 'text-generation',
-  batchable: false,
-  streamable: true,
-  validate(input: unknown, options: unknown): asserts input is TextGenerationInput {
-    checkTexts(id, input);
-    const record = checkOptions(id, options, optionKeys);
-    checkGenerationOptions(id, record);
-    checkBoolean(id, 'returnFullText', record['returnFullText']);
-  },
-});
+export const textGenerationTask: StreamableTask<TextGenerationInput, TextGenerationOptions, TextGenerationOutput> =
+  /* @__PURE__ */ Object.freeze({
+    id,
+    pipelineTask: 'text-generation',
+    batchable: false,
+    streamable: true,
+    validate(input: unknown, options: unknown): asserts input is TextGenerationInput {
+      checkTexts(id, input);
+      const record = checkOptions(id, options, optionKeys);
+      checkGenerationOptions(id, record);
+      checkBoolean(id, 'returnFullText', record['returnFullText']);
+    },
+  });
 
 /** The first generated text of one prompt's `[{ generated_text }, …]`. */
 function readFirst(raw: unknown): string {
@@ -78,20 +79,17 @@ function readFirst(raw: unknown): string {
  * textGenerationPipeline.toPipelineArgs('Once upon a time,', { maxNewTokens: 8 });
  * // ['Once upon a time,', { max_new_tokens: 8, return_full_text: false }]
  */
-export const textGenerationPipeline: StreamingPipeline<
-  TextGenerationInput,
-  TextGenerationOptions,
-  TextGenerationOutput
-> = /* @__PURE__ */ Object.freeze({
-  toPipelineArgs(input: TextGenerationInput, options?: TextGenerationOptions): unknown[] {
-    const kwargs = { ...toGenerationKwargs(options), return_full_text: options?.returnFullText ?? false };
-    return [typeof input === 'string' ? input : [...input], kwargs];
-  },
-  fromPipelineOutput(raw: unknown, input: TextGenerationInput): TextGenerationOutput {
-    // transformers.js: `[{ generated_text }]` for a string, one such list per prompt for an array.
-    if (typeof input === 'string') return readFirst(raw);
-    return readArrayOf(id, raw, input.length, 'one list per prompt').map(readFirst);
-  },
-  streamerOptions: (input: TextGenerationInput, options?: TextGenerationOptions) =>
-    singleTextStreamer(id, input, options?.returnFullText !== true),
-});
+export const textGenerationPipeline: StreamingPipeline<TextGenerationInput, TextGenerationOptions, TextGenerationOutput> =
+  /* @__PURE__ */ Object.freeze({
+    toPipelineArgs(input: TextGenerationInput, options?: TextGenerationOptions): unknown[] {
+      const kwargs = { ...toGenerationKwargs(options), return_full_text: options?.returnFullText ?? false };
+      return [typeof input === 'string' ? input : [...input], kwargs];
+    },
+    fromPipelineOutput(raw: unknown, input: TextGenerationInput): TextGenerationOutput {
+      // transformers.js: `[{ generated_text }]` for a string, one such list per prompt for an array.
+      if (typeof input === 'string') return readFirst(raw);
+      return readArrayOf(id, raw, input.length, 'one list per prompt').map(readFirst);
+    },
+    streamerOptions: (input: TextGenerationInput, options?: TextGenerationOptions) =>
+      singleTextStreamer(id, input, options?.returnFullText !== true),
+  });

@@ -149,7 +149,8 @@ export const tokenClassificationTask: BatchableTask<
   toItems: textItems,
   batchInput: (items: readonly string[]) => [...items],
   splitOutput: (output: TokenClassificationOutput, count: number) => splitPerText<TokenEntity[] | EntityGroup[]>(id, output, count),
-  joinItems: (items: readonly (TokenEntity[] | EntityGroup[])[], input: TokenClassificationInput) => joinPerText<TokenEntity[] | EntityGroup[]>(id, items, input),
+  joinItems: (items: readonly (TokenEntity[] | EntityGroup[])[], input: TokenClassificationInput) =>
+    joinPerText<TokenEntity[] | EntityGroup[]>(id, items, input),
 });
 
 /** transformers.js's tag parsing: `B-PER` → `['B', 'PER']`, an unprefixed `PER` → `['I', 'PER']`. */
@@ -208,20 +209,17 @@ function readEntities(raw: unknown, text: string, options: Required<TokenClassif
  * tokenClassificationPipeline.toPipelineArgs('Sarah lives in London');
  * // ['Sarah lives in London', { ignore_labels: [], aggregation_strategy: 'none' }]
  */
-export const tokenClassificationPipeline: TaskPipeline<
-  TokenClassificationInput,
-  TokenClassificationOptions,
-  TokenClassificationOutput
-> = /* @__PURE__ */ Object.freeze({
-  toPipelineArgs(input: TokenClassificationInput): unknown[] {
-    // Ask for every token, ungrouped: offsets are found by walking all tokens in order, and
-    // inpage filters and groups afterwards (groups need their tokens' offsets).
-    return [typeof input === 'string' ? input : [...input], { ignore_labels: [], aggregation_strategy: 'none' }];
-  },
-  fromPipelineOutput(raw: unknown, input: TokenClassificationInput, options?: TokenClassificationOptions): TokenClassificationOutput {
-    const resolved = resolve(options);
-    if (typeof input === 'string') return readEntities(raw, input, resolved);
-    const perText = readArrayOf(id, raw, input.length, 'one list per text');
-    return perText.map((tokens, index) => readEntities(tokens, input[index] ?? '', resolved));
-  },
-});
+export const tokenClassificationPipeline: TaskPipeline<TokenClassificationInput, TokenClassificationOptions, TokenClassificationOutput> =
+  /* @__PURE__ */ Object.freeze({
+    toPipelineArgs(input: TokenClassificationInput): unknown[] {
+      // Ask for every token, ungrouped: offsets are found by walking all tokens in order, and
+      // inpage filters and groups afterwards (groups need their tokens' offsets).
+      return [typeof input === 'string' ? input : [...input], { ignore_labels: [], aggregation_strategy: 'none' }];
+    },
+    fromPipelineOutput(raw: unknown, input: TokenClassificationInput, options?: TokenClassificationOptions): TokenClassificationOutput {
+      const resolved = resolve(options);
+      if (typeof input === 'string') return readEntities(raw, input, resolved);
+      const perText = readArrayOf(id, raw, input.length, 'one list per text');
+      return perText.map((tokens, index) => readEntities(tokens, input[index] ?? '', resolved));
+    },
+  });

@@ -40,7 +40,8 @@ const id = 'translation';
 function checkLanguage(record: Readonly<Record<string, unknown>>, name: 'srcLang' | 'tgtLang'): void {
   const value = record[name];
   if (value === undefined) return;
-  if (typeof value !== 'string') throw new TypeError(`${id}: option "${name}" must be a language code string, got ${describeValue(value)}.`);
+  if (typeof value !== 'string')
+    throw new TypeError(`${id}: option "${name}" must be a language code string, got ${describeValue(value)}.`);
   if (value.trim() === '') throw new RangeError(`${id}: option "${name}" must be a non-empty language code.`);
 }
 

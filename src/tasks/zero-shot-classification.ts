@@ -95,7 +95,10 @@ export const zeroShotClassificationTask: TaskDefinition<
     if (template !== undefined) {
       checkText(id, template, 'option "hypothesisTemplate"');
       if (!template.includes('{}')) {
-        throw new InpageError('INVALID_INPUT', `${id}: option "hypothesisTemplate" must contain "{}" where the label goes, e.g. 'This text is about {}.'.`);
+        throw new InpageError(
+          'INVALID_INPUT',
+          `${id}: option "hypothesisTemplate" must contain "{}" where the label goes, e.g. 'This text is about {}.'.`,
+        );
       }
     }
     checkBoolean(id, 'multiLabel', record['multiLabel']);

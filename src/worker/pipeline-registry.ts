@@ -34,12 +34,19 @@ export class PipelineRegistry {
   readonly #entries = new Map<string, Entry>();
 
   /** Loads (or shares) the pipeline of `key`. `create` wraps the actual load (to activate the store, say). */
-  async acquire(key: PipelineKey, create: (load: () => Promise<LoadedPipeline>) => Promise<LoadedPipeline>): Promise<{ id: string; pipeline: LoadedPipeline }> {
+  async acquire(
+    key: PipelineKey,
+    create: (load: () => Promise<LoadedPipeline>) => Promise<LoadedPipeline>,
+  ): Promise<{ id: string; pipeline: LoadedPipeline }> {
     const id = [key.pipelineTask, key.repo, key.commit, key.dtype, key.device].join('|');
     let entry = this.#entries.get(id);
     if (!entry) {
       const load = async (): Promise<LoadedPipeline> =>
-        (await pipeline(key.pipelineTask as PipelineType, key.repo, { revision: key.commit, device: key.device, dtype: key.dtype })) as unknown as LoadedPipeline;
+        (await pipeline(key.pipelineTask as PipelineType, key.repo, {
+          revision: key.commit,
+          device: key.device,
+          dtype: key.dtype,
+        })) as unknown as LoadedPipeline;
       entry = { pipeline: create(load), users: 0 };
       this.#entries.set(id, entry);
       entry.pipeline.catch(() => this.#entries.delete(id));

@@ -91,15 +91,20 @@ export function createWorkerApi(): WorkerApi {
         const { emit, delivered } = progressEmitter(onProgress);
         try {
           const shaderF16 = (await ready().capabilities).webgpu.shaderF16;
-          const dtype = request.dtype === 'auto'
-            ? (available: readonly ResolvedDtype[]) => chooseDtype('auto', request.device, available, shaderF16)
-            : chooseDtype(request.dtype, request.device, [], shaderF16);
+          const dtype =
+            request.dtype === 'auto'
+              ? (available: readonly ResolvedDtype[]) => chooseDtype('auto', request.device, available, shaderF16)
+              : chooseDtype(request.dtype, request.device, [], shaderF16);
           getTask(request.task);
           const current = ready();
           const prepared = await withModelAccess(current.store.namespace, request.model, signal, (access) =>
-            prepareStored(current, { repo: request.model, revision: request.revision, dtype, policy: request.policy }, access, emit));
+            prepareStored(current, { repo: request.model, revision: request.revision, dtype, policy: request.policy }, access, emit),
+          );
           const info: PreparedInfo = {
-            commit: prepared.commit, dtype: prepared.dtype, offline: prepared.offline, downloaded: prepared.downloaded,
+            commit: prepared.commit,
+            dtype: prepared.dtype,
+            offline: prepared.offline,
+            downloaded: prepared.downloaded,
             bytes: prepared.files.reduce((sum, file) => sum + file.size, 0),
           };
           return info;
@@ -122,10 +127,20 @@ export function createWorkerApi(): WorkerApi {
           // waits for that, or aborts this load; it never pulls bytes from under it.
           const { id } = await withModelAccess(current.store.namespace, request.model, signal, async (access) => {
             // From stored bytes only: the commit is exact, so no network is needed.
-            const prepared = await prepareStored(current, { repo: request.model, revision: request.commit, dtype: request.dtype, policy: 'pinned' }, access);
+            const prepared = await prepareStored(
+              current,
+              { repo: request.model, revision: request.commit, dtype: request.dtype, policy: 'pinned' },
+              access,
+            );
             emit?.({ phase: 'compile', ...stage });
             return registry.acquire(
-              { pipelineTask: task.pipelineTask, repo: request.model, commit: request.commit, dtype: request.dtype, device: request.device },
+              {
+                pipelineTask: task.pipelineTask,
+                repo: request.model,
+                commit: request.commit,
+                dtype: request.dtype,
+                device: request.device,
+              },
               async (load) => {
                 await runtime;
                 const release = await current.bridge.activate(prepared);
@@ -207,18 +222,30 @@ export function createWorkerApi(): WorkerApi {
  * Throttled progress to the client. Events travel on the callback's own port, which is not ordered
  * with the call's reply: `delivered()` waits for them, so the client sees `ready` before `load()` resolves.
  */
-function progressEmitter(onProgress?: (event: ProgressEvent) => void): { emit?: (event: ProgressEvent) => void; delivered: () => Promise<void> } {
+function progressEmitter(onProgress?: (event: ProgressEvent) => void): {
+  emit?: (event: ProgressEvent) => void;
+  delivered: () => Promise<void>;
+} {
   if (!onProgress) return { delivered: async () => undefined };
   const deliveries: Promise<unknown>[] = [];
   const emit = throttleProgress((event) => void deliveries.push(Promise.resolve(onProgress(event)).catch(() => undefined)));
   return { emit, delivered: async () => void (await Promise.all(deliveries)) };
 }
 
-function prepareStored(state: WorkerState, request: PrepareRequest, signal: AbortSignal, onProgress?: (event: StoreProgressEvent) => void): Promise<PreparedModel> {
+function prepareStored(
+  state: WorkerState,
+  request: PrepareRequest,
+  signal: AbortSignal,
+  onProgress?: (event: StoreProgressEvent) => void,
+): Promise<PreparedModel> {
   const { config, store } = state;
   return prepareModel(request, {
-    hub: hubConfig(config.hub), store, signal,
-    chunkSize: config.storage.chunkSize, retries: config.storage.retries, concurrency: config.storage.concurrency,
+    hub: hubConfig(config.hub),
+    store,
+    signal,
+    chunkSize: config.storage.chunkSize,
+    retries: config.storage.retries,
+    concurrency: config.storage.concurrency,
     ...(config.storage.budget !== undefined ? { budget: config.storage.budget } : {}),
     ...(onProgress ? { onProgress } : {}),
   });

@@ -41,7 +41,9 @@ const problems: string[] = [];
 
 /** CSP violations are reported to the page, not thrown: this init script logs them as console errors. */
 function reportCspViolations(): void {
-  document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
+  document.addEventListener('securitypolicyviolation', (event) =>
+    console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
+  );
 }
 
 /** A fresh page load of one view (a hash-only `goto` would keep the previous state). */
@@ -167,7 +169,9 @@ describe('demo app', () => {
       await expect.poll(() => page.locator('#search-results li .text').first().textContent(), { timeout: 30_000 }).toBe(expectedTop);
     }
     await page.getByLabel('Query').fill('kitten');
-    await expect.poll(() => page.locator('#search-results li .text').first().textContent(), { timeout: 10_000 }).toBe('The cat sleeps on the sofa');
+    await expect
+      .poll(() => page.locator('#search-results li .text').first().textContent(), { timeout: 10_000 })
+      .toBe('The cat sleeps on the sofa');
     await shoot('search');
   });
 
@@ -175,7 +179,9 @@ describe('demo app', () => {
     await open('ner');
     const marks = page.locator('#ner-output mark');
     await expect.poll(() => marks.count(), { timeout: 30_000 }).toBe(5);
-    const found = await marks.evaluateAll((elements) => elements.map((element) => [element.firstChild?.textContent, element.getAttribute('data-entity')]));
+    const found = await marks.evaluateAll((elements) =>
+      elements.map((element) => [element.firstChild?.textContent, element.getAttribute('data-entity')]),
+    );
     expect(found).toEqual([
       ['Bobby', 'PER'],
       ['Google', 'ORG'],
@@ -193,7 +199,9 @@ describe('demo app', () => {
     expect(state.list.map((entry) => entry.model).sort()).toEqual([...fixtureModels].sort());
     for (const entry of state.list) {
       expect(entry.complete, entry.model).toBe(true);
-      expect({ files: entry.files, bytes: entry.bytes }, `${entry.model} (${entry.dtype})`).toEqual(fixtureFootprint(entry.model, entry.dtype));
+      expect({ files: entry.files, bytes: entry.bytes }, `${entry.model} (${entry.dtype})`).toEqual(
+        fixtureFootprint(entry.model, entry.dtype),
+      );
     }
     // No file is shared between these repos, so inpage's byte count is the sum of the entries.
     expect(state.usage.modelBytes).toBe(state.list.reduce((sum, entry) => sum + entry.bytes, 0));
@@ -242,8 +250,20 @@ describe('demo app', () => {
       reached.push(name.slice(0, 40));
       rings.push(outline);
     }
-    expect(rings.filter((ring) => ring === 'none'), reached.join(' | ')).toEqual([]);
-    expect(reached.slice(0, 8)).toEqual(['Skip to content', 'Sentiment', 'Translation', 'Semantic search', 'Named entities', 'Model manager', 'Device', 'sentiment-text']);
+    expect(
+      rings.filter((ring) => ring === 'none'),
+      reached.join(' | '),
+    ).toEqual([]);
+    expect(reached.slice(0, 8)).toEqual([
+      'Skip to content',
+      'Sentiment',
+      'Translation',
+      'Semantic search',
+      'Named entities',
+      'Model manager',
+      'Device',
+      'sentiment-text',
+    ]);
     await page.getByRole('link', { name: 'Translation' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await focused()).name).toBe('translation-title');
@@ -253,104 +273,126 @@ describe('demo app', () => {
     }
   });
 
-  it('works offline after the first visit: shell and runtime from the service worker, models from IndexedDB, still isolated', { timeout: 180_000 }, async () => {
-    // Its own context: service workers on, and a fresh IndexedDB, so the first visit downloads.
-    const offlineContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    await offlineContext.addInitScript(reportCspViolations);
-    const offlinePage = await offlineContext.newPage();
-    const pageErrors: string[] = [];
-    offlinePage.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().includes('ERR_INTERNET_DISCONNECTED')) pageErrors.push(message.text());
-    });
-    offlinePage.on('pageerror', (error) => pageErrors.push(error.message));
-    try {
-      // First visit, online: every model view downloads its model.
-      await offlinePage.goto(`${app.url}/#sentiment`);
-      expect(await runModelViews(offlinePage)).toEqual(expectedResults);
-      await within(60_000, 'service worker ready', offlinePage.evaluate(() => navigator.serviceWorker.ready.then(() => undefined)));
-      await expect.poll(() => offlinePage.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 10_000 }).toBe(true);
-      const online = { cache: await cacheState(offlinePage), loads: await loadedModels(offlinePage) };
-      expect(online.cache.list.map((entry) => entry.model).sort()).toEqual([...viewModels].sort());
-
-      // Online, the service worker fetches the shell (so a new build shows at once) and serves the runtime from its precache.
-      const onlineSources = recordSources(offlinePage);
-      await offlinePage.reload();
-      await expect.poll(() => shellSources(onlineSources).runtime, { timeout: 30_000 }).toEqual(['precache', 'precache']);
-      expect(shellSources(onlineSources).shell['/']).toBe('service-worker');
-
-      // Offline: the browser has no network, every request that leaves the page is aborted (the
-      // service worker's answers never get here), and the local Hub refuses connections too.
-      await setHubOffline(app.hubUrl, true);
-      await clearHubRequests(app.hubUrl);
-      await offlineContext.setOffline(true);
-      const escaped: Array<{ url: URL; byServiceWorker: boolean }> = [];
-      await offlineContext.route('**/*', (route) => {
-        escaped.push({ url: new URL(route.request().url()), byServiceWorker: route.request().serviceWorker() !== null });
-        return route.abort('internetdisconnected');
+  it(
+    'works offline after the first visit: shell and runtime from the service worker, models from IndexedDB, still isolated',
+    { timeout: 180_000 },
+    async () => {
+      // Its own context: service workers on, and a fresh IndexedDB, so the first visit downloads.
+      const offlineContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+      await offlineContext.addInitScript(reportCspViolations);
+      const offlinePage = await offlineContext.newPage();
+      const pageErrors: string[] = [];
+      offlinePage.on('console', (message) => {
+        if (message.type() === 'error' && !message.text().includes('ERR_INTERNET_DISCONNECTED')) pageErrors.push(message.text());
       });
-      const offlineSources = recordSources(offlinePage);
-      await offlinePage.reload();
-      // Still isolated: the page, and the worker (whose script the service worker served too) has threads.
-      expect(await offlinePage.evaluate(() => crossOriginIsolated)).toBe(true);
-      const capabilities = await offlinePage.evaluate(() => window.inpageDemo?.client.capabilities());
-      expect({ isolated: capabilities?.crossOriginIsolated, threads: capabilities?.wasm.threads }).toEqual({ isolated: true, threads: true });
-      expect(await runModelViews(offlinePage)).toEqual(expectedResults);
+      offlinePage.on('pageerror', (error) => pageErrors.push(error.message));
+      try {
+        // First visit, online: every model view downloads its model.
+        await offlinePage.goto(`${app.url}/#sentiment`);
+        expect(await runModelViews(offlinePage)).toEqual(expectedResults);
+        await within(
+          60_000,
+          'service worker ready',
+          offlinePage.evaluate(() => navigator.serviceWorker.ready.then(() => undefined)),
+        );
+        await expect.poll(() => offlinePage.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 10_000 }).toBe(true);
+        const online = { cache: await cacheState(offlinePage), loads: await loadedModels(offlinePage) };
+        expect(online.cache.list.map((entry) => entry.model).sort()).toEqual([...viewModels].sort());
 
-      // The app shell, every asset and the ONNX Runtime came from the service worker's precache.
-      const { shell, runtime } = shellSources(offlineSources);
-      expect(shell['/']).toBe('precache');
-      expect(runtime).toEqual(['precache', 'precache']);
-      expect(Object.entries(shell).filter(([, source]) => source !== 'precache')).toEqual([]);
-      // The models came from inpage's store: neither the page nor inpage's worker sent a request
-      // (the service worker's own tries, the shell network first and its update check, aside),
-      // none reached the Hub, and every file of every load was a stored one.
-      expect(escaped.filter(({ byServiceWorker }) => !byServiceWorker).map(({ url }) => url.href)).toEqual([]);
-      expect(escaped.filter(({ url }) => url.origin !== app.url || !['/', '/sw.js'].includes(url.pathname)).map(({ url }) => url.href)).toEqual([]);
-      expect(await hubRequests(app.hubUrl)).toEqual([]);
-      expect(await storedLoads(offlinePage)).toEqual(Object.fromEntries(viewModels.map((model) => [model, true])));
-      // Same commits, dtypes and bytes as online; each model runs on the same device in the same dtype.
-      const offline = { cache: await cacheState(offlinePage), loads: await loadedModels(offlinePage) };
-      const identity = ({ list }: CacheState): string[] => list.map((entry) => `${entry.model}@${entry.commit} ${entry.dtype} ${entry.bytes} ${String(entry.complete)}`).sort();
-      expect(identity(offline.cache)).toEqual(identity(online.cache));
-      expect(offline.cache.usage.modelBytes).toBe(online.cache.usage.modelBytes);
-      expect(offline.loads).toEqual(online.loads);
-      await offlinePage.screenshot({ path: `${screenshots}offline-device.png`, fullPage: true });
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await offlineContext.close();
-      await setHubOffline(app.hubUrl, false);
-    }
-  });
+        // Online, the service worker fetches the shell (so a new build shows at once) and serves the runtime from its precache.
+        const onlineSources = recordSources(offlinePage);
+        await offlinePage.reload();
+        await expect.poll(() => shellSources(onlineSources).runtime, { timeout: 30_000 }).toEqual(['precache', 'precache']);
+        expect(shellSources(onlineSources).shell['/']).toBe('service-worker');
 
-  it('works offline when the WebGPU adapter of the first visit is gone: auto reuses the stored dtype on WASM', { timeout: 120_000 }, async () => {
-    // One browser profile, two launches: the first with a (SwiftShader) WebGPU adapter, the next without.
-    const profile = mkdtempSync(path.join(tmpdir(), 'inpage-e2e-profile-'));
-    const launch = (args: readonly string[], offline: boolean): Promise<BrowserContext> =>
-      chromium.launchPersistentContext(profile, { executablePath, args: [...args], offline, viewport: { width: 1200, height: 900 } });
-    let gpuContext: BrowserContext | undefined;
-    try {
-      gpuContext = await launch([...chromiumArgs, '--enable-unsafe-webgpu'], false);
-      const first = gpuContext.pages()[0] ?? (await gpuContext.newPage());
-      await first.goto(`${app.url}/#sentiment`);
-      expect(await sentimentVerdict(first)).toBe('POSITIVE');
-      await within(60_000, 'service worker ready', first.evaluate(() => navigator.serviceWorker.ready.then(() => undefined)));
-      const [online] = await loadedModels(first);
-      expect(online?.device).toBe('webgpu');
-      await gpuContext.close();
+        // Offline: the browser has no network, every request that leaves the page is aborted (the
+        // service worker's answers never get here), and the local Hub refuses connections too.
+        await setHubOffline(app.hubUrl, true);
+        await clearHubRequests(app.hubUrl);
+        await offlineContext.setOffline(true);
+        const escaped: Array<{ url: URL; byServiceWorker: boolean }> = [];
+        await offlineContext.route('**/*', (route) => {
+          escaped.push({ url: new URL(route.request().url()), byServiceWorker: route.request().serviceWorker() !== null });
+          return route.abort('internetdisconnected');
+        });
+        const offlineSources = recordSources(offlinePage);
+        await offlinePage.reload();
+        // Still isolated: the page, and the worker (whose script the service worker served too) has threads.
+        expect(await offlinePage.evaluate(() => crossOriginIsolated)).toBe(true);
+        const capabilities = await offlinePage.evaluate(() => window.inpageDemo?.client.capabilities());
+        expect({ isolated: capabilities?.crossOriginIsolated, threads: capabilities?.wasm.threads }).toEqual({
+          isolated: true,
+          threads: true,
+        });
+        expect(await runModelViews(offlinePage)).toEqual(expectedResults);
 
-      await setHubOffline(app.hubUrl, true);
-      gpuContext = await launch(chromiumArgs, true);
-      await gpuContext.route('**/*', (route) => route.abort('internetdisconnected'));
-      const next = gpuContext.pages()[0] ?? (await gpuContext.newPage());
-      await next.goto(`${app.url}/#sentiment`);
-      expect(await sentimentVerdict(next)).toBe('POSITIVE');
-      expect(await loadedModels(next)).toEqual([{ model: sentimentModel, device: 'wasm', dtype: online?.dtype, fallback: 'none' }]);
-    } finally {
-      await gpuContext?.close();
-      await setHubOffline(app.hubUrl, false);
-      rmSync(profile, { recursive: true, force: true });
-    }
-  });
+        // The app shell, every asset and the ONNX Runtime came from the service worker's precache.
+        const { shell, runtime } = shellSources(offlineSources);
+        expect(shell['/']).toBe('precache');
+        expect(runtime).toEqual(['precache', 'precache']);
+        expect(Object.entries(shell).filter(([, source]) => source !== 'precache')).toEqual([]);
+        // The models came from inpage's store: neither the page nor inpage's worker sent a request
+        // (the service worker's own tries, the shell network first and its update check, aside),
+        // none reached the Hub, and every file of every load was a stored one.
+        expect(escaped.filter(({ byServiceWorker }) => !byServiceWorker).map(({ url }) => url.href)).toEqual([]);
+        expect(
+          escaped.filter(({ url }) => url.origin !== app.url || !['/', '/sw.js'].includes(url.pathname)).map(({ url }) => url.href),
+        ).toEqual([]);
+        expect(await hubRequests(app.hubUrl)).toEqual([]);
+        expect(await storedLoads(offlinePage)).toEqual(Object.fromEntries(viewModels.map((model) => [model, true])));
+        // Same commits, dtypes and bytes as online; each model runs on the same device in the same dtype.
+        const offline = { cache: await cacheState(offlinePage), loads: await loadedModels(offlinePage) };
+        const identity = ({ list }: CacheState): string[] =>
+          list.map((entry) => `${entry.model}@${entry.commit} ${entry.dtype} ${entry.bytes} ${String(entry.complete)}`).sort();
+        expect(identity(offline.cache)).toEqual(identity(online.cache));
+        expect(offline.cache.usage.modelBytes).toBe(online.cache.usage.modelBytes);
+        expect(offline.loads).toEqual(online.loads);
+        await offlinePage.screenshot({ path: `${screenshots}offline-device.png`, fullPage: true });
+        expect(pageErrors).toEqual([]);
+      } finally {
+        await offlineContext.close();
+        await setHubOffline(app.hubUrl, false);
+      }
+    },
+  );
+
+  it(
+    'works offline when the WebGPU adapter of the first visit is gone: auto reuses the stored dtype on WASM',
+    { timeout: 120_000 },
+    async () => {
+      // One browser profile, two launches: the first with a (SwiftShader) WebGPU adapter, the next without.
+      const profile = mkdtempSync(path.join(tmpdir(), 'inpage-e2e-profile-'));
+      const launch = (args: readonly string[], offline: boolean): Promise<BrowserContext> =>
+        chromium.launchPersistentContext(profile, { executablePath, args: [...args], offline, viewport: { width: 1200, height: 900 } });
+      let gpuContext: BrowserContext | undefined;
+      try {
+        gpuContext = await launch([...chromiumArgs, '--enable-unsafe-webgpu'], false);
+        const first = gpuContext.pages()[0] ?? (await gpuContext.newPage());
+        await first.goto(`${app.url}/#sentiment`);
+        expect(await sentimentVerdict(first)).toBe('POSITIVE');
+        await within(
+          60_000,
+          'service worker ready',
+          first.evaluate(() => navigator.serviceWorker.ready.then(() => undefined)),
+        );
+        const [online] = await loadedModels(first);
+        expect(online?.device).toBe('webgpu');
+        await gpuContext.close();
+
+        await setHubOffline(app.hubUrl, true);
+        gpuContext = await launch(chromiumArgs, true);
+        await gpuContext.route('**/*', (route) => route.abort('internetdisconnected'));
+        const next = gpuContext.pages()[0] ?? (await gpuContext.newPage());
+        await next.goto(`${app.url}/#sentiment`);
+        expect(await sentimentVerdict(next)).toBe('POSITIVE');
+        expect(await loadedModels(next)).toEqual([{ model: sentimentModel, device: 'wasm', dtype: online?.dtype, fallback: 'none' }]);
+      } finally {
+        await gpuContext?.close();
+        await setHubOffline(app.hubUrl, false);
+        rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  );
 
   // axe's finishRun opens a helper page, which leaves this one without keyboard focus: keep these last.
   it('no serious or critical axe violations in any view', async () => {
@@ -358,7 +400,9 @@ describe('demo app', () => {
     for (const view of views) {
       await show(view);
       const { violations } = await new AxeBuilder({ page }).analyze();
-      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${view}: ${v.id} (${v.nodes.length}) ${v.help}`);
+      const serious = violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${view}: ${v.id} (${v.nodes.length}) ${v.help}`);
       expect(serious).toEqual([]);
     }
   });

@@ -129,7 +129,13 @@ export function expectedView({ list, usage }: CacheState): ShownManager {
       pinned: entry.pinned,
       markedPinned: entry.pinned,
     })),
-    usage: { modelBytes: usage.modelBytes, modelBytesText: formatBytes(usage.modelBytes), quota: usage.quota, budget: usage.budget, persisted: usage.persisted },
+    usage: {
+      modelBytes: usage.modelBytes,
+      modelBytesText: formatBytes(usage.modelBytes),
+      quota: usage.quota,
+      budget: usage.budget,
+      persisted: usage.persisted,
+    },
   };
 }
 
@@ -146,7 +152,9 @@ export function fixtureFootprint(model: string, dtype: string): { files: number;
   const folder = fixtureAliases[model];
   if (!folder) throw new Error(`no fixture serves ${model}`);
   const root = path.join(fixturesDir, folder);
-  const json = readdirSync(root).filter((name) => name.endsWith('.json')).map((name) => path.join(root, name));
+  const json = readdirSync(root)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => path.join(root, name));
   const onnx = readdirSync(path.join(root, 'onnx'))
     .filter((name) => name.endsWith('.onnx') && dtypeOfSession(name.slice(0, -'.onnx'.length)) === dtype)
     .map((name) => path.join(root, 'onnx', name));

@@ -35,8 +35,13 @@ export function recordSources(page: Page): Map<string, ResponseSource> {
  * @example
  * const { shell, runtime } = shellSources(sources);
  */
-export function shellSources(sources: ReadonlyMap<string, ResponseSource>): { shell: Record<string, ResponseSource>; runtime: ResponseSource[] } {
+export function shellSources(sources: ReadonlyMap<string, ResponseSource>): {
+  shell: Record<string, ResponseSource>;
+  runtime: ResponseSource[];
+} {
   const shell = Object.fromEntries([...sources].filter(([pathname]) => isShellOrAsset(pathname)));
-  const runtime = Object.entries(shell).filter(([pathname]) => runtimePattern.test(pathname)).map(([, source]) => source);
+  const runtime = Object.entries(shell)
+    .filter(([pathname]) => runtimePattern.test(pathname))
+    .map(([, source]) => source);
   return { shell, runtime };
 }

@@ -53,7 +53,10 @@ const loading = (text: string): boolean => text === '' || text.endsWith('…');
 
 /** The first element's text when `result` matches, otherwise the view's status (e.g. an error). */
 function resultOrStatus(page: Page, result: string, status: string): () => Promise<string> {
-  return async () => ((await page.locator(result).count()) > 0 ? page.locator(result).first().textContent() : page.locator(status).textContent()).then((text) => text ?? '');
+  return async () =>
+    ((await page.locator(result).count()) > 0 ? page.locator(result).first().textContent() : page.locator(status).textContent()).then(
+      (text) => text ?? '',
+    );
 }
 
 /**
@@ -100,13 +103,18 @@ export async function runModelViews(page: Page): Promise<ViewResults> {
 
   await showView(page, 'search');
   await page.getByLabel('Query').fill('kitten');
-  const searchTop = await settled(resultOrStatus(page, '#search-results.scored li .text', '#search .status'), (text) => loading(text) || text === 'Type a query.');
+  const searchTop = await settled(
+    resultOrStatus(page, '#search-results.scored li .text', '#search .status'),
+    (text) => loading(text) || text === 'Type a query.',
+  );
 
   await showView(page, 'ner');
   const nerStatus = await settled(resultOrStatus(page, '#ner-output mark', '#ner .status'), loading);
   const marks = page.locator('#ner-output mark');
   if ((await marks.count()) === 0) throw new Error(`NER view: ${nerStatus}`);
-  const entities = await marks.evaluateAll((elements) => elements.map((mark): [string, string] => [mark.firstChild?.textContent ?? '', mark.getAttribute('data-entity') ?? '']));
+  const entities = await marks.evaluateAll((elements) =>
+    elements.map((mark): [string, string] => [mark.firstChild?.textContent ?? '', mark.getAttribute('data-entity') ?? '']),
+  );
   return { sentiment: [first, second], translation, searchTop, entities };
 }
 
@@ -129,7 +137,12 @@ export async function loadedModels(page: Page): Promise<ShownLoad[]> {
   const rows = await page.locator('#device-models tbody tr').evaluateAll((trs) =>
     trs.map((tr) => {
       const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '');
-      return { model: tr.querySelector('th')?.firstChild?.textContent ?? '', device: cells[0] ?? '', dtype: cells[1] ?? '', fallback: cells[2] ?? '' };
+      return {
+        model: tr.querySelector('th')?.firstChild?.textContent ?? '',
+        device: cells[0] ?? '',
+        dtype: cells[1] ?? '',
+        fallback: cells[2] ?? '',
+      };
     }),
   );
   return rows.sort((a, b) => a.model.localeCompare(b.model));

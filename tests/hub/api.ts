@@ -30,7 +30,13 @@ interface CardData {
  * @example
  * jsonPlan(200, await infoJson(store, repo, snapshot, false, false));
  */
-export async function infoJson(store: RepoStore, repo: RepoRef, snapshot: Snapshot, gated: boolean, blobs: boolean): Promise<Record<string, unknown>> {
+export async function infoJson(
+  store: RepoStore,
+  repo: RepoRef,
+  snapshot: Snapshot,
+  gated: boolean,
+  blobs: boolean,
+): Promise<Record<string, unknown>> {
   const card = await readCard(snapshot.files.get('README.md'));
   const entries = [...snapshot.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const siblings = await Promise.all(
@@ -38,7 +44,12 @@ export async function infoJson(store: RepoStore, repo: RepoRef, snapshot: Snapsh
       const rfilename = entry.path;
       if (!blobs) return { rfilename };
       const file = await fileEntry(store, entry);
-      return { rfilename, blobId: file.oid, size: entry.size, ...(file.lfs ? { lfs: { sha256: file.lfs.oid, size: entry.size, pointerSize: file.lfs.pointerSize } } : {}) };
+      return {
+        rfilename,
+        blobId: file.oid,
+        size: entry.size,
+        ...(file.lfs ? { lfs: { sha256: file.lfs.oid, size: entry.size, pointerSize: file.lfs.pointerSize } } : {}),
+      };
     }),
   );
   const lastModified = snapshot.lastModified.toISOString();
@@ -69,7 +80,12 @@ export async function infoJson(store: RepoStore, repo: RepoRef, snapshot: Snapsh
  * @example
  * await treeJson(store, snapshot, 'onnx', false); // [{ type: 'file', path: 'onnx/model.onnx', lfs: {…} }, …]
  */
-export async function treeJson(store: RepoStore, snapshot: Snapshot, subpath: string, recursive: boolean): Promise<TreeEntry[] | undefined> {
+export async function treeJson(
+  store: RepoStore,
+  snapshot: Snapshot,
+  subpath: string,
+  recursive: boolean,
+): Promise<TreeEntry[] | undefined> {
   const prefix = subpath.replace(/^\/+|\/+$/g, '');
   const all = await allEntries(store, snapshot);
   if (prefix !== '' && all.get(prefix)?.type !== 'directory') return undefined;
@@ -92,10 +108,19 @@ export async function refsJson(store: RepoStore, repo: RepoRef): Promise<Record<
   const pick = (test: (name: string) => boolean, ref: (name: string) => string): unknown[] =>
     refs.filter((r) => test(r.name)).map((r) => ({ name: r.name, ref: ref(r.name), targetCommit: r.targetCommit }));
   return {
-    branches: pick((n) => !n.startsWith('refs/'), (n) => `refs/heads/${n}`),
-    converts: pick((n) => n.startsWith('refs/convert/'), (n) => n),
+    branches: pick(
+      (n) => !n.startsWith('refs/'),
+      (n) => `refs/heads/${n}`,
+    ),
+    converts: pick(
+      (n) => n.startsWith('refs/convert/'),
+      (n) => n,
+    ),
     tags: [],
-    pullRequests: pick((n) => n.startsWith('refs/pr/'), (n) => n),
+    pullRequests: pick(
+      (n) => n.startsWith('refs/pr/'),
+      (n) => n,
+    ),
   };
 }
 
@@ -103,7 +128,13 @@ async function fileEntry(store: RepoStore, entry: FileEntry): Promise<TreeEntry>
   const { sha256, gitOid } = await store.hashes(entry);
   if (!isLfs(entry)) return { type: 'file', oid: gitOid, size: entry.size, path: entry.path };
   const pointer = lfsPointer(sha256, entry.size);
-  return { type: 'file', oid: gitBlobOid(pointer), size: entry.size, path: entry.path, lfs: { oid: sha256, size: entry.size, pointerSize: Buffer.byteLength(pointer) } };
+  return {
+    type: 'file',
+    oid: gitBlobOid(pointer),
+    size: entry.size,
+    path: entry.path,
+    lfs: { oid: sha256, size: entry.size, pointerSize: Buffer.byteLength(pointer) },
+  };
 }
 
 /** Every file and directory of a snapshot by path; directory oids hash their children like git trees. */
@@ -123,7 +154,9 @@ async function allEntries(store: RepoStore, snapshot: Snapshot): Promise<Map<str
   }
   const oidOf = (dir: string): string => {
     const lines = (children.get(dir) ?? []).sort().map((c) => `${c.slice(c.lastIndexOf('/') + 1)}\0${entries.get(c)?.oid ?? oidOf(c)}\n`);
-    const oid = createHash('sha1').update(`tree\0${lines.join('')}`).digest('hex');
+    const oid = createHash('sha1')
+      .update(`tree\0${lines.join('')}`)
+      .digest('hex');
     if (dir !== '') entries.set(dir, { type: 'directory', oid, size: 0, path: dir });
     return oid;
   };

@@ -41,7 +41,10 @@ export class CdnSigner {
    * The `expires` query parameter is the expiry time in epoch milliseconds.
    */
   sign(cdnUrl: string, target: CdnTarget): string {
-    const key = createHash('sha1').update(`${target.repo}\0${target.revision}\0${target.file}\0${target.sha256}`).digest('hex').slice(0, 24);
+    const key = createHash('sha1')
+      .update(`${target.repo}\0${target.revision}\0${target.file}\0${target.sha256}`)
+      .digest('hex')
+      .slice(0, 24);
     this.targets.set(key, target);
     const { sha256 } = target;
     const expires = Date.now() + this.ttlMs;
@@ -69,7 +72,8 @@ export class CdnSigner {
    * @param log - Filled with the repo, revision and file of a known URL.
    */
   plan(req: IncomingMessage, url: URL, log: CdnLogFields): Plan {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return s3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return s3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
     const match = CDN_PATH.exec(url.pathname);
     const target = match?.[1] === undefined ? undefined : this.targets.get(match[1]);
     if (!match || !target || target.sha256 !== match[2]) return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');

@@ -116,7 +116,11 @@ describe('HTTP control API', () => {
     expect((await control('GET', 'nothing-here')).status).toBe(404);
     const preflight = await fetch(`${hub.url}/__inpage/faults`, {
       method: 'OPTIONS',
-      headers: { Origin: 'http://localhost:63315', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'http://localhost:63315',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');

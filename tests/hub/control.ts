@@ -81,7 +81,8 @@ async function route(target: ControlTarget, req: IncomingMessage, url: URL): Pro
       const file = url.searchParams.get('file');
       const origin = url.searchParams.get('origin');
       const originFilter = origin === 'hub' || origin === 'cdn' ? origin : undefined;
-      const list = file !== null ? target.requestsFor(file, originFilter) : target.requests.filter((r) => !originFilter || r.origin === originFilter);
+      const list =
+        file !== null ? target.requestsFor(file, originFilter) : target.requests.filter((r) => !originFilter || r.origin === originFilter);
       return [200, list];
     }
     case 'DELETE requests':

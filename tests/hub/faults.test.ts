@@ -98,7 +98,9 @@ describe('corruptAt', () => {
     hub.faults.add({ origin: 'cdn', file: 'onnx/model.onnx', corruptAt: [0, 65_535, 65_536, 150, 199_999] });
     const full = new Uint8Array(await (await fetch(modelUrl())).arrayBuffer());
     const diff = (got: Uint8Array, start: number): number[] =>
-      Array.from(got.keys()).filter((i) => got[i] !== f.model[start + i]).map((i) => start + i);
+      Array.from(got.keys())
+        .filter((i) => got[i] !== f.model[start + i])
+        .map((i) => start + i);
     expect(diff(full, 0)).toEqual([0, 150, 65_535, 65_536, 199_999]);
     expect(full[150]).toBe((f.model[150] ?? 0) ^ 0xff);
 

@@ -173,7 +173,8 @@ function validateRule(rule: FaultRule): void {
       throw new TypeError(`Fault rule: ${name} must be a non-negative number`);
     }
   };
-  if (rule.origin !== undefined && !['hub', 'cdn', 'any'].includes(rule.origin)) throw new TypeError('Fault rule: origin must be hub, cdn or any');
+  if (rule.origin !== undefined && !['hub', 'cdn', 'any'].includes(rule.origin))
+    throw new TypeError('Fault rule: origin must be hub, cdn or any');
   if (rule.times !== undefined && !(rule.times >= 1)) throw new TypeError('Fault rule: times must be >= 1');
   nonNegative('cutAfterBytes', rule.cutAfterBytes);
   nonNegative('latencyMs', rule.latencyMs);

@@ -3,8 +3,18 @@ import type { FileEntry } from './repos.ts';
 
 /** Response headers readable by page scripts on both origins. */
 export const EXPOSED_HEADERS = [
-  'X-Error-Code', 'X-Error-Message', 'X-Repo-Commit', 'ETag', 'Content-Range', 'Content-Length', 'Accept-Ranges',
-  'X-Linked-Etag', 'X-Linked-Size', 'Location', 'Content-Disposition', 'Link',
+  'X-Error-Code',
+  'X-Error-Message',
+  'X-Repo-Commit',
+  'ETag',
+  'Content-Range',
+  'Content-Length',
+  'Accept-Ranges',
+  'X-Linked-Etag',
+  'X-Linked-Size',
+  'Location',
+  'Content-Disposition',
+  'Link',
 ].join(', ');
 
 const ALLOWED_HEADERS = ['Authorization', 'Range', 'Content-Type', 'If-None-Match', 'If-Range', 'Cache-Control', 'Pragma', 'User-Agent'];
@@ -64,7 +74,10 @@ export function corsHeaders(req: IncomingMessage): Record<string, string> {
  * if (req.method === 'OPTIONS') sendPreflight(req, res);
  */
 export function sendPreflight(req: IncomingMessage, res: ServerResponse): void {
-  const requested = (req.headers['access-control-request-headers'] ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const requested = (req.headers['access-control-request-headers'] ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   const allowed = [...new Set([...ALLOWED_HEADERS, ...requested])];
   res.writeHead(204, {
     ...corsHeaders(req),
@@ -85,7 +98,12 @@ export function sendPreflight(req: IncomingMessage, res: ServerResponse): void {
  */
 export function jsonPlan(status: number, value: unknown, headers: Record<string, string> = {}): BufferPlan {
   const body = new Uint8Array(Buffer.from(JSON.stringify(value)));
-  return { kind: 'buffer', status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(body.length), ...headers }, body };
+  return {
+    kind: 'buffer',
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(body.length), ...headers },
+    body,
+  };
 }
 
 /**
@@ -94,7 +112,12 @@ export function jsonPlan(status: number, value: unknown, headers: Record<string,
  * @example
  * hubError(404, 'EntryNotFound', 'Entry not found');
  */
-export function hubError(status: number, code: HubErrorCode | undefined, message: string, headers: Record<string, string> = {}): BufferPlan {
+export function hubError(
+  status: number,
+  code: HubErrorCode | undefined,
+  message: string,
+  headers: Record<string, string> = {},
+): BufferPlan {
   const header = message.replace(/[^\x20-\x7e]/g, '?');
   return jsonPlan(status, { error: message }, { ...(code ? { 'X-Error-Code': code } : {}), 'X-Error-Message': header, ...headers });
 }
@@ -123,8 +146,15 @@ export function htmlErrorPlan(status: number): BufferPlan {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Temporarily Unavailable',
   504: 'Gateway Time-out',
 };
 
@@ -176,8 +206,16 @@ export function filePlan(entry: FileEntry, rangeHeader: string | undefined, head
     return { kind: 'file', status: 200, headers: { ...base, 'Content-Length': String(entry.size) }, entry, start: 0, end: entry.size - 1 };
   }
   return {
-    kind: 'file', status: 206, entry, start: range.start, end: range.end,
-    headers: { ...base, 'Content-Length': String(range.end - range.start + 1), 'Content-Range': `bytes ${range.start}-${range.end}/${entry.size}` },
+    kind: 'file',
+    status: 206,
+    entry,
+    start: range.start,
+    end: range.end,
+    headers: {
+      ...base,
+      'Content-Length': String(range.end - range.start + 1),
+      'Content-Range': `bytes ${range.start}-${range.end}/${entry.size}`,
+    },
   };
 }
 

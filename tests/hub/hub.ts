@@ -58,14 +58,19 @@ export async function planHub(ctx: HubContext, req: IncomingMessage, url: URL, l
   const requiredToken = Object.hasOwn(ctx.gated, repo.id) ? ctx.gated[repo.id] : undefined;
   const gated = requiredToken !== undefined;
   if (gated && route.kind !== 'info' && token !== requiredToken) {
-    return hubError(401, 'GatedRepo', `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`);
+    return hubError(
+      401,
+      'GatedRepo',
+      `Access to model ${repo.id} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
+    );
   }
   if (route.kind === 'refs') return jsonPlan(200, await refsJson(ctx.store, repo));
 
   const snapshot = await ctx.store.resolveRevision(repo, route.revision);
   if (!snapshot) return hubError(404, 'RevisionNotFound', `Invalid rev id: ${route.revision}`);
   const commit = { 'X-Repo-Commit': snapshot.sha };
-  if (route.kind === 'info') return jsonPlan(200, await infoJson(ctx.store, repo, snapshot, gated, url.searchParams.get('blobs') === 'true'), commit);
+  if (route.kind === 'info')
+    return jsonPlan(200, await infoJson(ctx.store, repo, snapshot, gated, url.searchParams.get('blobs') === 'true'), commit);
   if (route.kind === 'tree') {
     const entries = await treeJson(ctx.store, snapshot, route.subpath, url.searchParams.get('recursive') === 'true');
     if (!entries) return hubError(404, 'EntryNotFound', `Entry not found: ${route.subpath}`, commit);
@@ -74,7 +79,14 @@ export async function planHub(ctx: HubContext, req: IncomingMessage, url: URL, l
   return resolveFile(ctx, req, repo, snapshot, route.revision, route.file);
 }
 
-async function resolveFile(ctx: HubContext, req: IncomingMessage, repo: RepoRef, snapshot: Snapshot, revision: string, file: string): Promise<Plan> {
+async function resolveFile(
+  ctx: HubContext,
+  req: IncomingMessage,
+  repo: RepoRef,
+  snapshot: Snapshot,
+  revision: string,
+  file: string,
+): Promise<Plan> {
   const entry = snapshot.files.get(file);
   const commit = { 'X-Repo-Commit': snapshot.sha };
   if (!entry) return hubError(404, 'EntryNotFound', 'Entry not found', commit);
@@ -93,7 +105,10 @@ async function resolveFile(ctx: HubContext, req: IncomingMessage, repo: RepoRef,
 function parseRoute(pathname: string): Route | undefined {
   let segments: string[];
   try {
-    segments = pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
+    segments = pathname
+      .split('/')
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
   } catch {
     return undefined;
   }

@@ -37,7 +37,21 @@ export interface RepoRef {
 }
 
 /** Extensions stored with Git LFS on the Hub (served through the CDN). */
-const LFS_EXTENSIONS = ['.onnx', '.onnx_data', '.onnx.data', '.bin', '.safetensors', '.gguf', '.pt', '.pth', '.h5', '.msgpack', '.tflite', '.ckpt', '.npz'];
+const LFS_EXTENSIONS = [
+  '.onnx',
+  '.onnx_data',
+  '.onnx.data',
+  '.bin',
+  '.safetensors',
+  '.gguf',
+  '.pt',
+  '.pth',
+  '.h5',
+  '.msgpack',
+  '.tflite',
+  '.ckpt',
+  '.npz',
+];
 /** Files above this size are LFS whatever their extension. */
 export const LFS_SIZE_THRESHOLD = 1024 * 1024;
 const REVISIONS_DIR = '.revisions';

@@ -48,7 +48,13 @@ export async function sendPlan(
   await streamFile(res, actual, effects, progress, signal);
 }
 
-async function streamFile(res: ServerResponse, plan: FilePlan, effects: FaultEffects, progress: SendProgress, signal: AbortSignal): Promise<void> {
+async function streamFile(
+  res: ServerResponse,
+  plan: FilePlan,
+  effects: FaultEffects,
+  progress: SendProgress,
+  signal: AbortSignal,
+): Promise<void> {
   const length = plan.end - plan.start + 1;
   const cut = effects.cutAfterBytes !== undefined && effects.cutAfterBytes < length ? effects.cutAfterBytes : undefined;
   const rate = effects.bytesPerSecond;

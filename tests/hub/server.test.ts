@@ -34,7 +34,12 @@ const gitOid = (data: Uint8Array | string): string => {
 /** The commit sha as specified: sha1 of sorted `path\0sha256\n`. */
 const commitOf = (files: Record<string, Uint8Array | string>): string =>
   createHash('sha1')
-    .update(Object.keys(files).sort().map((p) => `${p}\0${sha256(files[p] ?? '')}\n`).join(''))
+    .update(
+      Object.keys(files)
+        .sort()
+        .map((p) => `${p}\0${sha256(files[p] ?? '')}\n`)
+        .join(''),
+    )
     .digest('hex');
 const mainFiles = {
   'config.json': f.config,
@@ -90,7 +95,9 @@ describe('resolve', () => {
     expect(cdn.headers.get('content-type')).toBe('application/octet-stream');
     expect(cdn.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     expect(sha256(await bytesOf(cdn))).toBe(sha256(f.model));
-    expect(hub.requestsFor('onnx/model.onnx', 'cdn')).toMatchObject([{ status: 200, bytesSent: f.model.length, repo: 'test-org/tiny', revision: 'main' }]);
+    expect(hub.requestsFor('onnx/model.onnx', 'cdn')).toMatchObject([
+      { status: 200, bytesSent: f.model.length, repo: 'test-org/tiny', revision: 'main' },
+    ]);
   });
 
   it('treats any file above 1 MiB as LFS and follows redirects transparently', async () => {
@@ -129,7 +136,13 @@ describe('resolve', () => {
     expect(unsatisfiable.status).toBe(416);
     expect(unsatisfiable.headers.get('content-range')).toBe(`bytes */${f.model.length}`);
     await unsatisfiable.arrayBuffer();
-    expect(hub.requests.filter((r) => r.origin === 'cdn').map((r) => r.range)).toEqual(['bytes=10-19', 'bytes=199990-', 'bytes=-5', 'bytes=0-999999', `bytes=${f.model.length}-`]);
+    expect(hub.requests.filter((r) => r.origin === 'cdn').map((r) => r.range)).toEqual([
+      'bytes=10-19',
+      'bytes=199990-',
+      'bytes=-5',
+      'bytes=0-999999',
+      `bytes=${f.model.length}-`,
+    ]);
   });
 
   it('honours Range on small files served by the Hub', async () => {
@@ -150,9 +163,18 @@ describe('tree and info APIs', () => {
     const byPath = new Map(all.map((e) => [e.path, e]));
     expect(byPath.size).toBe(7);
     expect(byPath.get('onnx')?.type).toBe('directory');
-    expect(byPath.get('onnx/model.onnx')).toMatchObject({ type: 'file', size: f.model.length, lfs: { oid: sha256(f.model), size: f.model.length } });
+    expect(byPath.get('onnx/model.onnx')).toMatchObject({
+      type: 'file',
+      size: f.model.length,
+      lfs: { oid: sha256(f.model), size: f.model.length },
+    });
     expect(byPath.get('onnx/model.onnx')?.oid).toMatch(/^[0-9a-f]{40}$/);
-    expect(byPath.get('config.json')).toEqual({ type: 'file', oid: gitOid(f.config), size: Buffer.byteLength(f.config), path: 'config.json' });
+    expect(byPath.get('config.json')).toEqual({
+      type: 'file',
+      oid: gitOid(f.config),
+      size: Buffer.byteLength(f.config),
+      path: 'config.json',
+    });
     expect(byPath.get('vocab.txt')?.lfs?.oid).toBe(sha256(f.vocab));
 
     const sub = (await (await fetch(`${hub.url}/api/models/test-org/tiny/tree/main/onnx`)).json()) as TreeEntry[];
@@ -175,7 +197,11 @@ describe('tree and info APIs', () => {
       tags: ['onnx', 'test'],
     });
     expect(typeof info.lastModified).toBe('string');
-    expect(info.siblings).toEqual(Object.keys(mainFiles).sort().map((rfilename) => ({ rfilename })));
+    expect(info.siblings).toEqual(
+      Object.keys(mainFiles)
+        .sort()
+        .map((rfilename) => ({ rfilename })),
+    );
     const v1 = (await (await fetch(`${hub.url}/api/models/test-org/tiny/revision/v1`)).json()) as Record<string, unknown>;
     expect(v1.sha).toBe(commitOf({ 'config.json': f.configV1, 'onnx/model.onnx': f.modelV1 }));
     const gated = (await (await fetch(`${hub.url}/api/models/test-org/gated`)).json()) as Record<string, unknown>;
@@ -201,8 +227,16 @@ describe('revisions', () => {
 
   it('commit() creates a new main commit while the old sha still resolves', async () => {
     const oldSha = commitOf(mainFiles);
-    const newSha = await hub.commit('test-org/tiny', { 'config.json': '{"v":2}', 'onnx/extra.onnx': new Uint8Array([1, 2, 3]), 'vocab.txt': null });
-    const expected: Record<string, Uint8Array | string> = { ...mainFiles, 'config.json': '{"v":2}', 'onnx/extra.onnx': new Uint8Array([1, 2, 3]) };
+    const newSha = await hub.commit('test-org/tiny', {
+      'config.json': '{"v":2}',
+      'onnx/extra.onnx': new Uint8Array([1, 2, 3]),
+      'vocab.txt': null,
+    });
+    const expected: Record<string, Uint8Array | string> = {
+      ...mainFiles,
+      'config.json': '{"v":2}',
+      'onnx/extra.onnx': new Uint8Array([1, 2, 3]),
+    };
     delete expected['vocab.txt'];
     expect(newSha).toBe(commitOf(expected));
     const now = await fetch(resolveUrl('test-org/tiny', 'main', 'config.json'));
@@ -240,9 +274,17 @@ describe('errors', () => {
 
   it('hides unknown repos: 401 without Authorization, 404 with a token', async () => {
     await expectError(await fetch(resolveUrl('nobody/nothing', 'main', 'config.json')), 401, 'RepoNotFound');
-    await expectError(await fetch(resolveUrl('nobody/nothing', 'main', 'config.json'), { headers: { Authorization: 'Bearer hf_x' } }), 404, 'RepoNotFound');
+    await expectError(
+      await fetch(resolveUrl('nobody/nothing', 'main', 'config.json'), { headers: { Authorization: 'Bearer hf_x' } }),
+      404,
+      'RepoNotFound',
+    );
     await expectError(await fetch(`${hub.url}/api/models/nobody/nothing`), 401, 'RepoNotFound');
-    await expectError(await fetch(`${hub.url}/api/models/nobody/nothing/tree/main`, { headers: { Authorization: 'Bearer hf_x' } }), 404, 'RepoNotFound');
+    await expectError(
+      await fetch(`${hub.url}/api/models/nobody/nothing/tree/main`, { headers: { Authorization: 'Bearer hf_x' } }),
+      404,
+      'RepoNotFound',
+    );
   });
 
   it('reports unknown revisions and missing files', async () => {
@@ -277,7 +319,11 @@ describe('CORS', () => {
     for (const origin of [hub.url, hub.cdnUrl]) {
       const res = await fetch(`${origin}/test-org/tiny/resolve/main/config.json`, {
         method: 'OPTIONS',
-        headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,range,x-custom' },
+        headers: {
+          Origin: 'http://localhost:5173',
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization,range,x-custom',
+        },
       });
       expect(res.status).toBe(204);
       expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
@@ -290,7 +336,18 @@ describe('CORS', () => {
     const res = await fetch(resolveUrl('test-org/tiny', 'main', 'config.json'), { headers: { Origin: 'http://example.test' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('http://example.test');
     const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/,\s*/);
-    for (const h of ['x-error-code', 'x-error-message', 'x-repo-commit', 'etag', 'content-range', 'content-length', 'accept-ranges', 'x-linked-etag', 'x-linked-size', 'location']) {
+    for (const h of [
+      'x-error-code',
+      'x-error-message',
+      'x-repo-commit',
+      'etag',
+      'content-range',
+      'content-length',
+      'accept-ranges',
+      'x-linked-etag',
+      'x-linked-size',
+      'location',
+    ]) {
       expect(exposed).toContain(h);
     }
     expect(hub.requestsFor('config.json')).toHaveLength(1);
@@ -338,7 +395,9 @@ describe('aliases', () => {
     expect(await (await fetch(resolveUrl('test-org/tiny', 'main', 'config.json'))).text()).toBe(f.config);
 
     expect((await fetch(resolveUrl('Public/gated-alias', 'main', 'config.json'))).status).toBe(401);
-    const unlocked = await fetch(resolveUrl('Public/gated-alias', 'main', 'config.json'), { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const unlocked = await fetch(resolveUrl('Public/gated-alias', 'main', 'config.json'), {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
     expect(await unlocked.text()).toBe(f.config);
   });
 });

@@ -149,7 +149,15 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (origin === 'hub' && url.pathname.startsWith(CONTROL_PREFIX)) return handleControl(server, req, res, url);
     const headers = flattenHeaders(req.headers);
-    const record: RequestRecord = { origin, method: req.method ?? 'GET', url: req.url ?? '/', status: 0, headers, bytesSent: 0, time: Date.now() };
+    const record: RequestRecord = {
+      origin,
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      status: 0,
+      headers,
+      bytesSent: 0,
+      time: Date.now(),
+    };
     if (headers.range !== undefined) record.range = headers.range;
     requests.push(record);
     if (offline) {
@@ -241,11 +249,14 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     },
     async close() {
       lifetime.abort();
-      const closing = [hubHttp, cdnHttp].map((http) => new Promise<void>((resolve) => {
-        http.close(() => {
-          resolve();
-        });
-      }));
+      const closing = [hubHttp, cdnHttp].map(
+        (http) =>
+          new Promise<void>((resolve) => {
+            http.close(() => {
+              resolve();
+            });
+          }),
+      );
       for (const socket of sockets) socket.destroy();
       sockets.clear();
       await Promise.all(closing);

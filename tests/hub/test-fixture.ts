@@ -13,7 +13,14 @@ import path from 'node:path';
  */
 export function bytes(size: number, seed: string): Uint8Array {
   const out = new Uint8Array(size);
-  for (let at = 0, i = 0; at < size; at += 32, i++) out.set(createHash('sha256').update(`${seed}:${i}`).digest().subarray(0, Math.min(32, size - at)), at);
+  for (let at = 0, i = 0; at < size; at += 32, i++)
+    out.set(
+      createHash('sha256')
+        .update(`${seed}:${i}`)
+        .digest()
+        .subarray(0, Math.min(32, size - at)),
+      at,
+    );
   return out;
 }
 
@@ -66,9 +73,12 @@ export function makeFixtureRoot(): { root: string; cleanup: () => void } {
   put('test-org/tiny/.revisions/refs%2Fpr%2F1/config.json', f.configPr);
   put('test-org/gated/config.json', f.config);
   put('test-org/gated/onnx/model.onnx', f.gatedModel);
-  return { root, cleanup: () => {
+  return {
+    root,
+    cleanup: () => {
       rmSync(root, { recursive: true, force: true });
-    } };
+    },
+  };
 }
 
 /** The outcome of a raw `node:http` GET: what arrived before the connection ended or was cut. */

@@ -76,7 +76,8 @@ describe('the packed library', () => {
   it('holds dist (with declarations and the two runtime files), README and package.json only', () => {
     const files = app.packedFiles;
     expect(files.filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(file))).toEqual([]);
-    for (const entry of ['index', 'worker', 'vite']) expect(files).toEqual(expect.arrayContaining([`dist/${entry}.js`, `dist/${entry}.d.ts`]));
+    for (const entry of ['index', 'worker', 'vite'])
+      expect(files).toEqual(expect.arrayContaining([`dist/${entry}.js`, `dist/${entry}.d.ts`]));
     expect(files).toEqual(expect.arrayContaining(runtimeFileNames.map((name) => `dist/ort/${name}`)));
     expect(files.filter((file) => /(?:^|\/)(?:tests?|demo|bench|scripts)\/|\.test\.|\.config\./.test(file))).toEqual([]);
   });
@@ -164,7 +165,9 @@ describe('inpage/vite', () => {
       expect(page.get('cache-control') ?? '', mode).not.toContain('immutable');
 
       const runtimeUrls =
-        mode === 'dev' ? await devRuntimeUrls(server.url) : assets.filter((name) => runtimeFile.test(name)).map((name) => `${server.url}/assets/${name}`);
+        mode === 'dev'
+          ? await devRuntimeUrls(server.url)
+          : assets.filter((name) => runtimeFile.test(name)).map((name) => `${server.url}/assets/${name}`);
       expect(runtimeUrls, mode).toHaveLength(2);
       for (const url of runtimeUrls) {
         if (mode === 'dev') expect(url).toMatch(/\?inpage-runtime=[0-9a-f]{12}$/);

@@ -127,7 +127,10 @@ export async function createScratchApp(hubUrl: string): Promise<ScratchApp> {
   const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   for (const name of [...Object.keys(manifest.dependencies ?? {}), 'vite']) await linkFromRepo(appModules, name);
 
-  await writeFile(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'inpage-consumer', private: true, type: 'module' }, null, 2)}\n`);
+  await writeFile(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'inpage-consumer', private: true, type: 'module' }, null, 2)}\n`,
+  );
   await writeFile(path.join(dir, 'vite.config.ts'), plainConfig);
   await writeFile(path.join(dir, 'vite.plugin.config.ts'), pluginConfig);
   await writeFile(path.join(dir, 'index.html'), indexHtml);

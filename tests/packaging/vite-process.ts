@@ -60,9 +60,21 @@ function waitForExit(child: ChildProcess): Promise<void> {
  */
 export async function startVite(appDir: string, options: StartViteOptions): Promise<ViteServer> {
   const port = await freePort();
-  const args = [viteBin(appDir), ...(options.mode === 'preview' ? ['preview'] : []), '--host', '127.0.0.1', '--port', String(port), '--strictPort'];
+  const args = [
+    viteBin(appDir),
+    ...(options.mode === 'preview' ? ['preview'] : []),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--strictPort',
+  ];
   if (options.config) args.push('--config', options.config);
-  const child = spawn(process.execPath, args, { cwd: appDir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: appDir,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -5,7 +5,8 @@ import { isolationHeaders } from '../../src/vite.ts';
 
 /** Path of the second-tab page, served by the browser projects' Vite server (same origin as the tests). */
 const tabPath = '/__inpage/tab.html';
-const tabHtml = '<!doctype html><meta charset="utf-8"><title>inpage second tab</title><script type="module" src="/tests/browser/support/tab-page.ts"></script>';
+const tabHtml =
+  '<!doctype html><meta charset="utf-8"><title>inpage second tab</title><script type="module" src="/tests/browser/support/tab-page.ts"></script>';
 
 /** Serves the second-tab page, cross-origin isolated like the test page. */
 export function tabPagePlugin(): Plugin {
@@ -40,12 +41,15 @@ const openTab: BrowserCommand<[]> = async (context) => {
 const tabCall: BrowserCommand<[id: string, method: string, args: unknown[]]> = async (_context, id, method, args) => {
   const page = tabs.get(id);
   if (!page) throw new Error(`no open tab "${id}"`);
-  return page.evaluate(([name, params]) => {
-    const api = (window as unknown as { inpageTab: Record<string, (...values: unknown[]) => unknown> }).inpageTab;
-    const fn = api[name];
-    if (!fn) throw new Error(`inpageTab has no method "${name}"`);
-    return fn(...params);
-  }, [method, args] as const);
+  return page.evaluate(
+    ([name, params]) => {
+      const api = (window as unknown as { inpageTab: Record<string, (...values: unknown[]) => unknown> }).inpageTab;
+      const fn = api[name];
+      if (!fn) throw new Error(`inpageTab has no method "${name}"`);
+      return fn(...params);
+    },
+    [method, args] as const,
+  );
 };
 
 /** Closes a tab like a user would (its workers end, its Web Locks are released). */

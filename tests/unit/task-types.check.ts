@@ -103,7 +103,11 @@ const answer = run('question-answering', { question: 'Who?', context: 'Jim Henso
 const answerOne = run('question-answering', { question: 'Who?', context: 'Jim.' }, { topK: 1 });
 const answers = run('question-answering', { question: 'Who?', context: 'Jim.' }, { topK: 3 });
 const zeroShot = run('zero-shot-classification', 'I love it', { candidateLabels: ['positive', 'negative'] });
-const zeroShots = run('zero-shot-classification', ['a', 'b'], { candidateLabels: ['x'], multiLabel: true, hypothesisTemplate: 'It is {}.' });
+const zeroShots = run('zero-shot-classification', ['a', 'b'], {
+  candidateLabels: ['x'],
+  multiLabel: true,
+  hypothesisTemplate: 'It is {}.',
+});
 
 export type OutputChecks = [
   Expect<Equal<typeof labels, TextClassificationLabel[]>>,

@@ -19,7 +19,9 @@ describe('abort', () => {
       // Past a few whole 64 KiB chunks, so that there is something stored to resume from.
       if (event.loaded >= 4 * 64 * 1024 && !controller.signal.aborted) controller.abort();
     };
-    const error: unknown = await client.load('sentiment-analysis', models.sentimentLarge, { dtype: 'fp32', onProgress, signal: controller.signal }).catch((e: unknown) => e);
+    const error: unknown = await client
+      .load('sentiment-analysis', models.sentimentLarge, { dtype: 'fp32', onProgress, signal: controller.signal })
+      .catch((e: unknown) => e);
     expect(isInpageError(error, 'ABORTED')).toBe(true);
     // Let the worker store what it already had, then resume at full speed.
     await hub.clearFaults();
@@ -36,7 +38,9 @@ describe('abort', () => {
     expect(top?.score).toBeCloseTo(0.9727, 4);
     expect(downloaded).toBeGreaterThanOrEqual(4 * 64 * 1024);
     expect(downloaded).toBeLessThan(3_162_180);
-    const weights = (await hub.requests({ origin: 'cdn' })).filter((request) => request.method === 'GET' && request.repo === models.sentimentLarge && request.file === 'onnx/model.onnx');
+    const weights = (await hub.requests({ origin: 'cdn' })).filter(
+      (request) => request.method === 'GET' && request.repo === models.sentimentLarge && request.file === 'onnx/model.onnx',
+    );
     expect(weights.length).toBe(1);
     // The resumed request asked only for the rest of the file, from a whole chunk.
     const resumedFrom = Number(/^bytes=(\d+)-$/.exec(weights[0]?.range ?? '')?.[1]);

@@ -35,7 +35,10 @@ describe('coalesced batching', () => {
     expect((await probe.stats()).runs - before).toBe(2);
     together.forEach((labels, i) => {
       expect(labels.map((label) => label.label)).toEqual(alone[i]?.map((label) => label.label));
-      expectClose(labels.map((label) => label.score), alone[i]?.map((label) => label.score) ?? []);
+      expectClose(
+        labels.map((label) => label.score),
+        alone[i]?.map((label) => label.score) ?? [],
+      );
     });
     expect(together[0]?.[0]?.label).toBe('POSITIVE');
     expect(together[1]?.[0]?.label).toBe('NEGATIVE');
@@ -66,7 +69,10 @@ describe('coalesced batching', () => {
     const people = ['Alice lives in Paris', 'Bob lives in London', 'Alice lives in Paris'];
     const entities = await Promise.all(people.map((text) => ner.run(text)));
     const first = entities[0] as TokenEntity[];
-    expect(first.map((entity) => [entity.word, entity.entity])).toEqual([['Alice', 'B-PER'], ['Paris', 'B-LOC']]);
+    expect(first.map((entity) => [entity.word, entity.entity])).toEqual([
+      ['Alice', 'B-PER'],
+      ['Paris', 'B-LOC'],
+    ]);
     expect(entities[2]).toEqual(entities[0]);
   });
 
@@ -76,7 +82,9 @@ describe('coalesced batching', () => {
     const sentiment = await client.load('sentiment-analysis', models.sentiment);
     const before = (await probe.stats()).runs;
     const controller = new AbortController();
-    const calls = sentences.map((text, i) => sentiment.run(text, i % 2 === 0 ? { topK: null } : i === 3 ? { signal: controller.signal } : {}));
+    const calls = sentences.map((text, i) =>
+      sentiment.run(text, i % 2 === 0 ? { topK: null } : i === 3 ? { signal: controller.signal } : {}),
+    );
     controller.abort();
     const results = await Promise.allSettled(calls);
     expect(results[3]?.status).toBe('rejected');

@@ -43,14 +43,18 @@ describe('device selection', () => {
     const error: unknown = await client.load('sentiment-analysis', models.sentiment, { device: 'webgpu' }).catch((e: unknown) => e);
     expect(isInpageError(error, 'DEVICE_UNAVAILABLE')).toBe(true);
     const clientWide = testClient({ device: 'webgpu' });
-    expect(isInpageError(await clientWide.load('sentiment-analysis', models.sentiment).catch((e: unknown) => e), 'DEVICE_UNAVAILABLE')).toBe(true);
+    expect(
+      isInpageError(await clientWide.load('sentiment-analysis', models.sentiment).catch((e: unknown) => e), 'DEVICE_UNAVAILABLE'),
+    ).toBe(true);
     const model = await client.load('sentiment-analysis', models.sentiment, { device: 'wasm' });
     expect(model.device).toBe('wasm');
   });
 
   it.skipIf(project !== 'webgpu')('refuses fp16 on an adapter without shader-f16', async () => {
     const client = testClient();
-    const error: unknown = await client.load('sentiment-analysis', models.sentiment, { device: 'webgpu', dtype: 'fp16' }).catch((e: unknown) => e);
+    const error: unknown = await client
+      .load('sentiment-analysis', models.sentiment, { device: 'webgpu', dtype: 'fp16' })
+      .catch((e: unknown) => e);
     expect(isInpageError(error, 'DEVICE_UNAVAILABLE')).toBe(true);
     const model = await client.load('sentiment-analysis', models.sentiment, { device: 'wasm' });
     expect(model.device).toBe('wasm');

@@ -37,7 +37,10 @@ describe.skipIf(project !== 'webgpu')('WebGPU fallback', () => {
     expect(ner.fallback?.from).toBe('webgpu');
     expect(ner.fallback?.reason).toMatch(/^WebGPU failed earlier in this client: .*failed on purpose/);
     const entities = await ner.run('Alice lives in Paris');
-    expect(entities.map((entity) => [(entity as TokenEntity).word, (entity as TokenEntity).entity])).toEqual([['Alice', 'B-PER'], ['Paris', 'B-LOC']]);
+    expect(entities.map((entity) => [(entity as TokenEntity).word, (entity as TokenEntity).entity])).toEqual([
+      ['Alice', 'B-PER'],
+      ['Paris', 'B-LOC'],
+    ]);
     const [again] = await sentiment.run(texts.negative);
     expect(again?.label).toBe('NEGATIVE');
     expect(again?.score).toBeCloseTo(0.9598, 4);

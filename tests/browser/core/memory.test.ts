@@ -18,7 +18,14 @@ describe('memory', () => {
     const released = stats.released;
 
     await first.dispose();
-    expect(isInpageError(await Promise.resolve().then(() => first.run(texts.positive)).catch((e: unknown) => e), 'DISPOSED')).toBe(true);
+    expect(
+      isInpageError(
+        await Promise.resolve()
+          .then(() => first.run(texts.positive))
+          .catch((e: unknown) => e),
+        'DISPOSED',
+      ),
+    ).toBe(true);
     expect((await second.run(texts.positive))[0]?.label).toBe('POSITIVE');
     expect((await probe.stats()).released).toBe(released);
 
@@ -61,6 +68,13 @@ describe('memory', () => {
     const [b] = await fp32.run(texts.positive);
     expect([a?.label, b?.label]).toEqual(['POSITIVE', 'POSITIVE']);
     await client.dispose();
-    expect(isInpageError(await Promise.resolve().then(() => fp32.run(texts.positive)).catch((e: unknown) => e), 'DISPOSED')).toBe(true);
+    expect(
+      isInpageError(
+        await Promise.resolve()
+          .then(() => fp32.run(texts.positive))
+          .catch((e: unknown) => e),
+        'DISPOSED',
+      ),
+    ).toBe(true);
   });
 });

@@ -25,10 +25,16 @@ describe('input validation on the main thread', () => {
     expect(isInpageError(await failure(() => client.load('sentiment-analysis', 'not a model id')), 'INVALID_INPUT')).toBe(true);
     expect(isInpageError(await failure(() => client.load('sentiment-analysis', '../../etc/passwd')), 'INVALID_INPUT')).toBe(true);
     expect(await failure(() => client.load('sentiment-analysis', models.sentiment, { dtype: 'fp64' as 'fp32' }))).toBeInstanceOf(TypeError);
-    expect(await failure(() => client.load('sentiment-analysis', models.sentiment, { device: 'gpu' as 'webgpu' }))).toBeInstanceOf(TypeError);
+    expect(await failure(() => client.load('sentiment-analysis', models.sentiment, { device: 'gpu' as 'webgpu' }))).toBeInstanceOf(
+      TypeError,
+    );
     expect(await failure(() => client.load('sentiment-analysis', models.sentiment, { revision: '' }))).toBeInstanceOf(TypeError);
-    expect(await failure(() => client.load('sentiment-analysis', models.sentiment, { signal: {} as AbortSignal }))).toBeInstanceOf(TypeError);
-    expect(await failure(() => client.load('sentiment-analysis', models.sentiment, { onProgress: 'yes' as unknown as () => void }))).toBeInstanceOf(TypeError);
+    expect(await failure(() => client.load('sentiment-analysis', models.sentiment, { signal: {} as AbortSignal }))).toBeInstanceOf(
+      TypeError,
+    );
+    expect(
+      await failure(() => client.load('sentiment-analysis', models.sentiment, { onProgress: 'yes' as unknown as () => void })),
+    ).toBeInstanceOf(TypeError);
     expect(probe.workers.length).toBe(0);
 
     const model = await client.load('sentiment-analysis', models.sentiment);

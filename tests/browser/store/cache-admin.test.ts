@@ -24,7 +24,17 @@ describe('client.cache', () => {
     expect([q8.bytes, q8.downloaded]).toEqual([shared + weights.q8, weights.q8]);
 
     const listed = await cache.list();
-    expect(listed.map(({ model, revision, dtype, files, bytes, complete, pinned }) => ({ model, revision, dtype, files, bytes, complete, pinned }))).toEqual([
+    expect(
+      listed.map(({ model, revision, dtype, files, bytes, complete, pinned }) => ({
+        model,
+        revision,
+        dtype,
+        files,
+        bytes,
+        complete,
+        pinned,
+      })),
+    ).toEqual([
       { model: largeRepo, revision: 'main', dtype: 'q8', files: 4, bytes: shared + weights.q8, complete: true, pinned: false },
       { model: largeRepo, revision: 'main', dtype: 'fp32', files: 4, bytes: shared + weights.fp32, complete: true, pinned: false },
     ]);
@@ -81,7 +91,7 @@ describe('client.cache', () => {
     expect((await cache.list()).find((entry) => entry.model === largeRepo)?.pinned).toBe(false);
   });
 
-  it('shows a model whose chunks were deleted behind inpage\'s back as incomplete, and a load fetches it again', async () => {
+  it("shows a model whose chunks were deleted behind inpage's back as incomplete, and a load fetches it again", async () => {
     const namespace = uniqueNamespace('behind');
     const cache = cacheAdmin({ storage: { namespace } });
     await cache.install('sentiment-analysis', largeRepo, { dtype: 'q8' });

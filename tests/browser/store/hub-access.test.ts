@@ -6,7 +6,10 @@ import { hub, uniqueNamespace } from '../support/hub.ts';
 import { addFault, bodyRequests, chunkSize, gatedRepo, now, positiveText, rangeStart, requestsOf, weights } from './support.ts';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => 'resolved', (failure: unknown) => failure);
+  const error = await promise.then(
+    () => 'resolved',
+    (failure: unknown) => failure,
+  );
   return isInpageError(error) ? error.code : String(error);
 }
 
@@ -15,7 +18,14 @@ describe('gated repos', () => {
     const since = now();
     const namespace = uniqueNamespace('gated');
     const cut = 24 * chunkSize + 60_000; // ~50 %, see resume.test.ts
-    const remove = await addFault({ origin: 'cdn', repo: gatedRepo, file: weights, cutAfterBytes: cut, bytesPerSecond: 1024 * 1024, times: 1 });
+    const remove = await addFault({
+      origin: 'cdn',
+      repo: gatedRepo,
+      file: weights,
+      cutAfterBytes: cut,
+      bytesPerSecond: 1024 * 1024,
+      times: 1,
+    });
     try {
       const first = testClient({ lazy: true, hub: { token: gatedToken }, storage: { namespace, chunkSize, retries: 0 } });
       expect(await codeOf(first.load('sentiment-analysis', gatedRepo, { dtype: 'fp32' }))).toBe('NETWORK');
@@ -48,17 +58,23 @@ describe('gated repos', () => {
 describe('Hub error codes', () => {
   it('MODEL_NOT_FOUND for an unknown repo, with and without a token', async () => {
     expect(await codeOf(testClient().load('sentiment-analysis', 'inpage-test/no-such-model'))).toBe('MODEL_NOT_FOUND');
-    expect(await codeOf(testClient({ hub: { token: gatedToken } }).load('sentiment-analysis', 'inpage-test/no-such-model'))).toBe('MODEL_NOT_FOUND');
+    expect(await codeOf(testClient({ hub: { token: gatedToken } }).load('sentiment-analysis', 'inpage-test/no-such-model'))).toBe(
+      'MODEL_NOT_FOUND',
+    );
   });
 
   it('MODEL_NOT_FOUND for an unknown revision', async () => {
-    expect(await codeOf(testClient().load('sentiment-analysis', 'inpage-fixtures/sentiment', { revision: 'no-such-branch' }))).toBe('MODEL_NOT_FOUND');
+    expect(await codeOf(testClient().load('sentiment-analysis', 'inpage-fixtures/sentiment', { revision: 'no-such-branch' }))).toBe(
+      'MODEL_NOT_FOUND',
+    );
   });
 
   it('FILE_NOT_FOUND for a dtype the repo lacks, naming the dtypes it has', async () => {
     const repo = 'inpage-fixtures/ner';
     await hub.commit(repo, { 'onnx/model_fp16.onnx': null });
-    const error = await testClient().load('token-classification', repo, { dtype: 'fp16', device: 'wasm' }).catch((failure: unknown) => failure);
+    const error = await testClient()
+      .load('token-classification', repo, { dtype: 'fp16', device: 'wasm' })
+      .catch((failure: unknown) => failure);
     expect(isInpageError(error, 'FILE_NOT_FOUND')).toBe(true);
     expect((error as Error).message).toContain('the repo has: fp32, q8');
   });
@@ -66,7 +82,9 @@ describe('Hub error codes', () => {
   it('FILE_NOT_FOUND for a revision without tokenizer.json', async () => {
     const repo = 'inpage-fixtures/nli';
     await hub.commit(repo, { 'tokenizer.json': null }, 'main');
-    const error = await testClient().load('zero-shot-classification', repo).catch((failure: unknown) => failure);
+    const error = await testClient()
+      .load('zero-shot-classification', repo)
+      .catch((failure: unknown) => failure);
     expect(isInpageError(error, 'FILE_NOT_FOUND')).toBe(true);
     expect((error as Error).message).toContain('tokenizer.json');
   });

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { isInpageError } from 'inpage';
 import { testClient } from '../support/client.ts';
 import { uniqueNamespace } from '../support/hub.ts';
-import { addFault, bodyRequests, chunkSize, largeModelSize, largeRepo, now, positiveText, rangeStart, requestsOf, weights } from './support.ts';
+import {
+  addFault,
+  bodyRequests,
+  chunkSize,
+  largeModelSize,
+  largeRepo,
+  now,
+  positiveText,
+  rangeStart,
+  requestsOf,
+  weights,
+} from './support.ts';
 
 const load = { dtype: 'fp32' } as const;
 
@@ -23,7 +34,10 @@ describe('integrity of stored files', () => {
       await remove();
     }
     const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
-    expect(gets.map((get) => [rangeStart(get), get.bytesSent])).toEqual([[0, largeModelSize], [0, largeModelSize]]);
+    expect(gets.map((get) => [rangeStart(get), get.bytesSent])).toEqual([
+      [0, largeModelSize],
+      [0, largeModelSize],
+    ]);
   });
 
   it('fails with INTEGRITY after two corrupted bodies and keeps nothing of them', async () => {
@@ -39,11 +53,20 @@ describe('integrity of stored files', () => {
     }
     const cached: string[] = [];
     const second = testClient({ storage: { namespace, chunkSize } });
-    await expectPositive(await second.load('sentiment-analysis', largeRepo, { ...load, onProgress: (event) => event.phase === 'cached' && cached.push(event.file) }));
+    await expectPositive(
+      await second.load('sentiment-analysis', largeRepo, {
+        ...load,
+        onProgress: (event) => event.phase === 'cached' && cached.push(event.file),
+      }),
+    );
     expect(cached).not.toContain(weights);
     const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
     // Two corrupted bodies, then a clean one from byte 0: no corrupted chunk was kept to resume from.
-    expect(gets.map((get) => [rangeStart(get), get.bytesSent])).toEqual([[0, largeModelSize], [0, largeModelSize], [0, largeModelSize]]);
+    expect(gets.map((get) => [rangeStart(get), get.bytesSent])).toEqual([
+      [0, largeModelSize],
+      [0, largeModelSize],
+      [0, largeModelSize],
+    ]);
   });
 
   it('never stores an HTTP 500 error page: retries it', async () => {
@@ -76,8 +99,14 @@ describe('integrity of stored files', () => {
     const second = testClient({ storage: { namespace, chunkSize } });
     await expectPositive(await second.load('sentiment-analysis', largeRepo, load));
     const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
-    expect(gets.map((get) => [get.status, rangeStart(get)])).toEqual([[200, 0], [200, 0]]);
+    expect(gets.map((get) => [get.status, rangeStart(get)])).toEqual([
+      [200, 0],
+      [200, 0],
+    ]);
     const tokenizer = bodyRequests(await requestsOf(largeRepo, since, { file: 'tokenizer.json', origin: 'hub' }));
-    expect(tokenizer.map((get) => [get.status, rangeStart(get)])).toEqual([[200, 0], [200, 0]]);
+    expect(tokenizer.map((get) => [get.status, rangeStart(get)])).toEqual([
+      [200, 0],
+      [200, 0],
+    ]);
   });
 });

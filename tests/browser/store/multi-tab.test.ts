@@ -4,7 +4,19 @@ import { testClient } from '../support/client.ts';
 import { hubUrl, uniqueNamespace } from '../support/hub.ts';
 import { openTab, until } from '../support/tabs.ts';
 import type { Tab, TabLoadSpec } from '../support/tabs.ts';
-import { addFault, bodyRequests, bytesSent, chunkSize, largeModelSize, largeRepo, now, positiveText, rangeStart, requestsOf, weights } from './support.ts';
+import {
+  addFault,
+  bodyRequests,
+  bytesSent,
+  chunkSize,
+  largeModelSize,
+  largeRepo,
+  now,
+  positiveText,
+  rangeStart,
+  requestsOf,
+  weights,
+} from './support.ts';
 
 /** Slow enough that the second tab starts while the first is still downloading (3 MiB in ~3 s). */
 const networkRate = 1024 * 1024;
@@ -58,7 +70,8 @@ describe('two tabs sharing one store', () => {
     const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
     expect(gets).toHaveLength(1);
     expect(bytesSent(gets)).toBe(largeModelSize);
-    for (const file of ['config.json', 'tokenizer.json']) expect(bodyRequests(await requestsOf(largeRepo, since, { file }))).toHaveLength(1);
+    for (const file of ['config.json', 'tokenizer.json'])
+      expect(bodyRequests(await requestsOf(largeRepo, since, { file }))).toHaveLength(1);
   });
 
   it('takes over from the stored chunks when the downloading tab closes', async () => {
@@ -73,7 +86,10 @@ describe('two tabs sharing one store', () => {
       const progress: number[] = [];
       const loading = loadHere(namespace, progress);
       // This page waits for the file's lock and hears the other tab's progress; then the other tab closes.
-      await until(async () => ((await navigator.locks.query()).pending ?? []).some((lock) => lock.name?.endsWith(`/${weights}`)), 'this page to wait for the lock');
+      await until(
+        async () => ((await navigator.locks.query()).pending ?? []).some((lock) => lock.name?.endsWith(`/${weights}`)),
+        'this page to wait for the lock',
+      );
       await until(() => progress.length > 0, 'progress from the other tab');
       await tab.close();
       here = await loading;
@@ -91,7 +107,9 @@ describe('two tabs sharing one store', () => {
     expect(resumedAt % chunkSize).toBe(0);
     expect(resumedAt).toBeLessThanOrEqual(gets[0]!.bytesSent);
     expect(gets[1]?.bytesSent).toBe(largeModelSize - resumedAt);
-    console.log(`takeover: the closed tab sent ${gets[0]?.bytesSent} bytes, resumed at ${resumedAt}, ${bytesSent(gets) - largeModelSize} bytes downloaded twice`);
+    console.log(
+      `takeover: the closed tab sent ${gets[0]?.bytesSent} bytes, resumed at ${resumedAt}, ${bytesSent(gets) - largeModelSize} bytes downloaded twice`,
+    );
     // Before the takeover, the waiting page heard the closed tab's progress.
     expect(here.weightsProgress.some((loaded) => loaded > 0 && loaded <= resumedAt + chunkSize)).toBe(true);
   });
@@ -101,7 +119,9 @@ describe('two tabs sharing one store', () => {
     const cache = testClient({ device: 'wasm', storage: { namespace, chunkSize, persist: false } }).cache;
     await withTab(async (tab) => {
       await cache.install('sentiment-analysis', largeRepo, { dtype: 'q8' });
-      expect((await tab.list(hubUrl, namespace)).map((entry) => [entry.model, entry.dtype, entry.complete])).toEqual([[largeRepo, 'q8', true]]);
+      expect((await tab.list(hubUrl, namespace)).map((entry) => [entry.model, entry.dtype, entry.complete])).toEqual([
+        [largeRepo, 'q8', true],
+      ]);
       expect(await cache.delete(largeRepo)).toBe(true);
       expect(await tab.list(hubUrl, namespace)).toEqual([]);
 

@@ -17,7 +17,9 @@ async function topLabel(model: { run(text: string): Promise<{ label: string; sco
 /** Every request either origin logged since `since` (the offline Hub logs refused ones with status 0). */
 async function requestsSince(since: number): Promise<string[]> {
   const all = await hub.requests();
-  return all.filter((record) => record.time >= since && record.method !== 'OPTIONS').map((record) => `${record.origin} ${record.method} ${record.url}`);
+  return all
+    .filter((record) => record.time >= since && record.method !== 'OPTIONS')
+    .map((record) => `${record.origin} ${record.method} ${record.url}`);
 }
 
 describe('offline', () => {
@@ -77,7 +79,9 @@ describe('revisions', () => {
     expect(v2.commit).not.toBe(main.commit);
     expect(await topLabel(v2)).toBe('POS');
     expect(await topLabel(main)).toBe('POSITIVE');
-    const fileRequests = (await hub.requests()).filter((record) => record.time >= since && record.repo === sentiment && record.file !== undefined);
+    const fileRequests = (await hub.requests()).filter(
+      (record) => record.time >= since && record.repo === sentiment && record.file !== undefined,
+    );
     const v2Files = fileRequests.filter((record) => record.revision !== main.commit);
     expect(v2Files.length).toBeGreaterThan(0);
     expect(new Set(v2Files.map((record) => record.revision))).toEqual(new Set([v2.commit]));

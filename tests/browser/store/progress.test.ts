@@ -11,7 +11,10 @@ describe('store progress', () => {
   it('reports the total before any byte, then downloads; a second load reports every file cached', async () => {
     const namespace = uniqueNamespace('progress');
     const events: ProgressEvent[] = [];
-    await testClient({ storage: { namespace, chunkSize } }).load('sentiment-analysis', largeRepo, { dtype: 'fp32', onProgress: (event) => events.push(event) });
+    await testClient({ storage: { namespace, chunkSize } }).load('sentiment-analysis', largeRepo, {
+      dtype: 'fp32',
+      onProgress: (event) => events.push(event),
+    });
     const phases = events.map((event) => event.phase);
     expect(phases[0]).toBe('resolve');
     const firstTotal = phases.indexOf('total');
@@ -24,8 +27,16 @@ describe('store progress', () => {
     expect(lastWeights).toMatchObject({ loaded: largeModelSize, total: largeModelSize });
 
     const again: ProgressEvent[] = [];
-    await testClient({ storage: { namespace, chunkSize } }).load('sentiment-analysis', largeRepo, { dtype: 'fp32', onProgress: (event) => again.push(event) });
-    expect(again.filter((event) => event.phase === 'cached').map((event) => event.phase === 'cached' && event.file).sort()).toEqual(['config.json', weights, 'tokenizer.json', 'tokenizer_config.json']);
+    await testClient({ storage: { namespace, chunkSize } }).load('sentiment-analysis', largeRepo, {
+      dtype: 'fp32',
+      onProgress: (event) => again.push(event),
+    });
+    expect(
+      again
+        .filter((event) => event.phase === 'cached')
+        .map((event) => event.phase === 'cached' && event.file)
+        .sort(),
+    ).toEqual(['config.json', weights, 'tokenizer.json', 'tokenizer_config.json']);
     expect(again.filter((event) => event.phase === 'download')).toEqual([]);
     expect(again.find((event) => event.phase === 'total')).toMatchObject({ total: fp32Total, loaded: fp32Total });
   });

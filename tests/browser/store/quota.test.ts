@@ -3,11 +3,24 @@ import { cdp } from 'vitest/browser';
 import { isInpageError } from 'inpage';
 import { testClient } from '../support/client.ts';
 import { uniqueNamespace } from '../support/hub.ts';
-import { bodyRequests, chunkSize, largeModelSize, largeRepo, now, rangeStart, requestsOf, weights, largeSharedSize as shared } from './support.ts';
+import {
+  bodyRequests,
+  chunkSize,
+  largeModelSize,
+  largeRepo,
+  now,
+  rangeStart,
+  requestsOf,
+  weights,
+  largeSharedSize as shared,
+} from './support.ts';
 
 /** The origin's quota as the DevTools Protocol sets it (omitted: back to the browser's own). */
 const overrideQuota = (quotaSize?: number): Promise<unknown> =>
-  cdp().send('Storage.overrideQuotaForOrigin', quotaSize === undefined ? { origin: location.origin } : { origin: location.origin, quotaSize });
+  cdp().send(
+    'Storage.overrideQuotaForOrigin',
+    quotaSize === undefined ? { origin: location.origin } : { origin: location.origin, quotaSize },
+  );
 
 describe('quota', () => {
   it('refuses with QUOTA_EXCEEDED before downloading the weights when the browser reports too little free space', async () => {
@@ -17,7 +30,9 @@ describe('quota', () => {
     const failure = await cache.install('sentiment-analysis', largeRepo, { dtype: 'fp32' }).catch((error: unknown) => error);
     expect(isInpageError(failure, 'QUOTA_EXCEEDED')).toBe(true);
     // Only config.json (723 bytes; it says what the other files are) was fetched before the check.
-    expect((failure as Error).message).toMatch(new RegExp(`needs ${shared - 723 + largeModelSize} more bytes but only \\d+ would be free within the browser's storage quota`));
+    expect((failure as Error).message).toMatch(
+      new RegExp(`needs ${shared - 723 + largeModelSize} more bytes but only \\d+ would be free within the browser's storage quota`),
+    );
     expect(bodyRequests(await requestsOf(largeRepo, since, { file: weights }))).toEqual([]);
     expect(await cache.list()).toEqual([]);
   });
@@ -51,7 +66,9 @@ describe('quota', () => {
     expect(result.downloaded).toBe(largeModelSize - stored);
     const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
     expect(rangeStart(gets.at(-1)!)).toBe(stored);
-    expect((await cache.list()).map((entry) => [entry.dtype, entry.complete, entry.bytes])).toEqual([['fp32', true, shared + largeModelSize]]);
+    expect((await cache.list()).map((entry) => [entry.dtype, entry.complete, entry.bytes])).toEqual([
+      ['fp32', true, shared + largeModelSize],
+    ]);
     expect((await cache.usage()).modelBytes).toBe(shared + largeModelSize);
   }, 120_000);
 

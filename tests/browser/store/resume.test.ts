@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { isInpageError } from 'inpage';
 import { testClient } from '../support/client.ts';
 import { uniqueNamespace } from '../support/hub.ts';
-import { addFault, bodyRequests, bytesSent, chunkSize, largeModelSize, largeRepo, now, positiveText, rangeStart, requestsOf, weights } from './support.ts';
+import {
+  addFault,
+  bodyRequests,
+  bytesSent,
+  chunkSize,
+  largeModelSize,
+  largeRepo,
+  now,
+  positiveText,
+  rangeStart,
+  requestsOf,
+  weights,
+} from './support.ts';
 
 const load = { dtype: 'fp32' } as const;
 /**
@@ -28,7 +40,14 @@ describe('resumable downloads of the 3 MiB weights', () => {
     const since = now();
     const namespace = uniqueNamespace('resume');
     const cut = cutAt;
-    const remove = await addFault({ origin: 'cdn', repo: largeRepo, file: weights, cutAfterBytes: cut, bytesPerSecond: networkRate, times: 1 });
+    const remove = await addFault({
+      origin: 'cdn',
+      repo: largeRepo,
+      file: weights,
+      cutAfterBytes: cut,
+      bytesPerSecond: networkRate,
+      times: 1,
+    });
     try {
       // lazy: the ONNX Runtime warm-up blocks the worker's thread, and bytes it does not read in time are lost on a cut.
       const first = testClient({ lazy: true, storage: { namespace, chunkSize, retries: 0 } });
@@ -58,7 +77,14 @@ describe('resumable downloads of the 3 MiB weights', () => {
   it('resumes within one load when retries are allowed', async () => {
     const since = now();
     const cut = cutAt;
-    const remove = await addFault({ origin: 'cdn', repo: largeRepo, file: weights, cutAfterBytes: cut, bytesPerSecond: networkRate, times: 1 });
+    const remove = await addFault({
+      origin: 'cdn',
+      repo: largeRepo,
+      file: weights,
+      cutAfterBytes: cut,
+      bytesPerSecond: networkRate,
+      times: 1,
+    });
     try {
       const client = testClient({ lazy: true, storage: { chunkSize, retries: 2 } });
       await expectPositive(await client.load('sentiment-analysis', largeRepo, load));
@@ -109,6 +135,8 @@ describe('resumable downloads of the 3 MiB weights', () => {
     const resumedAt = rangeStart(gets[1]!);
     expect(resumedAt).toBeGreaterThanOrEqual(loadedAtAbort - chunkSize);
     expect(gets[1]?.bytesSent).toBe(largeModelSize - resumedAt);
-    console.log(`resume after abort: aborted at ${loadedAtAbort}, resumed at ${resumedAt}, re-downloaded ${bytesSent(gets) - largeModelSize} bytes`);
+    console.log(
+      `resume after abort: aborted at ${loadedAtAbort}, resumed at ${resumedAt}, re-downloaded ${bytesSent(gets) - largeModelSize} bytes`,
+    );
   });
 });

@@ -30,7 +30,11 @@ export async function addFault(rule: ControlFaultRule): Promise<() => Promise<vo
  * The logged requests of one repo since `since` (epoch ms), preflights excluded. Filtering by
  * repo and time (not `clearRequests()`) keeps tests of other files undisturbed.
  */
-export async function requestsOf(repo: string, since: number, filter: { file?: string; origin?: 'hub' | 'cdn' } = {}): Promise<RequestRecord[]> {
+export async function requestsOf(
+  repo: string,
+  since: number,
+  filter: { file?: string; origin?: 'hub' | 'cdn' } = {},
+): Promise<RequestRecord[]> {
   const all = await hub.requests(filter);
   return all.filter((record) => record.repo === repo && record.time >= since && record.method !== 'OPTIONS');
 }

@@ -22,14 +22,19 @@ export function testClient(options: ClientOptions = {}): InpageClient {
 
 /** Whether each live client's worker still answers a call (diagnostics of a failed test). */
 async function probeWorkers(): Promise<string[]> {
-  return Promise.all(clients.map(async (client, index) => {
-    const started = performance.now();
-    const answer = await Promise.race([
-      client.cache.usage().then(() => 'answers', (error: unknown) => `fails: ${String(error)}`),
-      new Promise<string>((resolve) => setTimeout(resolve, 3000, 'NO ANSWER in 3 s')),
-    ]);
-    return `client ${index}: ${answer} (${Math.round(performance.now() - started)} ms)`;
-  }));
+  return Promise.all(
+    clients.map(async (client, index) => {
+      const started = performance.now();
+      const answer = await Promise.race([
+        client.cache.usage().then(
+          () => 'answers',
+          (error: unknown) => `fails: ${String(error)}`,
+        ),
+        new Promise<string>((resolve) => setTimeout(resolve, 3000, 'NO ANSWER in 3 s')),
+      ]);
+      return `client ${index}: ${answer} (${Math.round(performance.now() - started)} ms)`;
+    }),
+  );
 }
 
 afterEach(async (context) => {

@@ -39,7 +39,11 @@ export const hub = {
   clearRequests: () => control<void>('DELETE', 'requests'),
   setOffline: (offline: boolean) => control<void>('POST', 'offline', { offline }),
   commit: (repo: string, files: Record<string, string | null>, revision = 'main') =>
-    control<{ sha: string }>('POST', 'commit', { repo, revision, files: Object.fromEntries(Object.entries(files).map(([path, text]) => [path, text === null ? null : btoa(text)])) }),
+    control<{ sha: string }>('POST', 'commit', {
+      repo,
+      revision,
+      files: Object.fromEntries(Object.entries(files).map(([path, text]) => [path, text === null ? null : btoa(text)])),
+    }),
   reset: () => control<void>('POST', 'reset'),
 };
 

@@ -44,7 +44,12 @@ function clientFor(hubUrl: string, namespace: string, chunkSize?: number): Inpag
   let client = clients.get(namespace);
   if (!client) {
     // lazy: a worker busy starting the runtime reads the network late, which the tests do not want.
-    client = createClient({ hub: { endpoint: hubUrl }, device: 'wasm', lazy: true, storage: { namespace, persist: false, ...(chunkSize ? { chunkSize } : {}) } });
+    client = createClient({
+      hub: { endpoint: hubUrl },
+      device: 'wasm',
+      lazy: true,
+      storage: { namespace, persist: false, ...(chunkSize ? { chunkSize } : {}) },
+    });
     clients.set(namespace, client);
   }
   return client;

@@ -35,7 +35,10 @@ describe('feature-extraction', () => {
 
   it('ranks the expected corpus sentence first for every search example', async () => {
     const corpus = await embedder.run(searchCorpus, sentence);
-    const queries = await embedder.run(searchExamples.map((example) => example.query), sentence);
+    const queries = await embedder.run(
+      searchExamples.map((example) => example.query),
+      sentence,
+    );
     expect(corpus.dims).toEqual([searchCorpus.length, embedderDimension]);
     const found = searchExamples.map((_, q) => {
       const scores = searchCorpus.map((__, index) => dot(row(queries.data, queries.dims, q), row(corpus.data, corpus.dims, index)));

@@ -19,7 +19,12 @@ interface StreamingModel {
  * @example
  * await expectStreamEqualsRun(translator, 'the cat eats the fish', 'le chat mange le poisson');
  */
-export async function expectStreamEqualsRun(model: StreamingModel, input: string, expected: string, options?: { maxNewTokens: number }): Promise<void> {
+export async function expectStreamEqualsRun(
+  model: StreamingModel,
+  input: string,
+  expected: string,
+  options?: { maxNewTokens: number },
+): Promise<void> {
   const pieces = await collect(model.stream(input, options));
   expect(pieces.length).toBeGreaterThan(1);
   for (const piece of pieces) expect(piece).not.toBe('');
@@ -36,7 +41,10 @@ export async function expectStreamRejectsArray(model: { stream(input: never): As
   const pieces: string[] = [];
   const error = await (async () => {
     for await (const piece of model.stream(['a', 'b'] as never)) pieces.push(piece);
-  })().then(() => undefined, (caught: unknown) => caught);
+  })().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(pieces).toEqual([]);
   expect(error).toBeInstanceOf(InpageError);
   expect((error as InpageError).code).toBe('INVALID_INPUT');

@@ -68,9 +68,16 @@ describe('text-classification and its alias sentiment-analysis', () => {
 
 describe('explicit dtypes give the same labels', () => {
   // wasm-only: fp16 and fp32 on WASM; webgpu: fp32 on the adapter and q8 on WASM.
-  const loads: readonly { dtype: ResolvedDtype; device: ResolvedDevice }[] = project === 'webgpu'
-    ? [{ dtype: 'fp32', device: 'webgpu' }, { dtype: 'q8', device: 'wasm' }]
-    : [{ dtype: 'fp16', device: 'wasm' }, { dtype: 'fp32', device: 'wasm' }];
+  const loads: readonly { dtype: ResolvedDtype; device: ResolvedDevice }[] =
+    project === 'webgpu'
+      ? [
+          { dtype: 'fp32', device: 'webgpu' },
+          { dtype: 'q8', device: 'wasm' },
+        ]
+      : [
+          { dtype: 'fp16', device: 'wasm' },
+          { dtype: 'fp32', device: 'wasm' },
+        ];
 
   it.each(loads)('$dtype on $device', async ({ dtype, device }) => {
     const model = await client.load('sentiment-analysis', fixtureModels.sentiment, { dtype, device });

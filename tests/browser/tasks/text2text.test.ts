@@ -40,7 +40,9 @@ describe('text2text-generation', () => {
   });
 
   it('generates for an array in input order', async () => {
-    expect(await generator.run(text2textExamples.map((example) => example.input))).toEqual(text2textExamples.map((example) => example.output));
+    expect(await generator.run(text2textExamples.map((example) => example.input))).toEqual(
+      text2textExamples.map((example) => example.output),
+    );
   });
 
   itOnWasm('stops at maxNewTokens', async () => {

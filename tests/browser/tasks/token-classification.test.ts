@@ -48,7 +48,7 @@ describe('token-classification and its alias ner', () => {
     expect(bobby.map((entity) => entity.index)).toEqual([1, 2, 5, 6]);
   });
 
-  it.each(nerGroupExamples)("groups the entities of \"$text\" with aggregationStrategy 'simple'", async ({ text, groups }) => {
+  it.each(nerGroupExamples)('groups the entities of "$text" with aggregationStrategy \'simple\'', async ({ text, groups }) => {
     const output = await tokens.run(text, { aggregationStrategy: 'simple' });
     expect(output.map(({ entityGroup, word }) => ({ entityGroup, word }))).toEqual(groups);
     for (const group of output) expectScore(group.score, nerEntityScore, tokens.dtype);
@@ -89,7 +89,10 @@ describe('token-classification and its alias ner', () => {
   });
 
   itOnWasm('leaves out ignoreLabels (before grouping)', async () => {
-    const output = await ner.run('Bobby works for Google in New York', { aggregationStrategy: 'simple', ignoreLabels: ['O', 'B-ORG', 'I-ORG'] });
+    const output = await ner.run('Bobby works for Google in New York', {
+      aggregationStrategy: 'simple',
+      ignoreLabels: ['O', 'B-ORG', 'I-ORG'],
+    });
     expect(output.map((group) => group.entityGroup)).toEqual(['PER', 'LOC']);
     const all = await ner.run('Alice lives in Paris', { ignoreLabels: [] });
     expect(all.map((entity) => entity.entity)).toEqual(['B-PER', 'O', 'O', 'B-LOC']);

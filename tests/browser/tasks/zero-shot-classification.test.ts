@@ -42,7 +42,10 @@ describe('zero-shot-classification', () => {
   });
 
   itOnWasm('uses a custom hypothesisTemplate', async () => {
-    const output = await classifier.run('The football team won the match', { candidateLabels: ['food', 'sports', 'music'], hypothesisTemplate: 'This text is about {}.' });
+    const output = await classifier.run('The football team won the match', {
+      candidateLabels: ['food', 'sports', 'music'],
+      hypothesisTemplate: 'This text is about {}.',
+    });
     expect(output.labels).toHaveLength(3);
     expect(output.scores.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 5);
   });

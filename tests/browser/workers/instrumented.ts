@@ -65,9 +65,10 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (data.type === 'APPLY' && Array.isArray(data.path) && data.path[0] === 'stream') stats.streams += 1;
   if (data.type === 'test:stats') self.postMessage({ type: 'test:stats', stats });
   if (data.type === 'test:slow-runs') runDelayMs = Number((data as { ms?: unknown }).ms) || 0;
-  if (data.type === 'test:crash') setTimeout(() => {
-    throw new Error('test: crash on purpose');
-  });
+  if (data.type === 'test:crash')
+    setTimeout(() => {
+      throw new Error('test: crash on purpose');
+    });
   if (data.type === 'test:close') self.close();
   if (data.type === 'test:lose-device') {
     // Typed as a promise by onnxruntime-common, set to the device itself by the WebGPU backend.
@@ -77,4 +78,3 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
     });
   }
 });
-

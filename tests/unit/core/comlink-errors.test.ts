@@ -45,7 +45,10 @@ describe('errors across the comlink boundary', () => {
 
   it('keeps the InpageError class, code, message and cause chain', async () => {
     const remote = await remoteThrowing(
-      () => new InpageError('MODEL_NOT_FOUND', 'No model "org/x".', { cause: new InpageError('NETWORK', 'HTTP 404', { cause: new TypeError('inner') }) }),
+      () =>
+        new InpageError('MODEL_NOT_FOUND', 'No model "org/x".', {
+          cause: new InpageError('NETWORK', 'HTTP 404', { cause: new TypeError('inner') }),
+        }),
     );
     const error = await rejection(remote.capabilities());
     expect(error).toBeInstanceOf(InpageError);

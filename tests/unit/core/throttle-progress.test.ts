@@ -2,13 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { throttleProgress } from '../../../src/progress.ts';
 import type { ProgressEvent } from '../../../src/progress.ts';
 
-const download = (file: string, loaded: number, total = 1000): ProgressEvent => ({ phase: 'download', model: 'org/m', file, loaded, total });
+const download = (file: string, loaded: number, total = 1000): ProgressEvent => ({
+  phase: 'download',
+  model: 'org/m',
+  file,
+  loaded,
+  total,
+});
 
 describe('throttleProgress', () => {
   it('passes the first and last event of each file and at most one per 100 ms in between', () => {
     let time = 0;
     const seen: ProgressEvent[] = [];
-    const emit = throttleProgress((event) => seen.push(event), 100, () => time);
+    const emit = throttleProgress(
+      (event) => seen.push(event),
+      100,
+      () => time,
+    );
     for (let loaded = 0; loaded <= 1000; loaded += 10) {
       emit(download('a.onnx', loaded));
       time += 7;
@@ -21,7 +31,11 @@ describe('throttleProgress', () => {
   it('throttles each file and the total separately, never the other phases', () => {
     let time = 0;
     const seen: string[] = [];
-    const emit = throttleProgress((event) => seen.push(event.phase === 'download' ? `${event.file}:${event.loaded}` : event.phase), 100, () => time);
+    const emit = throttleProgress(
+      (event) => seen.push(event.phase === 'download' ? `${event.file}:${event.loaded}` : event.phase),
+      100,
+      () => time,
+    );
     emit({ phase: 'resolve', model: 'org/m', revision: 'main' });
     emit(download('a', 10));
     emit(download('b', 10));
@@ -44,7 +58,11 @@ describe('throttleProgress', () => {
   it('uses a 100 ms interval by default', () => {
     let time = 0;
     const seen: number[] = [];
-    const emit = throttleProgress((event) => seen.push(event.phase === 'download' ? event.loaded : -1), undefined, () => time);
+    const emit = throttleProgress(
+      (event) => seen.push(event.phase === 'download' ? event.loaded : -1),
+      undefined,
+      () => time,
+    );
     emit(download('a', 1));
     time = 99;
     emit(download('a', 2));

@@ -31,7 +31,7 @@ describe('hubError', () => {
     expect(mapped(503, 'SomethingElse', { withToken: false })).toBe('NETWORK');
   });
 
-  it('says what failed and keeps the Hub\'s message', () => {
+  it("says what failed and keeps the Hub's message", () => {
     const error = hubError(answer(404, 'EntryNotFound'), { repo: 'org/model', revision: 'v2', path: 'tokenizer.json', withToken: false });
     expect(error.message).toBe('File "org/model/tokenizer.json" at revision "v2" does not exist (detail).');
   });

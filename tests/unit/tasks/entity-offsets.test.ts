@@ -46,7 +46,15 @@ describe('locateTokens', () => {
   it('keeps cased tokens and punctuation apart', () => {
     const text = 'Hello, Dr. Smith! (Berlin)';
     expect(slices(text, ['Hello', ',', 'Dr', '.', 'Smith', '!', '(', 'Berlin', ')'])).toEqual([
-      'Hello', ',', 'Dr', '.', 'Smith', '!', '(', 'Berlin', ')',
+      'Hello',
+      ',',
+      'Dr',
+      '.',
+      'Smith',
+      '!',
+      '(',
+      'Berlin',
+      ')',
     ]);
     expect(locateTokens(text, ['Dr', '.'])).toEqual([
       { start: 7, end: 9 },
@@ -91,7 +99,7 @@ describe('locateText', () => {
   it('finds a multi-word decoded answer ignoring case, accents and spacing', () => {
     const context = 'Il a vu Émile à Paris.';
     expect(locateText(context, 'emile a paris')).toEqual({ start: 8, end: 21 });
-    expect(locateText('He said: don\'t go.', "don ' t go")).toEqual({ start: 9, end: 17 });
+    expect(locateText("He said: don't go.", "don ' t go")).toEqual({ start: 9, end: 17 });
   });
 
   it('takes the first occurrence at or after `from`', () => {

@@ -106,9 +106,20 @@ describe('feature-extraction', () => {
 
   it('reports malformed raw output as RUNTIME', () => {
     expectInpageError(() => pipeline.fromPipelineOutput({ data: [1, 2], dims: [1, 2] }, 'x'), 'RUNTIME', 'typed array');
-    expectInpageError(() => pipeline.fromPipelineOutput(new FakeTensor('float32', new Float32Array(3), [1, 2]), 'x'), 'RUNTIME', 'do not match');
-    expectInpageError(() => pipeline.fromPipelineOutput(new FakeTensor('float32', new Float32Array(4), [2, 2]), 'x'), 'RUNTIME', 'expected 1 rows');
-    expectInpageError(() => pipeline.fromPipelineOutput(new FakeTensor('int64', new BigInt64Array(2) as unknown as Float32Array, [1, 2]), 'x'), 'RUNTIME');
+    expectInpageError(
+      () => pipeline.fromPipelineOutput(new FakeTensor('float32', new Float32Array(3), [1, 2]), 'x'),
+      'RUNTIME',
+      'do not match',
+    );
+    expectInpageError(
+      () => pipeline.fromPipelineOutput(new FakeTensor('float32', new Float32Array(4), [2, 2]), 'x'),
+      'RUNTIME',
+      'expected 1 rows',
+    );
+    expectInpageError(
+      () => pipeline.fromPipelineOutput(new FakeTensor('int64', new BigInt64Array(2) as unknown as Float32Array, [1, 2]), 'x'),
+      'RUNTIME',
+    );
     expectInpageError(() => pipeline.fromPipelineOutput(null, 'x'), 'RUNTIME');
   });
 
@@ -116,7 +127,11 @@ describe('feature-extraction', () => {
     expectTypeError(() => task.validate('x', { pooling: 'max' }), "option \"pooling\" must be one of 'none', 'mean', 'cls'");
     expectTypeError(() => task.validate('x', { normalize: 1 }), 'option "normalize" must be a boolean');
     expectTypeError(() => task.validate('x', { pooling: 'mean', quantize: true, precision: 'int8' }), 'precision');
-    expectTypeError(() => task.validate('x', { normalise: true }), 'unknown option "normalise"', 'Valid options: pooling, normalize, quantize, precision');
+    expectTypeError(
+      () => task.validate('x', { normalise: true }),
+      'unknown option "normalise"',
+      'Valid options: pooling, normalize, quantize, precision',
+    );
     expectRangeError(() => task.validate('x', { quantize: true }), 'quantize', 'pooling');
     expectRangeError(() => task.validate('x', { quantize: true, pooling: 'none' }), 'quantize');
     expectInpageError(() => task.validate([], undefined), 'INVALID_INPUT');
@@ -145,7 +160,9 @@ describe('feature-extraction', () => {
     const batch = run(['a', 'b'], { pooling: 'mean' });
     const [first] = task.splitOutput(batch, 2);
     expect(first?.data.buffer.byteLength).toBe(dim * 4);
-    expect(task.batchKey({ pooling: 'mean' })).toBe(task.batchKey({ normalize: false, pooling: 'mean', precision: 'binary', quantize: false }));
+    expect(task.batchKey({ pooling: 'mean' })).toBe(
+      task.batchKey({ normalize: false, pooling: 'mean', precision: 'binary', quantize: false }),
+    );
     expectInpageError(() => task.splitOutput(batch, 3), 'RUNTIME');
   });
 });

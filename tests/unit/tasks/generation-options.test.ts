@@ -49,7 +49,10 @@ describe('generation options', () => {
   });
 
   it('throws RangeError for impossible values, naming the task and option', () => {
-    expectRangeError(() => checkGenerationOptions('text-generation', { maxNewTokens: 0 }), 'text-generation: option "maxNewTokens" must be an integer from 1 to 4096, got 0');
+    expectRangeError(
+      () => checkGenerationOptions('text-generation', { maxNewTokens: 0 }),
+      'text-generation: option "maxNewTokens" must be an integer from 1 to 4096, got 0',
+    );
     expectRangeError(() => checkGenerationOptions('t', { maxNewTokens: 4097 }), 'maxNewTokens');
     expectRangeError(() => checkGenerationOptions('t', { maxNewTokens: 1.5 }), 'maxNewTokens');
     expectRangeError(() => checkGenerationOptions('t', { temperature: 0 }), 'option "temperature" must be a number > 0');
@@ -60,12 +63,18 @@ describe('generation options', () => {
     expectRangeError(() => checkGenerationOptions('t', { numBeams: 0 }), 'numBeams');
     expectRangeError(() => checkGenerationOptions('t', { repetitionPenalty: 0 }), 'repetitionPenalty');
     expectRangeError(() => checkGenerationOptions('t', { noRepeatNgramSize: -2 }), 'noRepeatNgramSize');
-    expectRangeError(() => checkGenerationOptions('t', { minNewTokens: 10, maxNewTokens: 5 }), '"minNewTokens" (10) is above "maxNewTokens" (5)');
+    expectRangeError(
+      () => checkGenerationOptions('t', { minNewTokens: 10, maxNewTokens: 5 }),
+      '"minNewTokens" (10) is above "maxNewTokens" (5)',
+    );
     expectRangeError(() => checkGenerationOptions('t', { minLength: 10, maxLength: 5 }), '"minLength" (10) is above "maxLength" (5)');
   });
 
   it('throws TypeError for wrong types and for conflicting limits', () => {
-    expectTypeError(() => checkGenerationOptions('summarization', { maxNewTokens: '10' }), 'summarization: option "maxNewTokens" must be a number');
+    expectTypeError(
+      () => checkGenerationOptions('summarization', { maxNewTokens: '10' }),
+      'summarization: option "maxNewTokens" must be a number',
+    );
     expectTypeError(() => checkGenerationOptions('t', { doSample: 'true' }), 'option "doSample" must be a boolean');
     expectTypeError(() => checkGenerationOptions('t', { maxNewTokens: 10, maxLength: 20 }), 'either option "maxNewTokens" or "maxLength"');
   });

@@ -34,11 +34,21 @@ describe('question-answering', () => {
       { answer: 'nice puppet', score: 0.2, start: 17, end: 28 },
       { answer: 'Jim Henson', score: 0.1, start: 0, end: 10 },
     ]);
-    expect(pipeline.fromPipelineOutput({ answer: 'Jim Henson', score: 0.1 }, input, { topK: 1 })).toEqual({ answer: 'Jim Henson', score: 0.1, start: 0, end: 10 });
+    expect(pipeline.fromPipelineOutput({ answer: 'Jim Henson', score: 0.1 }, input, { topK: 1 })).toEqual({
+      answer: 'Jim Henson',
+      score: 0.1,
+      start: 0,
+      end: 10,
+    });
   });
 
   it('gives an empty span at 0 for an answer it cannot locate', () => {
-    expect(pipeline.fromPipelineOutput({ answer: 'nowhere', score: 0.1 }, input)).toEqual({ answer: 'nowhere', score: 0.1, start: 0, end: 0 });
+    expect(pipeline.fromPipelineOutput({ answer: 'nowhere', score: 0.1 }, input)).toEqual({
+      answer: 'nowhere',
+      score: 0.1,
+      start: 0,
+      end: 0,
+    });
   });
 
   it('reports malformed raw output as RUNTIME', () => {

@@ -46,7 +46,8 @@ describe('task registry', () => {
     expect(streamable.sort()).toEqual(['summarization', 'text-generation', 'text2text-generation', 'translation']);
     for (const id of batchable) {
       const task = getTask(id) as unknown as Record<string, unknown>;
-      for (const method of ['canBatch', 'batchKey', 'toItems', 'batchInput', 'splitOutput', 'joinItems']) expect(typeof task[method]).toBe('function');
+      for (const method of ['canBatch', 'batchKey', 'toItems', 'batchInput', 'splitOutput', 'joinItems'])
+        expect(typeof task[method]).toBe('function');
     }
     // Streaming is the worker's business: a streamable task's pipeline sets up the streamer.
     expect(taskIds.filter((id) => isStreamingPipeline(getTaskPipeline(id))).sort()).toEqual(streamable.sort());
@@ -81,7 +82,13 @@ describe('task registry', () => {
   });
 
   it('getTask throws UNSUPPORTED_TASK listing the supported ids, TypeError for a non-string', () => {
-    expectInpageError(() => getTask('image-classification'), 'UNSUPPORTED_TASK', 'Unsupported task "image-classification"', 'sentiment-analysis', 'zero-shot-classification');
+    expectInpageError(
+      () => getTask('image-classification'),
+      'UNSUPPORTED_TASK',
+      'Unsupported task "image-classification"',
+      'sentiment-analysis',
+      'zero-shot-classification',
+    );
     expectInpageError(() => getTask('constructor'), 'UNSUPPORTED_TASK');
     expectTypeError(() => getTask(42 as unknown as string), 'Task id must be a string, got a number (42)');
     expect(() => getTask('ner')).not.toThrow(InpageError);

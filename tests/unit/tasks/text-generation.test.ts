@@ -13,7 +13,17 @@ function pipe(...args: unknown[]): unknown {
 describe('text-generation', () => {
   it('sends return_full_text: false unless asked, and maps generation options', () => {
     expect(pipeline.toPipelineArgs('Once')).toEqual(['Once', { return_full_text: false }]);
-    expect(pipeline.toPipelineArgs(['a'], { maxNewTokens: 5, doSample: true, temperature: 0.8, topK: 20, topP: 0.95, repetitionPenalty: 1.1, returnFullText: true })).toEqual([
+    expect(
+      pipeline.toPipelineArgs(['a'], {
+        maxNewTokens: 5,
+        doSample: true,
+        temperature: 0.8,
+        topK: 20,
+        topP: 0.95,
+        repetitionPenalty: 1.1,
+        returnFullText: true,
+      }),
+    ).toEqual([
       ['a'],
       { max_new_tokens: 5, do_sample: true, temperature: 0.8, top_k: 20, top_p: 0.95, repetition_penalty: 1.1, return_full_text: true },
     ]);
@@ -22,7 +32,9 @@ describe('text-generation', () => {
   it('gives the generated text only by default, the prompt too with returnFullText', () => {
     const plain = pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs('Once')), 'Once');
     expect(plain).toBe(' and then');
-    const full = pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs('Once', { returnFullText: true })), 'Once', { returnFullText: true });
+    const full = pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs('Once', { returnFullText: true })), 'Once', {
+      returnFullText: true,
+    });
     expect(full).toBe('Once and then');
   });
 

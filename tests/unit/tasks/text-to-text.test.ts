@@ -49,7 +49,11 @@ describe.each(cases)('$task.id', ({ task, pipeline, key }) => {
   it('reports malformed raw output as RUNTIME', () => {
     expectInpageError(() => pipeline.fromPipelineOutput([], 'x'), 'RUNTIME', task.id);
     expectInpageError(() => pipeline.fromPipelineOutput([{ wrong: 'x' }], 'x'), 'RUNTIME', `field "${key}"`);
-    expectInpageError(() => pipeline.fromPipelineOutput([{ [key]: 'x' }, { [key]: 'y' }, { [key]: 'z' }], ['a', 'b']), 'RUNTIME', '3 results for 2 texts');
+    expectInpageError(
+      () => pipeline.fromPipelineOutput([{ [key]: 'x' }, { [key]: 'y' }, { [key]: 'z' }], ['a', 'b']),
+      'RUNTIME',
+      '3 results for 2 texts',
+    );
   });
 
   it('validates input and options', () => {
@@ -78,7 +82,10 @@ describe('translation languages', () => {
 
   it('validates language codes', () => {
     expect(() => translationTask.validate('x', { srcLang: 'en', tgtLang: 'fr' })).not.toThrow();
-    expectTypeError(() => translationTask.validate('x', { tgtLang: 7 }), 'option "tgtLang" must be a language code string, got a number (7)');
+    expectTypeError(
+      () => translationTask.validate('x', { tgtLang: 7 }),
+      'option "tgtLang" must be a language code string, got a number (7)',
+    );
     expectRangeError(() => translationTask.validate('x', { srcLang: ' ' }), 'option "srcLang" must be a non-empty language code');
     expectTypeError(() => translationTask.validate('x', { tgt_lang: 'fr' }), 'did you mean "tgtLang"');
   });

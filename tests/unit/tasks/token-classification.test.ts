@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { tokenClassificationPipeline as pipeline, tokenClassificationTask as task } from '../../../src/tasks/token-classification.ts';
-import type { EntityGroup, TokenClassificationInput, TokenClassificationOptions, TokenEntity } from '../../../src/tasks/token-classification.ts';
+import type {
+  EntityGroup,
+  TokenClassificationInput,
+  TokenClassificationOptions,
+  TokenEntity,
+} from '../../../src/tasks/token-classification.ts';
 import { expectBatchRoundTrip, expectInpageError, expectTypeError } from './helpers.ts';
 
 type RawToken = { entity: string; score: number; index: number; word: string };
@@ -8,12 +13,26 @@ type RawToken = { entity: string; score: number; index: number; word: string };
 /** An uncased WordPiece-like tokenizer: lowercase, strip accents, split punctuation, a few subwords. */
 const subwords: Record<string, string[]> = { amara: ['ama', '##ra'], zurich: ['zur', '##ich'] };
 function tokenize(text: string): string[] {
-  const words = text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu) ?? [];
+  const words =
+    text
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu) ?? [];
   return words.flatMap((word) => subwords[word] ?? [word]);
 }
 
 const labels: Record<string, string> = {
-  ama: 'B-PER', '##ra': 'I-PER', sarah: 'B-PER', new: 'B-LOC', york: 'I-LOC', zur: 'B-LOC', '##ich': 'I-LOC', london: 'B-LOC', paris: 'B-LOC', acme: 'B-ORG',
+  ama: 'B-PER',
+  '##ra': 'I-PER',
+  sarah: 'B-PER',
+  new: 'B-LOC',
+  york: 'I-LOC',
+  zur: 'B-LOC',
+  '##ich': 'I-LOC',
+  london: 'B-LOC',
+  paris: 'B-LOC',
+  acme: 'B-ORG',
 };
 
 /** A fake of transformers.js 4.3.1 TokenClassificationPipeline._call with aggregation 'none'. */
@@ -69,7 +88,9 @@ describe('token-classification', () => {
       { entity: 'O', score: 0.9, index: 3, word: 'to' },
       { entity: 'B-LOC', score: 0.9, index: 4, word: 'paris' },
     ];
-    expect(pipeline.fromPipelineOutput(raw, 'Paris flew to Paris')).toEqual([{ entity: 'B-LOC', score: 0.9, index: 4, word: 'paris', start: 14, end: 19 }]);
+    expect(pipeline.fromPipelineOutput(raw, 'Paris flew to Paris')).toEqual([
+      { entity: 'B-LOC', score: 0.9, index: 4, word: 'paris', start: 14, end: 19 },
+    ]);
   });
 
   it('matches accents and case: "Zürich" → zur + ##ich', () => {

@@ -5,7 +5,17 @@ import { describe, expect, it } from 'vitest';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Names and strings that only the worker half of the task modules uses. */
-const workerOnly = ['toPipelineArgs', 'fromPipelineOutput', 'streamerOptions', 'locateTokens', 'locateText', 'readArray', 'halfToFloat', 'top_k', 'skip_prompt'];
+const workerOnly = [
+  'toPipelineArgs',
+  'fromPipelineOutput',
+  'streamerOptions',
+  'locateTokens',
+  'locateText',
+  'readArray',
+  'halfToFloat',
+  'top_k',
+  'skip_prompt',
+];
 
 /** The unminified bundle of a module that re-exports `names` from `path`, as a main-thread app would bundle it. */
 async function bundle(path: string, names: string): Promise<string> {

@@ -26,7 +26,12 @@ describe('checkOptions', () => {
   });
 
   it('rejects unknown keys, listing the valid ones and suggesting the camelCase name', () => {
-    expectTypeError(() => checkOptions('fill-mask', { top_k: 3 }, ['topK']), 'unknown option "top_k"', 'did you mean "topK"', 'Valid options: topK');
+    expectTypeError(
+      () => checkOptions('fill-mask', { top_k: 3 }, ['topK']),
+      'unknown option "top_k"',
+      'did you mean "topK"',
+      'Valid options: topK',
+    );
     expectTypeError(() => checkOptions('fill-mask', { topk: 3 }, ['topK']), 'did you mean "topK"');
     expectTypeError(() => checkOptions('t', { color: 'red' }, ['a', 'b']), 'unknown option "color". Valid options: a, b.');
   });
@@ -39,7 +44,10 @@ describe('checkTexts', () => {
   });
 
   it('rejects other types with a TypeError', () => {
-    expectTypeError(() => checkTexts('text-classification', 42), 'text-classification: input must be a string or an array of strings, got a number (42)');
+    expectTypeError(
+      () => checkTexts('text-classification', 42),
+      'text-classification: input must be a string or an array of strings, got a number (42)',
+    );
     expectTypeError(() => checkTexts('t', undefined), 'got undefined');
     expectTypeError(() => checkTexts('t', ['a', 1]), 'input[1] must be a string');
   });
@@ -48,12 +56,25 @@ describe('checkTexts', () => {
     expectInpageError(() => checkTexts('t', []), 'INVALID_INPUT', 'input is empty');
     expectInpageError(() => checkTexts('t', 'x'.repeat(inputLimits.maxTextLength + 1)), 'INVALID_INPUT', 'the limit is 100000');
     expectInpageError(() => checkTexts('t', ['ok', 'x'.repeat(inputLimits.maxTextLength + 1)]), 'INVALID_INPUT', 'input[1]');
-    expectInpageError(() => checkTexts('t', Array.from({ length: inputLimits.maxItems + 1 }, () => 'a')), 'INVALID_INPUT', '1025 items');
+    expectInpageError(
+      () =>
+        checkTexts(
+          't',
+          Array.from({ length: inputLimits.maxItems + 1 }, () => 'a'),
+        ),
+      'INVALID_INPUT',
+      '1025 items',
+    );
   });
 
   it('accepts exactly the limits', () => {
     expect(() => checkTexts('t', 'x'.repeat(inputLimits.maxTextLength))).not.toThrow();
-    expect(() => checkTexts('t', Array.from({ length: inputLimits.maxItems }, () => 'a'))).not.toThrow();
+    expect(() =>
+      checkTexts(
+        't',
+        Array.from({ length: inputLimits.maxItems }, () => 'a'),
+      ),
+    ).not.toThrow();
   });
 });
 

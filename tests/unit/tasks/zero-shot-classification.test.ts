@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { zeroShotClassificationPipeline as pipeline, zeroShotClassificationTask as task } from '../../../src/tasks/zero-shot-classification.ts';
+import {
+  zeroShotClassificationPipeline as pipeline,
+  zeroShotClassificationTask as task,
+} from '../../../src/tasks/zero-shot-classification.ts';
 import { expectInpageError, expectTypeError } from './helpers.ts';
 
 const text = 'I have a problem with my iphone that needs to be resolved asap!';
@@ -13,7 +16,11 @@ const labels = ['urgent', 'not urgent', 'phone', 'tablet', 'computer'];
 
 describe('zero-shot-classification', () => {
   it('passes candidate labels as the second argument, with defaults for the template and multi_label', () => {
-    expect(pipeline.toPipelineArgs(text, { candidateLabels: labels })).toEqual([text, labels, { hypothesis_template: 'This example is {}.', multi_label: false }]);
+    expect(pipeline.toPipelineArgs(text, { candidateLabels: labels })).toEqual([
+      text,
+      labels,
+      { hypothesis_template: 'This example is {}.', multi_label: false },
+    ]);
     expect(pipeline.toPipelineArgs(['a'], { candidateLabels: ['x'], hypothesisTemplate: 'About {}.', multiLabel: true })).toEqual([
       ['a'],
       ['x'],
@@ -43,11 +50,19 @@ describe('zero-shot-classification', () => {
     expectTypeError(() => task.validate(text, { candidateLabels: 'urgent' }), 'option "candidateLabels" must be an array of strings');
     expectTypeError(() => task.validate(text, { candidateLabels: ['a', 2] }), 'option "candidateLabels"[1] must be a string');
     expectInpageError(() => task.validate(text, { candidateLabels: [] }), 'INVALID_INPUT', 'candidateLabels" is empty');
-    expectInpageError(() => task.validate(text, { candidateLabels: Array.from({ length: 1025 }, (_, i) => `l${i}`) }), 'INVALID_INPUT', '1025 items');
+    expectInpageError(
+      () => task.validate(text, { candidateLabels: Array.from({ length: 1025 }, (_, i) => `l${i}`) }),
+      'INVALID_INPUT',
+      '1025 items',
+    );
   });
 
   it('checks the hypothesis template and other options', () => {
-    expectInpageError(() => task.validate(text, { candidateLabels: labels, hypothesisTemplate: 'This is about' }), 'INVALID_INPUT', 'must contain "{}"');
+    expectInpageError(
+      () => task.validate(text, { candidateLabels: labels, hypothesisTemplate: 'This is about' }),
+      'INVALID_INPUT',
+      'must contain "{}"',
+    );
     expectTypeError(() => task.validate(text, { candidateLabels: labels, hypothesisTemplate: 3 }), 'hypothesisTemplate');
     expectTypeError(() => task.validate(text, { candidateLabels: labels, multiLabel: 'yes' }), 'option "multiLabel" must be a boolean');
     expectTypeError(() => task.validate(text, { candidate_labels: labels }), 'did you mean "candidateLabels"');
