@@ -12,7 +12,9 @@ export const errorCodes = [
   'QUOTA_EXCEEDED',
   'INTEGRITY',
   'DEVICE_UNAVAILABLE',
+  'DEVICE_FAILED',
   'UNSUPPORTED_TASK',
+  'UNSUPPORTED_MODEL',
   'INVALID_INPUT',
   'ABORTED',
   'DISPOSED',
@@ -22,6 +24,46 @@ export const errorCodes = [
 
 /** One of {@link errorCodes}. */
 export type ErrorCode = (typeof errorCodes)[number];
+
+/** What the transport does when a call or a load fails with a code (see {@link errorPolicies}). */
+export interface ErrorPolicy {
+  /** The worker that raised it is unusable (a poisoned ONNX Runtime, a dead thread): start a fresh one. */
+  readonly restartWorker: boolean;
+  /** With `device: 'auto'` on WebGPU: move the model to WASM from its stored bytes, and remember that for the client. */
+  readonly demoteDevice: boolean;
+  /** Retried once, after the restart or the demotion, before the caller sees it. */
+  readonly retry: boolean;
+}
+
+const fail: ErrorPolicy = { restartWorker: false, demoteDevice: false, retry: false };
+
+/**
+ * The error taxonomy: for each code, whether it restarts the worker, demotes the device, or may be
+ * retried. The transport's one recovery policy reads this table; nothing else decides it.
+ */
+export const errorPolicies: { readonly [C in ErrorCode]: ErrorPolicy } = {
+  MODEL_NOT_FOUND: fail,
+  FILE_NOT_FOUND: fail,
+  UNAUTHORIZED: fail,
+  NETWORK: fail,
+  OFFLINE_NOT_CACHED: fail,
+  QUOTA_EXCEEDED: fail,
+  INTEGRITY: fail,
+  DEVICE_UNAVAILABLE: fail,
+  /** The GPU failed under a session (device lost, out of memory, a WebGPU validation error). */
+  DEVICE_FAILED: { restartWorker: true, demoteDevice: true, retry: true },
+  UNSUPPORTED_TASK: fail,
+  /** Raised before any ONNX Runtime call (config, `model_type`, graph inputs): the worker is intact. */
+  UNSUPPORTED_MODEL: fail,
+  /** Raised before any ONNX Runtime call (validation, tokenizer, lengths): the worker is intact. */
+  INVALID_INPUT: fail,
+  ABORTED: fail,
+  DISPOSED: fail,
+  /** The worker is already gone; the next call starts a fresh one. Not retried: the call may have killed it. */
+  WORKER_CRASHED: fail,
+  /** A rejected ONNX Runtime session create or run: transformers.js 4.3.1 chains them, so the worker is poisoned. */
+  RUNTIME: { restartWorker: true, demoteDevice: false, retry: true },
+};
 
 const errorName = 'InpageError';
 
