@@ -1,0 +1,49 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ClientEvents } from '../../../src/client/events.ts';
+
+describe('ClientEvents', () => {
+  it('delivers a payload to each listener of its type only', () => {
+    const events = new ClientEvents();
+    const fallbacks: string[] = [];
+    const restarts: string[] = [];
+    events.on('fallback', (event) => fallbacks.push(`${event.model}: ${event.reason}`));
+    events.on('worker-restart', (event) => restarts.push(event.code));
+    events.emit('fallback', { model: 'org/m', from: 'webgpu', to: 'wasm', reason: 'device lost' });
+    expect(fallbacks).toEqual(['org/m: device lost']);
+    expect(restarts).toEqual([]);
+  });
+
+  it('on() returns the removal of that listener', () => {
+    const events = new ClientEvents();
+    const seen: number[] = [];
+    const off = events.on('eviction', (event) => seen.push(event.bytes));
+    events.emit('eviction', { models: ['a'], bytes: 1 });
+    off();
+    events.emit('eviction', { models: ['b'], bytes: 2 });
+    expect(seen).toEqual([1]);
+  });
+
+  it('a throwing listener neither stops the others nor throws into emit()', async () => {
+    const events = new ClientEvents();
+    const seen: string[] = [];
+    const uncaught = vi.fn();
+    process.once('uncaughtException', uncaught);
+    events.on('worker-restart', () => {
+      throw new Error('listener bug');
+    });
+    events.on('worker-restart', (event) => seen.push(event.reason));
+    expect(() => events.emit('worker-restart', { reason: 'crashed', code: 'WORKER_CRASHED' })).not.toThrow();
+    expect(seen).toEqual(['crashed']);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(uncaught).toHaveBeenCalledWith(expect.objectContaining({ message: 'listener bug' }), expect.anything());
+  });
+
+  it('clear() drops every listener', () => {
+    const events = new ClientEvents();
+    const seen: string[] = [];
+    events.on('fallback', (event) => seen.push(event.model));
+    events.clear();
+    events.emit('fallback', { model: 'x', from: 'webgpu', to: 'wasm', reason: 'r' });
+    expect(seen).toEqual([]);
+  });
+});
