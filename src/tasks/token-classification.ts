@@ -5,9 +5,12 @@
  */
 import { joinPerText, splitPerText, textItems } from './batching.ts';
 import { locateTokens } from './entity-offsets.ts';
+import type { Span } from './entity-offsets.ts';
 import { readArray, readArrayOf, readNumber, readRecord, readString } from './raw-output.ts';
-import type { BatchableTask, OptionValue, PerText, TaskPipeline } from './task.ts';
+import type { BatchableTask, LoadedParts, OptionValue, PerText, TaskPipeline } from './task.ts';
 import { checkOneOf, checkOptions, checkTexts, describeValue, stableKey } from './validate.ts';
+import { wordPieceTokenizerOf } from './wordpiece-tokenizer.ts';
+import type { TrackedToken, WordPieceTokenizer } from './wordpiece-tokenizer.ts';
 
 /**
  * A text, or several texts labelled in one call.
@@ -185,26 +188,61 @@ function groupEntities(tokens: readonly TokenEntity[], text: string): EntityGrou
   });
 }
 
+/**
+ * The spans of a text's reported tokens. With a tracked WordPiece tokenizer whose token at each
+ * reported position is the reported word, the tracked spans (by position: exact, [UNK] words
+ * included); otherwise a search of the decoded words, skipping words at gaps in the positions.
+ */
+function spansOf(text: string, words: readonly string[], indices: readonly number[], tracker: WordPieceTokenizer | null): Span[] {
+  const tracked = tracker?.tokenize(text) ?? null;
+  if (tracker && tracked) {
+    const at = (position: number): TrackedToken | undefined => tracked[(indices[position] ?? -1) - tracker.leadingSpecialTokens];
+    if (words.every((word, position) => at(position)?.token === word)) {
+      return words.map((_, position) => ({ start: at(position)?.start ?? 0, end: at(position)?.end ?? 0 }));
+    }
+  }
+  return locateTokens(text, words, indices);
+}
+
 /** One text's raw tokens (all labels) → located, filtered and possibly grouped entities. */
-function readEntities(raw: unknown, text: string, options: Required<TokenClassificationOptions>): TokenEntity[] | EntityGroup[] {
+function readEntities(
+  raw: unknown,
+  text: string,
+  options: Required<TokenClassificationOptions>,
+  tracker: WordPieceTokenizer | null = null,
+): TokenEntity[] | EntityGroup[] {
   const rawTokens = readArray(id, raw, 'the tokens of a text').map((item) => readRecord(id, item, 'a token'));
   const words = rawTokens.map((token) => readString(id, token, 'word'));
+  const indices = rawTokens.map((token) => readNumber(id, token, 'index'));
   // Locate every token, ignored ones included, so that a repeated word is matched in order.
-  const spans = locateTokens(text, words);
+  const spans = spansOf(text, words, indices, tracker);
   const tokens: TokenEntity[] = [];
   rawTokens.forEach((token, position) => {
     const entity = readString(id, token, 'entity');
     if (options.ignoreLabels.includes(entity)) return;
     const { start, end } = spans[position] ?? { start: 0, end: 0 };
     const word = words[position] ?? '';
-    tokens.push({ entity, score: readNumber(id, token, 'score'), index: readNumber(id, token, 'index'), word, start, end });
+    tokens.push({ entity, score: readNumber(id, token, 'score'), index: indices[position] ?? 0, word, start, end });
   });
   return options.aggregationStrategy === 'simple' ? groupEntities(tokens, text) : tokens;
 }
 
+function readOutput(
+  raw: unknown,
+  input: TokenClassificationInput,
+  options: TokenClassificationOptions | undefined,
+  tracker: WordPieceTokenizer | null,
+): TokenClassificationOutput {
+  const resolved = resolve(options);
+  if (typeof input === 'string') return readEntities(raw, input, resolved, tracker);
+  const perText = readArrayOf(id, raw, input.length, 'one list per text');
+  return perText.map((tokens, index) => readEntities(tokens, input[index] ?? '', resolved, tracker));
+}
+
 /**
  * The worker half of token-classification: transformers.js call (every token, ungrouped), and output
- * conversion that locates, filters and groups the tokens.
+ * conversion that locates, filters and groups the tokens. `run` gives WordPiece models (BERT and
+ * its kin) exact offsets from a tracked tokenization; `fromPipelineOutput` alone searches the text.
  * @example
  * tokenClassificationPipeline.toPipelineArgs('Sarah lives in London');
  * // ['Sarah lives in London', { ignore_labels: [], aggregation_strategy: 'none' }]
@@ -217,9 +255,14 @@ export const tokenClassificationPipeline: TaskPipeline<TokenClassificationInput,
       return [typeof input === 'string' ? input : [...input], { ignore_labels: [], aggregation_strategy: 'none' }];
     },
     fromPipelineOutput(raw: unknown, input: TokenClassificationInput, options?: TokenClassificationOptions): TokenClassificationOutput {
-      const resolved = resolve(options);
-      if (typeof input === 'string') return readEntities(raw, input, resolved);
-      const perText = readArrayOf(id, raw, input.length, 'one list per text');
-      return perText.map((tokens, index) => readEntities(tokens, input[index] ?? '', resolved));
+      return readOutput(raw, input, options, null);
+    },
+    async run(
+      pipe: LoadedParts,
+      input: TokenClassificationInput,
+      options?: TokenClassificationOptions,
+    ): Promise<TokenClassificationOutput> {
+      const raw = await pipe(...tokenClassificationPipeline.toPipelineArgs(input, options));
+      return readOutput(raw, input, options, wordPieceTokenizerOf(pipe.tokenizer));
     },
   });

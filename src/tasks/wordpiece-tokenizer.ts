@@ -198,3 +198,25 @@ export function createWordPieceTokenizer(tokenizerJson: unknown, tokenizerConfig
     },
   };
 }
+
+const loaded = new WeakMap<object, WordPieceTokenizer | null>();
+
+/**
+ * The tracked tokenizer of a loaded transformers.js tokenizer (built from the `tokenizer.json` and
+ * `tokenizer_config.json` it was created from, once per tokenizer), or `null` when it is not a
+ * WordPiece tokenizer this module models.
+ * @example
+ * const tracked = wordPieceTokenizerOf(pipe.tokenizer);
+ * const tokens = tracked?.tokenize(text) ?? null; // null: fall back to searching the text
+ */
+export function wordPieceTokenizerOf(tokenizer: unknown): WordPieceTokenizer | null {
+  // transformers.js tokenizers are callable: functions, not plain objects.
+  if ((typeof tokenizer !== 'object' && typeof tokenizer !== 'function') || tokenizer === null) return null;
+  let tracked = loaded.get(tokenizer);
+  if (tracked === undefined) {
+    const { _tokenizerJSON: json, _tokenizerConfig: config } = tokenizer as { _tokenizerJSON?: unknown; _tokenizerConfig?: unknown };
+    tracked = createWordPieceTokenizer(json, config ?? {});
+    loaded.set(tokenizer, tracked);
+  }
+  return tracked;
+}

@@ -41,8 +41,8 @@ export const NER_RULES: Readonly<Record<string, string>> = {
 
 /** The rule NER model's logit for its label (0 for the others). */
 const NER_LOGIT = 6;
-/** The score of every labelled token: softmax over 9 labels with one logit at 6. */
-export const NER_SCORE = Math.exp(NER_LOGIT) / (Math.exp(NER_LOGIT) + NER_LABELS.length - 1);
+/** The score of every labelled token: softmax over 9 labels with one logit at 6, in float32. */
+export const NER_SCORE = Math.fround(Math.exp(NER_LOGIT) / (Math.exp(NER_LOGIT) + NER_LABELS.length - 1));
 
 /** The loaded pipeline as the worker holds it: callable, with its tokenizer and model. */
 export type LoadedPipeline = ((...args: unknown[]) => Promise<unknown>) & { tokenizer: BertTokenizer; model: unknown };

@@ -44,7 +44,7 @@ describe('token-classification offsets on the 30k uncased WordPiece tokenizer (t
   it('maps the Greek final sigma, other case mappings, and NFD input to the original characters', async () => {
     expect(await groups('ΟΔΟΣ ΣΟΦΟΣ και Ο ΛΟΓΟΣ')).toMatchObject([
       { entityGroup: 'LOC', word: 'ΟΔΟΣ', start: 0, end: 4 },
-      { entityGroup: 'MISC', word: 'ΛΟΓΟΣ', start: 18, end: 23 },
+      { entityGroup: 'MISC', word: 'ΛΟΓΟΣ', start: 17, end: 22 },
     ]);
     expect(await groups('İstanbul ǅemal ẞtraße ΆΘΗΝΑ')).toMatchObject([
       { entityGroup: 'LOC', word: 'İstanbul', start: 0, end: 8 },
@@ -108,7 +108,9 @@ describe('token-classification offsets on the 30k uncased WordPiece tokenizer (t
   });
 
   it('tracks each text of a batch', async () => {
-    const output = (await runLikeWorker(pipeline, pipe, ['Zürich😍 Zürich', 'Paris'], { aggregationStrategy: 'simple' })) as EntityGroup[][];
+    const output = (await runLikeWorker(pipeline, pipe, ['Zürich😍 Zürich', 'Paris'], {
+      aggregationStrategy: 'simple',
+    })) as EntityGroup[][];
     expect(output.map((list) => spans(list))).toEqual([[[9, 15]], [[0, 5]]]);
   });
 });
