@@ -1,9 +1,10 @@
 /**
- * Character offsets of decoded tokens in the original text. transformers.js 4.3.1 does not
- * report offsets for token-classification or question-answering, and its decoded words are
- * normalized (BertNormalizer lowercases and strips accents, WordPiece marks continuations with
- * `##`), so they are found again by matching in a normalized copy of the text whose positions
- * map back to the original string. Pure functions.
+ * Character offsets of decoded tokens found by searching the original text: the fallback for
+ * tokenizers other than WordPiece (byte-level BPE, SentencePiece/Unigram), whose offsets inpage
+ * does not track. (WordPiece models get exact offsets from `wordpiece-tokenizer.ts`.)
+ * transformers.js 4.3.1 reports no offsets, and its decoded words are normalized (lowercased,
+ * unaccented, `##` continuations), so they are matched in a normalized copy of the text whose
+ * positions map back to the original string. Pure functions.
  * @module
  */
 

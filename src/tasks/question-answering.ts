@@ -46,8 +46,9 @@ export interface QuestionAnswer {
   score: number;
   /**
    * UTF-16 offsets of the answer in `context`: `context.slice(start, end)` is the answer as
-   * written. The first occurrence is taken when the answer appears several times. `start === end
-   * === 0` when the answer cannot be located (a rare tokenizer normalization).
+   * written. For WordPiece tokenizers (BERT, DistilBERT), the characters of the tokens the model
+   * chose, even when the same text appears earlier. For other tokenizers, the first occurrence of
+   * the decoded answer, and `start === end === 0` when it cannot be located.
    */
   start: number;
   end: number;
@@ -82,7 +83,9 @@ const optionKeys = ['topK'] as const;
 
 /**
  * Extractive question answering, e.g. with `Xenova/distilbert-base-cased-distilled-squad`.
- * Offsets are computed by inpage (transformers.js 4.3.1 has none).
+ * Offsets are computed by inpage (transformers.js 4.3.1 has none): at the model's token span for
+ * WordPiece tokenizers. The context is cut at the model's maximum length (no document stride),
+ * as in transformers.js.
  * @example
  * const qa = await client.load('question-answering', 'Xenova/distilbert-base-cased-distilled-squad');
  * await qa.run({ question: 'Who was Jim Henson?', context: 'Jim Henson was a nice puppet.' });

@@ -57,7 +57,9 @@ export interface TokenEntity {
   word: string;
   /**
    * UTF-16 offset of the token in the original text; `text.slice(start, end)` is the token as
-   * written. `start === end` when the token could not be located (a rare tokenizer normalization).
+   * written. Exact for WordPiece tokenizers (BERT and its kin: found by token position); found by
+   * searching the text for other tokenizers, where `start === end` when the token could not be
+   * located (a rare tokenizer normalization).
    */
   start: number;
   end: number;
@@ -118,7 +120,8 @@ function resolve(options: TokenClassificationOptions | undefined): Required<Toke
 
 /**
  * Token classification, e.g. named-entity recognition with `Xenova/bert-base-NER`. Offsets are
- * computed by inpage (transformers.js 4.3.1 has none). Batchable.
+ * computed by inpage (transformers.js 4.3.1 has none): exact for WordPiece tokenizers, by search
+ * for others. Tokens past the model's maximum length are not classified. Batchable.
  * @example
  * const ner = await client.load('ner', 'Xenova/bert-base-NER');
  * await ner.run('My name is Sarah and I live in London');
