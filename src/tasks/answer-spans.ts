@@ -4,8 +4,6 @@
  * token positions of each answer so that inpage can map them to characters. Pure code.
  * @module
  */
-import { InpageError } from '../errors.ts';
-
 /** One candidate answer: its first and last token positions in the model input, and its score. */
 export interface TokenSpan {
   start: number;
@@ -70,27 +68,4 @@ export function bestSpans(logits: AnswerLogits, topK: number): TokenSpan[] {
     }
   }
   return spans;
-}
-
-/** A tensor as the worker reads it: its flat data and dims. */
-interface TensorLike {
-  data: ArrayLike<number | bigint>;
-  dims: readonly number[];
-}
-
-/**
- * Row `row` of a [batch, length] tensor (model inputs or logits) as numbers.
- * @throws InpageError `RUNTIME` when `value` is not such a tensor.
- * @example
- * tensorRow(inputs.input_ids, 0, 'input_ids'); // [101, 7592, 102]
- */
-export function tensorRow(value: unknown, row: number, what: string): number[] {
-  const tensor = value as Partial<TensorLike> | null;
-  const dims = tensor?.dims;
-  const data = tensor?.data;
-  if (!Array.isArray(dims) || dims.length !== 2 || data === undefined || typeof data.length !== 'number') {
-    throw new InpageError('RUNTIME', `question-answering: ${what} should be a [batch, length] tensor.`);
-  }
-  const length = Number(dims[1]);
-  return Array.from({ length }, (_, i) => Number(data[row * length + i]));
 }

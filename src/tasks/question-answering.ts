@@ -4,11 +4,12 @@
  * @module
  */
 import { InpageError } from '../errors.ts';
-import { bestSpans, tensorRow } from './answer-spans.ts';
+import { bestSpans } from './answer-spans.ts';
 import { locateText } from './entity-offsets.ts';
 import type { Span } from './entity-offsets.ts';
 import { readArray, readNumber, readRecord, readString } from './raw-output.ts';
 import type { LoadedParts, OptionValue, TaskDefinition, TaskPipeline } from './task.ts';
+import { tensorRow } from './tensors.ts';
 import { checkInteger, checkOptions, checkText, describeValue } from './validate.ts';
 import { wordPieceTokenizerOf } from './wordpiece-tokenizer.ts';
 

@@ -9,8 +9,8 @@ import type { Span } from './entity-offsets.ts';
 import { readArray, readArrayOf, readNumber, readRecord, readString } from './raw-output.ts';
 import type { BatchableTask, LoadedParts, OptionValue, PerText, TaskPipeline } from './task.ts';
 import { checkOneOf, checkOptions, checkTexts, describeValue, stableKey } from './validate.ts';
+import { labelTokens } from './token-labels.ts';
 import { wordPieceTokenizerOf } from './wordpiece-tokenizer.ts';
-import type { TrackedToken, WordPieceTokenizer } from './wordpiece-tokenizer.ts';
 
 /**
  * A text, or several texts labelled in one call.
@@ -192,33 +192,20 @@ function groupEntities(tokens: readonly TokenEntity[], text: string): EntityGrou
 }
 
 /**
- * The spans of a text's reported tokens. With a tracked WordPiece tokenizer whose token at each
- * reported position is the reported word, the tracked spans (by position: exact, [UNK] words
- * included); otherwise a search of the decoded words, skipping words at gaps in the positions.
+ * One text's raw tokens (all labels) → located, filtered and possibly grouped entities. `tracked`:
+ * the tokens' spans from the tracked tokenizer; without them, the text is searched.
  */
-function spansOf(text: string, words: readonly string[], indices: readonly number[], tracker: WordPieceTokenizer | null): Span[] {
-  const tracked = tracker?.tokenize(text) ?? null;
-  if (tracker && tracked) {
-    const at = (position: number): TrackedToken | undefined => tracked[(indices[position] ?? -1) - tracker.leadingSpecialTokens];
-    if (words.every((word, position) => at(position)?.token === word)) {
-      return words.map((_, position) => ({ start: at(position)?.start ?? 0, end: at(position)?.end ?? 0 }));
-    }
-  }
-  return locateTokens(text, words, indices);
-}
-
-/** One text's raw tokens (all labels) → located, filtered and possibly grouped entities. */
 function readEntities(
   raw: unknown,
   text: string,
   options: Required<TokenClassificationOptions>,
-  tracker: WordPieceTokenizer | null = null,
+  tracked: readonly Span[] | null = null,
 ): TokenEntity[] | EntityGroup[] {
   const rawTokens = readArray(id, raw, 'the tokens of a text').map((item) => readRecord(id, item, 'a token'));
   const words = rawTokens.map((token) => readString(id, token, 'word'));
   const indices = rawTokens.map((token) => readNumber(id, token, 'index'));
   // Locate every token, ignored ones included, so that a repeated word is matched in order.
-  const spans = spansOf(text, words, indices, tracker);
+  const spans = tracked ?? locateTokens(text, words, indices);
   const tokens: TokenEntity[] = [];
   rawTokens.forEach((token, position) => {
     const entity = readString(id, token, 'entity');
@@ -234,12 +221,11 @@ function readOutput(
   raw: unknown,
   input: TokenClassificationInput,
   options: TokenClassificationOptions | undefined,
-  tracker: WordPieceTokenizer | null,
 ): TokenClassificationOutput {
   const resolved = resolve(options);
-  if (typeof input === 'string') return readEntities(raw, input, resolved, tracker);
+  if (typeof input === 'string') return readEntities(raw, input, resolved);
   const perText = readArrayOf(id, raw, input.length, 'one list per text');
-  return perText.map((tokens, index) => readEntities(tokens, input[index] ?? '', resolved, tracker));
+  return perText.map((tokens, index) => readEntities(tokens, input[index] ?? '', resolved));
 }
 
 /**
@@ -258,14 +244,19 @@ export const tokenClassificationPipeline: TaskPipeline<TokenClassificationInput,
       return [typeof input === 'string' ? input : [...input], { ignore_labels: [], aggregation_strategy: 'none' }];
     },
     fromPipelineOutput(raw: unknown, input: TokenClassificationInput, options?: TokenClassificationOptions): TokenClassificationOutput {
-      return readOutput(raw, input, options, null);
+      return readOutput(raw, input, options);
     },
     async run(
       pipe: LoadedParts,
       input: TokenClassificationInput,
       options?: TokenClassificationOptions,
     ): Promise<TokenClassificationOutput> {
-      const raw = await pipe(...tokenClassificationPipeline.toPipelineArgs(input, options));
-      return readOutput(raw, input, options, wordPieceTokenizerOf(pipe.tokenizer));
+      const tracker = wordPieceTokenizerOf(pipe.tokenizer);
+      const texts = typeof input === 'string' ? [input] : input;
+      const labelled = tracker ? await labelTokens(pipe, texts, tracker) : null;
+      if (labelled === null) return readOutput(await pipe(...tokenClassificationPipeline.toPipelineArgs(input, options)), input, options);
+      const resolved = resolve(options);
+      const perText = labelled.map(({ tokens, spans }, index) => readEntities(tokens, texts[index] ?? '', resolved, spans));
+      return typeof input === 'string' ? (perText[0] ?? []) : perText;
     },
   });

@@ -20,10 +20,49 @@ describe('token-classification offsets on the 30k uncased WordPiece tokenizer (t
     it(`gives every token a span whose text normalizes to the token: ${name}`, async () => {
       for (const token of await tokens(text)) {
         const slice = bertNormalize(text.slice(token.start, token.end), normalizer).trim();
+        // An [UNK] spans the whole word it replaces: no whitespace, and not in the vocabulary.
+        if (token.word === '[UNK]') {
+          expect(slice, `[UNK] at ${token.start}–${token.end}`).toMatch(/^\S+$/u);
+          continue;
+        }
         expect(slice, `${token.word} (index ${token.index}) at ${token.start}–${token.end}`).toBe(token.word.replace(/^##/, ''));
       }
     });
   }
+
+  it("gives transformers.js's labels, scores and indices, plus the [UNK] tokens it drops (aggregationStrategy 'none')", async () => {
+    for (const text of Object.values(OFFSET_TEXTS)) {
+      const ours = (await tokens(text)).filter((token) => token.word !== '[UNK]');
+      const theirs = await pipe(text, { ignore_labels: [] });
+      expect(
+        ours.map(({ entity, score, index, word }) => ({ entity, score, index, word })),
+        text,
+      ).toEqual(theirs);
+    }
+  });
+
+  it("gives transformers.js's groups and mean scores (aggregationStrategy 'simple'; the [UNK] tokens are O here)", async () => {
+    for (const text of Object.values(OFFSET_TEXTS)) {
+      const theirs = (await pipe(text, { aggregation_strategy: 'simple' })) as { entity_group: string; score: number }[];
+      const ours = await groups(text);
+      expect(
+        ours.map(({ entityGroup, score }) => [entityGroup, score]),
+        text,
+      ).toEqual(theirs.map((group) => [group.entity_group, group.score]));
+    }
+  });
+
+  it('reports the [UNK] tokens transformers.js drops, with the characters of their words', async () => {
+    expect(
+      (await tokens('Zürich😍 Zürich airport')).map(({ entity, word, index, start, end }) => [entity, word, index, start, end]),
+    ).toEqual([
+      ['O', '[UNK]', 1, 0, 8],
+      ['B-LOC', 'zurich', 2, 9, 15],
+      ['I-LOC', 'airport', 3, 16, 23],
+    ]);
+    const long = await tokens(`${LONG_WORD} Zürich`);
+    expect(long[0]).toMatchObject({ word: '[UNK]', index: 1, start: 0, end: 101 });
+  });
 
   it('places the entity after a word that became [UNK] (an emoji glued to it)', async () => {
     const text = 'Zürich😍 Zürich airport';
@@ -104,6 +143,16 @@ describe('token-classification offsets on the 30k uncased WordPiece tokenizer (t
       ['bob', 3, 10, 13],
       ['paris', 5, 17, 22],
       ['berlin', 7, 27, 33],
+    ]);
+  });
+
+  it("falls back to transformers.js's pipeline and a search (skipping dropped [UNK] words) for an untracked tokenizer", async () => {
+    const fixture = buildUncased30kTokenizer();
+    const untracked = { ...fixture, tokenizerJson: { ...fixture.tokenizerJson, pre_tokenizer: { type: 'WhitespaceSplit' } } };
+    const output = (await runLikeWorker(pipeline, nerPipeline(loadTokenizer(untracked)), 'Zürich😍 Zürich airport')) as TokenEntity[];
+    expect(output.map(({ word, index, start, end }) => [word, index, start, end])).toEqual([
+      ['zurich', 2, 9, 15],
+      ['airport', 3, 16, 23],
     ]);
   });
 
