@@ -53,7 +53,10 @@ export interface TokenEntity {
   score: number;
   /** Position of the token in the model input (`[CLS]` is 0). */
   index: number;
-  /** The decoded token; WordPiece continuations keep their `##` (`'##ra'`). */
+  /**
+   * The decoded token; WordPiece continuations keep their `##` (`'##ra'`). WordPiece models also
+   * report each `[UNK]` token (an unknown word, which transformers.js leaves out) as `'[UNK]'`.
+   */
   word: string;
   /**
    * UTF-16 offset of the token in the original text; `text.slice(start, end)` is the token as
