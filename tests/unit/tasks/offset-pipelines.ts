@@ -47,9 +47,25 @@ export const NER_SCORE = Math.fround(Math.exp(NER_LOGIT) / (Math.exp(NER_LOGIT) 
 /** The loaded pipeline as the worker holds it: callable, with its tokenizer and model. */
 export type LoadedPipeline = ((...args: unknown[]) => Promise<unknown>) & { tokenizer: BertTokenizer; model: unknown };
 
-/** The 30k tokenizer as transformers.js loads it. */
-export function loadTokenizer(fixture: WordPieceTokenizer = buildUncased30kTokenizer()): BertTokenizer {
-  return new BertTokenizer(fixture.tokenizerJson, fixture.tokenizerConfig);
+let shared: BertTokenizer | undefined;
+
+/** The 30k tokenizer as transformers.js loads it (the default one is built once and shared). */
+export function loadTokenizer(fixture?: WordPieceTokenizer): BertTokenizer {
+  if (fixture) return new BertTokenizer(fixture.tokenizerJson, fixture.tokenizerConfig);
+  shared ??= loadTokenizer(buildUncased30kTokenizer());
+  return shared;
+}
+
+const vocabularies = new WeakMap<BertTokenizer, Map<string, number>>();
+
+/** Token → id of a tokenizer (built once per tokenizer). */
+function vocabOf(tokenizer: BertTokenizer): Map<string, number> {
+  let vocab = vocabularies.get(tokenizer);
+  if (!vocab) {
+    vocab = tokenizer.get_vocab() as Map<string, number>;
+    vocabularies.set(tokenizer, vocab);
+  }
+  return vocab;
 }
 
 function idsOf(inputs: unknown): { ids: bigint[][]; dims: number[] } {
@@ -59,7 +75,7 @@ function idsOf(inputs: unknown): { ids: bigint[][]; dims: number[] } {
 
 /** transformers.js's TokenClassificationPipeline with the rule model {@link NER_RULES}. */
 export function nerPipeline(tokenizer: BertTokenizer = loadTokenizer()): LoadedPipeline {
-  const vocab = tokenizer.get_vocab() as Map<string, number>;
+  const vocab = vocabOf(tokenizer);
   const tokens = new Map([...vocab].map(([token, id]) => [id, token]));
   const id2label = Object.fromEntries(NER_LABELS.map((label, index) => [String(index), label]));
   const model = Object.assign(
@@ -86,7 +102,7 @@ export function nerPipeline(tokenizer: BertTokenizer = loadTokenizer()): LoadedP
  * model answers where the text does not first say it.
  */
 export function qaPipeline(startToken: string, endToken: string = startToken, tokenizer: BertTokenizer = loadTokenizer()): LoadedPipeline {
-  const vocab = tokenizer.get_vocab() as Map<string, number>;
+  const vocab = vocabOf(tokenizer);
   const model = Object.assign(
     async (inputs: unknown) => {
       const { ids, dims } = idsOf(inputs);
