@@ -21,6 +21,7 @@ export const OFFSET_TEXTS: Readonly<Record<string, string>> = {
   'repeated words': 'Paris is not Paris, paris or PARIS',
   'control and zero-width characters': 'Al\u200bice\u0007 met Bob\ufeff in Berlin',
   'special token text': 'Alice [SEP] met [MASK] in Paris',
+  'Hangul (NFD expands syllables) and ligatures': '서울 and Zürich ﬁnd Paris',
 };
 
 /** The NER text whose second entity search misplaces. */
