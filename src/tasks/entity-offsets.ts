@@ -1,9 +1,10 @@
 /**
- * Character offsets of decoded tokens in the original text. transformers.js 4.3.1 does not
- * report offsets for token-classification or question-answering, and its decoded words are
- * normalized (BertNormalizer lowercases and strips accents, WordPiece marks continuations with
- * `##`), so they are found again by matching in a normalized copy of the text whose positions
- * map back to the original string. Pure functions.
+ * Character offsets of decoded tokens found by searching the original text: the fallback for
+ * tokenizers other than WordPiece (byte-level BPE, SentencePiece/Unigram), whose offsets inpage
+ * does not track. (WordPiece models get exact offsets from `wordpiece-tokenizer.ts`.)
+ * transformers.js 4.3.1 reports no offsets, and its decoded words are normalized (lowercased,
+ * unaccented, `##` continuations), so they are matched in a normalized copy of the text whose
+ * positions map back to the original string. Pure functions.
  * @module
  */
 
@@ -73,25 +74,57 @@ function toSpan(index: MatchIndex, at: number, length: number): Span {
   return { start: index.starts[at] ?? 0, end: index.ends[at + length - 1] ?? 0 };
 }
 
+/** BertPreTokenizer's punctuation: `\p{P}` and the ASCII symbols. */
+const punctuation = /[\p{P}\u0021-\u002F\u003A-\u0040\u005B-\u0060\u007B-\u007E]/u;
+const whitespace = /\s/u;
+
+/**
+ * Moves the cursor past the next word of the original text (a run without whitespace or
+ * punctuation, or one punctuation character): the characters of a token the tokenizer dropped.
+ */
+function skipWord(text: string, index: MatchIndex, cursor: number): number {
+  let offset = index.starts[cursor] ?? text.length;
+  while (offset < text.length && whitespace.test(text[offset] ?? '')) offset += 1;
+  if (punctuation.test(text[offset] ?? '')) offset += 1;
+  else while (offset < text.length && !whitespace.test(text[offset] ?? '') && !punctuation.test(text[offset] ?? '')) offset += 1;
+  const next = index.starts.findIndex((start, unit) => unit >= cursor && start >= offset);
+  return next === -1 ? index.normalized.length : next;
+}
+
 /**
  * Finds each decoded token of a text, in order, with a cursor: a word that appears twice gets
  * two different spans, and a WordPiece continuation (`##ra`, its `##` stripped) is searched from
- * the end of the piece before it, so it continues that piece's span. Matching ignores case, accents and whitespace. A token that cannot be found (a
- * tokenizer that rewrites text beyond that) gets an empty span (`start === end`) at the end of
- * the previous match, and the cursor stays put.
+ * the end of the piece before it, so it continues that piece's span. Matching ignores case,
+ * accents and whitespace. A token that cannot be found (a tokenizer that rewrites text beyond
+ * that) gets an empty span (`start === end`) at the end of the previous match, and the cursor
+ * stays put.
+ *
+ * With the tokens' positions in the model input (`indices`, the first one after one leading
+ * special token such as `[CLS]`), a gap means the tokenizer's output dropped tokens there (an
+ * `[UNK]` decodes to nothing): the cursor skips one word of the text per dropped token, so the
+ * next token is not found inside the unknown word.
  *
  * @param text - the original text given to the pipeline.
  * @param words - the tokens' decoded words, in token order (as transformers.js reports them).
+ * @param indices - optional: each token's position in the model input, in the same order.
  * @returns one span per word.
  * @example
  * locateTokens('Amara met amara', ['ama', '##ra', 'met', 'ama', '##ra']);
  * // [{ start: 0, end: 3 }, { start: 3, end: 5 }, { start: 6, end: 9 }, { start: 10, end: 13 }, { start: 13, end: 15 }]
+ * locateTokens('Zürich😍 Zürich airport', ['zurich', 'airport'], [2, 3]);
+ * // [{ start: 9, end: 15 }, { start: 16, end: 23 }]
  */
-export function locateTokens(text: string, words: readonly string[]): Span[] {
+export function locateTokens(text: string, words: readonly string[], indices?: readonly number[]): Span[] {
   const index = buildIndex(text);
   let cursor = 0;
   let lastEnd = 0;
-  return words.map((word) => {
+  let previousIndex = 0;
+  return words.map((word, position) => {
+    const tokenIndex = indices?.[position];
+    if (tokenIndex !== undefined) {
+      for (let dropped = tokenIndex - previousIndex - 1; dropped > 0; dropped--) cursor = skipWord(text, index, cursor);
+      previousIndex = tokenIndex;
+    }
     const isContinuation = word.startsWith('##') && word.length > 2;
     const needle = normalizeNeedle(isContinuation ? word.slice(2) : word);
     const at = needle.length === 0 ? -1 : index.normalized.indexOf(needle, cursor);

@@ -63,6 +63,27 @@ export interface TaskPipeline<Input, Options, Output> {
    * @throws InpageError `RUNTIME` when the raw output does not have the expected shape.
    */
   fromPipelineOutput(raw: unknown, input: Input, options?: Options): Output;
+  /**
+   * Optional: runs the task on the loaded pipeline itself, in place of `pipe(...toPipelineArgs())`
+   * then `fromPipelineOutput()`, for tasks that need the tokenizer or the model's raw outputs
+   * (token positions for character offsets).
+   * @throws InpageError `RUNTIME` when the pipeline's parts or outputs are not as expected.
+   */
+  run?(pipe: LoadedParts, input: Input, options?: Options): Promise<Output>;
+}
+
+/**
+ * A loaded transformers.js pipeline as a task's {@link TaskPipeline.run} sees it: callable, with
+ * its tokenizer and model typed `unknown` (task modules never import transformers.js at run time,
+ * so they check what they use).
+ * @example
+ * const raw = await pipe('Sarah lives in London', { ignore_labels: [] });
+ * const tokenizer: unknown = pipe.tokenizer;
+ */
+export interface LoadedParts {
+  (...args: unknown[]): Promise<unknown>;
+  readonly tokenizer?: unknown;
+  readonly model?: unknown;
 }
 
 /**

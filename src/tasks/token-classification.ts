@@ -5,9 +5,12 @@
  */
 import { joinPerText, splitPerText, textItems } from './batching.ts';
 import { locateTokens } from './entity-offsets.ts';
+import type { Span } from './entity-offsets.ts';
 import { readArray, readArrayOf, readNumber, readRecord, readString } from './raw-output.ts';
-import type { BatchableTask, OptionValue, PerText, TaskPipeline } from './task.ts';
+import type { BatchableTask, LoadedParts, OptionValue, PerText, TaskPipeline } from './task.ts';
 import { checkOneOf, checkOptions, checkTexts, describeValue, stableKey } from './validate.ts';
+import { labelTokens } from './token-labels.ts';
+import { wordPieceTokenizerOf } from './wordpiece-tokenizer.ts';
 
 /**
  * A text, or several texts labelled in one call.
@@ -50,11 +53,16 @@ export interface TokenEntity {
   score: number;
   /** Position of the token in the model input (`[CLS]` is 0). */
   index: number;
-  /** The decoded token; WordPiece continuations keep their `##` (`'##ra'`). */
+  /**
+   * The decoded token; WordPiece continuations keep their `##` (`'##ra'`). WordPiece models also
+   * report each `[UNK]` token (an unknown word, which transformers.js leaves out) as `'[UNK]'`.
+   */
   word: string;
   /**
    * UTF-16 offset of the token in the original text; `text.slice(start, end)` is the token as
-   * written. `start === end` when the token could not be located (a rare tokenizer normalization).
+   * written. Exact for WordPiece tokenizers (BERT and its kin: found by token position); found by
+   * searching the text for other tokenizers, where `start === end` when the token could not be
+   * located (a rare tokenizer normalization).
    */
   start: number;
   end: number;
@@ -115,7 +123,8 @@ function resolve(options: TokenClassificationOptions | undefined): Required<Toke
 
 /**
  * Token classification, e.g. named-entity recognition with `Xenova/bert-base-NER`. Offsets are
- * computed by inpage (transformers.js 4.3.1 has none). Batchable.
+ * computed by inpage (transformers.js 4.3.1 has none): exact for WordPiece tokenizers, by search
+ * for others. Tokens past the model's maximum length are not classified. Batchable.
  * @example
  * const ner = await client.load('ner', 'Xenova/bert-base-NER');
  * await ner.run('My name is Sarah and I live in London');
@@ -185,26 +194,47 @@ function groupEntities(tokens: readonly TokenEntity[], text: string): EntityGrou
   });
 }
 
-/** One text's raw tokens (all labels) → located, filtered and possibly grouped entities. */
-function readEntities(raw: unknown, text: string, options: Required<TokenClassificationOptions>): TokenEntity[] | EntityGroup[] {
+/**
+ * One text's raw tokens (all labels) → located, filtered and possibly grouped entities. `tracked`:
+ * the tokens' spans from the tracked tokenizer; without them, the text is searched.
+ */
+function readEntities(
+  raw: unknown,
+  text: string,
+  options: Required<TokenClassificationOptions>,
+  tracked: readonly Span[] | null = null,
+): TokenEntity[] | EntityGroup[] {
   const rawTokens = readArray(id, raw, 'the tokens of a text').map((item) => readRecord(id, item, 'a token'));
   const words = rawTokens.map((token) => readString(id, token, 'word'));
+  const indices = rawTokens.map((token) => readNumber(id, token, 'index'));
   // Locate every token, ignored ones included, so that a repeated word is matched in order.
-  const spans = locateTokens(text, words);
+  const spans = tracked ?? locateTokens(text, words, indices);
   const tokens: TokenEntity[] = [];
   rawTokens.forEach((token, position) => {
     const entity = readString(id, token, 'entity');
     if (options.ignoreLabels.includes(entity)) return;
     const { start, end } = spans[position] ?? { start: 0, end: 0 };
     const word = words[position] ?? '';
-    tokens.push({ entity, score: readNumber(id, token, 'score'), index: readNumber(id, token, 'index'), word, start, end });
+    tokens.push({ entity, score: readNumber(id, token, 'score'), index: indices[position] ?? 0, word, start, end });
   });
   return options.aggregationStrategy === 'simple' ? groupEntities(tokens, text) : tokens;
 }
 
+function readOutput(
+  raw: unknown,
+  input: TokenClassificationInput,
+  options: TokenClassificationOptions | undefined,
+): TokenClassificationOutput {
+  const resolved = resolve(options);
+  if (typeof input === 'string') return readEntities(raw, input, resolved);
+  const perText = readArrayOf(id, raw, input.length, 'one list per text');
+  return perText.map((tokens, index) => readEntities(tokens, input[index] ?? '', resolved));
+}
+
 /**
  * The worker half of token-classification: transformers.js call (every token, ungrouped), and output
- * conversion that locates, filters and groups the tokens.
+ * conversion that locates, filters and groups the tokens. `run` gives WordPiece models (BERT and
+ * its kin) exact offsets from a tracked tokenization; `fromPipelineOutput` alone searches the text.
  * @example
  * tokenClassificationPipeline.toPipelineArgs('Sarah lives in London');
  * // ['Sarah lives in London', { ignore_labels: [], aggregation_strategy: 'none' }]
@@ -217,9 +247,19 @@ export const tokenClassificationPipeline: TaskPipeline<TokenClassificationInput,
       return [typeof input === 'string' ? input : [...input], { ignore_labels: [], aggregation_strategy: 'none' }];
     },
     fromPipelineOutput(raw: unknown, input: TokenClassificationInput, options?: TokenClassificationOptions): TokenClassificationOutput {
+      return readOutput(raw, input, options);
+    },
+    async run(
+      pipe: LoadedParts,
+      input: TokenClassificationInput,
+      options?: TokenClassificationOptions,
+    ): Promise<TokenClassificationOutput> {
+      const tracker = wordPieceTokenizerOf(pipe.tokenizer);
+      const texts = typeof input === 'string' ? [input] : input;
+      const labelled = tracker ? await labelTokens(pipe, texts, tracker) : null;
+      if (labelled === null) return readOutput(await pipe(...tokenClassificationPipeline.toPipelineArgs(input, options)), input, options);
       const resolved = resolve(options);
-      if (typeof input === 'string') return readEntities(raw, input, resolved);
-      const perText = readArrayOf(id, raw, input.length, 'one list per text');
-      return perText.map((tokens, index) => readEntities(tokens, input[index] ?? '', resolved));
+      const perText = labelled.map(({ tokens, spans }, index) => readEntities(tokens, texts[index] ?? '', resolved, spans));
+      return typeof input === 'string' ? (perText[0] ?? []) : perText;
     },
   });

@@ -178,8 +178,10 @@ export function createWorkerApi(): WorkerApi {
           signal.addEventListener('abort', control.interrupt, { once: true });
           args = withOptions(args, control.options);
         }
-        const raw = await callPipeline(pipe, args, signal);
-        const output = pipeline.fromPipelineOutput(raw, input, options);
+        // A task with its own `run` calls the tokenizer and model itself (e.g. for token positions).
+        const output = pipeline.run
+          ? await guarded(() => pipeline.run?.(pipe, input, options), signal)
+          : pipeline.fromPipelineOutput(await callPipeline(pipe, args, signal), input, options);
         return withTransfer(output, transferablesOf(output));
       });
     },
@@ -251,10 +253,15 @@ function prepareStored(
   });
 }
 
-async function callPipeline(pipe: LoadedPipeline, args: unknown[], signal: AbortSignal): Promise<unknown> {
+function callPipeline(pipe: LoadedPipeline, args: unknown[], signal: AbortSignal): Promise<unknown> {
+  return guarded(() => pipe(...args), signal);
+}
+
+/** Runs an inference, reporting its ORT and transformers.js failures as `RUNTIME`. */
+async function guarded(inference: () => Promise<unknown> | undefined, signal: AbortSignal): Promise<unknown> {
   if (signal.aborted) throw abortError(signal);
   try {
-    return await pipe(...args);
+    return await inference();
   } catch (error) {
     throw runtimeError(error, 'Inference failed');
   }

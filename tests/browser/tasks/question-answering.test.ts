@@ -29,6 +29,13 @@ describe('question-answering', () => {
     for (const answer of output) expect(qaContext.slice(answer.start, answer.end)).toBe(answer.answer);
   });
 
+  it('places an answer whose text appears earlier in the context at the tokens the model chose', async () => {
+    // "Googleplex" is one [UNK] word: the model can only answer the later "Google".
+    const context = 'Googleplex hired Alice. Alice joined Google in June.';
+    const output = await qa.run({ question: 'Which company did Alice join?', context });
+    expect(output).toMatchObject({ answer: 'Google', start: 37, end: 43 });
+  });
+
   itOnWasm('gives one answer for topK 1', async () => {
     const output = await qa.run({ question: 'Where does Alice work?', context: qaContext }, { topK: 1 });
     expect(output).toMatchObject({ answer: 'Berlin', start: 34, end: 40 });

@@ -73,6 +73,20 @@ describe('token-classification and its alias ner', () => {
     ]);
   });
 
+  it('places the entities after an [UNK] word (an emoji glued to a word) at their own characters', async () => {
+    const text = 'Paris😍 Paris and Alice';
+    const perToken = await ner.run(text);
+    expect(perToken.map(({ word, index, start, end }) => ({ word, index, start, end }))).toEqual([
+      { word: 'Paris', index: 2, start: 8, end: 13 },
+      { word: 'Alice', index: 4, start: 18, end: 23 },
+    ]);
+    const groups = await tokens.run(text, { aggregationStrategy: 'simple' });
+    expect(groups.map(({ entityGroup, word, start, end }) => ({ entityGroup, word, start, end }))).toEqual([
+      { entityGroup: 'LOC', word: 'Paris', start: 8, end: 13 },
+      { entityGroup: 'PER', word: 'Alice', start: 18, end: 23 },
+    ]);
+  });
+
   it('merges subwords into one group: "Bobby" is 0..5', async () => {
     const [person] = await ner.run('Bobby moved to New York', { aggregationStrategy: 'simple' });
     expect(person).toMatchObject({ entityGroup: 'PER', word: 'Bobby', start: 0, end: 5 });

@@ -90,6 +90,25 @@ describe('locateTokens', () => {
     expect(slices('I ☃ snow', ['i', 'snow'])).toEqual(['I', 'snow']);
   });
 
+  it('skips one word per token dropped from the positions (an [UNK] decodes to nothing)', () => {
+    const text = 'Zürich😍 Zürich airport';
+    expect(locateTokens(text, ['zurich', 'airport'], [2, 3])).toEqual([
+      { start: 9, end: 15 },
+      { start: 16, end: 23 },
+    ]);
+    // Two unknown words, then a punctuation token dropped between known ones.
+    expect(slices('a😍 b😍 a ; b a', ['a', 'b', 'a'])).toEqual(['a', 'b', 'a']);
+    expect(locateTokens('a😍 b😍 a ; b a', ['a', 'b', 'a'], [3, 5, 6]).map(({ start, end }) => [start, end])).toEqual([
+      [8, 9],
+      [12, 13],
+      [14, 15],
+    ]);
+    // No gap: the same as without positions.
+    expect(locateTokens('Amara met amara', ['ama', '##ra', 'met'], [1, 2, 3])).toEqual(
+      locateTokens('Amara met amara', ['ama', '##ra', 'met']),
+    );
+  });
+
   it('returns nothing for no tokens', () => {
     expect(locateTokens('text', [])).toEqual([]);
   });

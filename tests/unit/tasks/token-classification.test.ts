@@ -111,6 +111,15 @@ describe('token-classification', () => {
     ]);
   });
 
+  it('without a tracked tokenizer, skips the word of a token missing from the positions ([UNK])', () => {
+    const raw: RawToken[] = [
+      { entity: 'B-LOC', score: 0.9, index: 2, word: 'zurich' },
+      { entity: 'I-LOC', score: 0.9, index: 3, word: 'airport' },
+    ];
+    const output = pipeline.fromPipelineOutput(raw, 'Zürich😍 Zürich airport', { aggregationStrategy: 'simple' }) as EntityGroup[];
+    expect(output).toEqual([{ entityGroup: 'LOC', score: 0.9, word: 'Zürich airport', start: 9, end: 23 }]);
+  });
+
   it('understands B-, I-, E-, S- prefixes and unprefixed labels', () => {
     const raw: RawToken[] = [
       { entity: 'B-LOC', score: 1, index: 1, word: 'a' },
