@@ -271,6 +271,7 @@ export class ModelHandle<T extends TaskId> {
         host,
         nextCallId,
         signal,
+        awaitStop: true,
         canRetry: () => !this.#disposed && canRetry(),
         demote: (reason) => {
           if (this.#spec.device !== 'webgpu' || this.#spec.requestedDevice !== 'auto') return false;

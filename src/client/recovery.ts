@@ -19,6 +19,12 @@ export interface Recoverable<R> {
   demote?(reason: string): boolean;
   /** Frees a result that arrived after the caller gave up (an aborted load's pipeline). */
   discard?(result: R, generation: number): void;
+  /**
+   * On abort, settle only once the worker's call has stopped (a model's queue must not start the
+   * next inference, or release the pipeline, under a running one). Its callers were answered already.
+   * @default false: reject at once
+   */
+  awaitStop?: boolean;
 }
 
 /**
@@ -60,7 +66,8 @@ export async function withRecovery<R>(
       return await Promise.race([attempt, aborted]);
     } catch (error) {
       if (signal?.aborted) {
-        attempt.then((late) => operation.discard?.(late, generation)).catch(() => undefined);
+        const stopped = attempt.then((late) => operation.discard?.(late, generation)).catch(() => undefined);
+        if (operation.awaitStop) await stopped;
         throw abortError(signal);
       }
       if (operation.canRetry && !operation.canRetry()) throw error;
