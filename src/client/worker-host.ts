@@ -4,7 +4,7 @@ import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { connectWorker, releaseRemote, workerExposed } from '../rpc/comlink.ts';
 import { createDefaultWorker } from './default-worker.ts';
 import type { Liveness } from './liveness.ts';
-import { defaultLiveness, lateTolerantTimeout } from './liveness.ts';
+import { defaultLiveness, lateTolerantTimeout, minPingTimeoutMs, pingLiveness } from './liveness.ts';
 
 /** How a host starts and watches workers. */
 export interface WorkerHostOptions {
@@ -45,6 +45,7 @@ interface Running {
 export class WorkerHost {
   readonly #options: WorkerHostOptions;
   readonly #liveness: Liveness;
+  readonly #pingFallback: Liveness;
   #running: Running | undefined;
   #generation = 0;
   #disposed = false;
@@ -54,6 +55,7 @@ export class WorkerHost {
   constructor(options: WorkerHostOptions) {
     this.#options = options;
     this.#liveness = options.liveness ?? defaultLiveness(options.heartbeatMs);
+    this.#pingFallback = pingLiveness({ intervalMs: options.heartbeatMs, timeoutMs: minPingTimeoutMs });
   }
 
   /** Increases each time a fresh worker starts; handles reload their pipeline when it changed. */
@@ -137,12 +139,16 @@ export class WorkerHost {
     );
     running.unwatch = cancelDeadline;
     const lockName = this.#liveness.lockName();
-    running.ready = exposed.then(() => remote.init(this.#options.config, lockName ? { lockName } : {}));
-    running.ready.then(
-      () => {
+    const started = exposed.then(() => remote.init(this.#options.config, lockName ? { lockName } : {}));
+    running.ready = started.then(() => undefined);
+    running.ready.catch(() => undefined);
+    started.then(
+      ({ lockHeld }) => {
         cancelDeadline();
         if (this.#running !== running) return;
-        running.unwatch = this.#liveness.watch({ lockName, ping: () => remote.ping() }, (reason) => this.#crash(running, reason));
+        // A worker that could not take its lock is watched by pings instead.
+        const liveness = lockName && !lockHeld ? this.#pingFallback : this.#liveness;
+        running.unwatch = liveness.watch({ lockName, ping: () => remote.ping() }, (reason) => this.#crash(running, reason));
       },
       (error: unknown) => this.#crash(running, `its start-up failed: ${error instanceof Error ? error.message : String(error)}`),
     );

@@ -89,9 +89,9 @@ export type CallId = number;
 export interface WorkerApi {
   /**
    * Applies the configuration and takes the liveness lock; with `warmup`, starts the ONNX Runtime in
-   * the background. Resolves once the lock is held.
+   * the background. Resolves once the lock is held, with whether it could be taken.
    */
-  init(config: WorkerConfig, liveness: LivenessConfig): Promise<void>;
+  init(config: WorkerConfig, liveness: LivenessConfig): Promise<{ lockHeld: boolean }>;
   /** Heartbeat (where Web Locks are missing): answers at once unless the worker's thread is blocked or dead. */
   ping(): number;
   /** What the browser offers; a `requestAdapter()` that does not answer within 5 s counts as no WebGPU. */

@@ -101,7 +101,7 @@ export function createWorkerApi(): WorkerApi {
 
   return {
     async init(config, liveness) {
-      await holdLivenessLock(liveness);
+      const lockHeld = await holdLivenessLock(liveness);
       const store = new ModelStore(config.storage.namespace);
       const bridge = new StoreBridge(store, hubConfig(config.hub));
       // In the background: a `requestAdapter()` that never answers must not hold up the start.
@@ -112,6 +112,7 @@ export function createWorkerApi(): WorkerApi {
       configureTransformers(config, bridge, wasmThreads(config.threads).numThreads);
       yieldBetweenRuns();
       if (config.warmup) startRuntime().catch(() => undefined);
+      return { lockHeld };
     },
 
     ping: () => Date.now(),
@@ -233,16 +234,17 @@ export function createWorkerApi(): WorkerApi {
  * Takes this worker's liveness lock and holds it until the worker dies: the client's request for
  * the same name is granted then, even when this thread never runs again (`self.close()`, a crash).
  */
-async function holdLivenessLock(liveness: LivenessConfig): Promise<void> {
+async function holdLivenessLock(liveness: LivenessConfig): Promise<boolean> {
   const locks = globalThis.navigator?.locks;
-  if (!liveness.lockName || !locks) return;
-  await new Promise<void>((granted) => {
+  if (!liveness.lockName || !locks) return false;
+  return new Promise<boolean>((settle) => {
     locks
       .request(liveness.lockName as string, () => {
-        granted();
+        settle(true);
         return new Promise<never>(() => undefined);
       })
-      .catch(() => undefined);
+      // Locks refused here (an opaque origin): the client falls back to pings.
+      .catch(() => settle(false));
   });
 }
 

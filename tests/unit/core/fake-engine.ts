@@ -115,6 +115,7 @@ export class FakeWorker extends EventTarget {
         this.calls.push('init');
         this.lockName = liveness.lockName;
         await script.init?.(this);
+        return { lockHeld: liveness.lockName !== undefined };
       },
       ping: () => Date.now(),
       capabilities: async () => (this.calls.push('capabilities'), capabilities),
