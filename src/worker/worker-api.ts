@@ -61,9 +61,8 @@ export function createWorkerApi(): WorkerApi {
     const controller = new AbortController();
     controllers.set(callId, controller);
     try {
-      const result = await work(controller.signal);
-      if (controller.signal.aborted) throw abortError(controller.signal);
-      return result;
+      // A result that arrives after an abort still goes back: the client frees what it no longer wants.
+      return await work(controller.signal);
     } catch (error) {
       if (controller.signal.aborted) throw abortError(controller.signal);
       throw error;
