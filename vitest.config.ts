@@ -23,9 +23,9 @@ function browserProject(name: BrowserProject): TestProjectInlineConfiguration {
       // One file at a time: the files share one local Hub server, whose faults, offline switch and
       // commits are global.
       fileParallelism: false,
-      // A few tests hang intermittently in long runs (a call whose worker never answers; not
-      // reproduced in isolation, see the closing notes): retry them rather than fail the run.
-      retry: 2,
+      // No retries: a call whose worker died rejects with WORKER_CRASHED within seconds now, so a
+      // hang is a bug to see, not to hide.
+      retry: 0,
       browser: {
         enabled: true,
         headless: true,

@@ -2,8 +2,10 @@ import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
 import type { Device, ResolvedDtype, RevisionPolicy } from '../types.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import type { LoadOptions } from './client.ts';
+import { remoteCallback } from '../rpc/comlink.ts';
 import type { ModelRequestServices } from './model-request.ts';
-import { assertModelId, modelRequest, prepareRequest } from './model-request.ts';
+import { assertModelId, modelRequest, workerRequest } from './model-request.ts';
+import { withRecovery } from './recovery.ts';
 
 export type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
 
@@ -86,7 +88,7 @@ export interface CacheAdminSettings {
 /**
  * Creates `client.cache` on a client's worker host.
  * @example
- * const cache = createCacheAdmin({ host, nextCallId, capabilities }, { device: 'auto', policy: 'stale-while-revalidate' });
+ * const cache = createCacheAdmin({ host, nextCallId, capabilities, health }, { device: 'auto', policy: 'stale-while-revalidate' });
  */
 export function createCacheAdmin(services: ModelRequestServices, settings: CacheAdminSettings): CacheAdmin {
   const { host } = services;
@@ -104,7 +106,10 @@ export function createCacheAdmin(services: ModelRequestServices, settings: Cache
 
     async install(task, model, options = {}) {
       const request = modelRequest(task, model, options, settings);
-      const { prepared } = await prepareRequest(services, request);
+      const { onProgress } = request;
+      const prepared = await withRecovery({ host, nextCallId: services.nextCallId, signal: request.signal }, (remote, callId) =>
+        remote.prepare(callId, workerRequest(request, services.health), onProgress ? remoteCallback(onProgress) : undefined),
+      );
       await requestPersistence();
       return {
         model,

@@ -11,6 +11,8 @@ export interface QueuedCall<Input, Options, Output> {
   reject(error: unknown): void;
   /** Set once the caller got its answer (result, error or abort). */
   settled?: boolean;
+  /** Removes the queue's listener from the caller's signal (a long-lived signal must not keep answered calls alive). */
+  detach?: () => void;
 }
 
 /** Runs a group of calls as one inference and returns one result per call, in order. */
@@ -54,8 +56,13 @@ export class CallQueue<Input, Options, Output> {
   push(call: Omit<QueuedCall<Input, Options, Output>, 'resolve' | 'reject'>): Promise<Output> {
     return new Promise<Output>((resolve, reject) => {
       const queued: QueuedCall<Input, Options, Output> = { ...call, resolve, reject };
-      if (call.signal?.aborted) return reject(abortError(call.signal));
-      call.signal?.addEventListener('abort', () => this.#abort(queued), { once: true });
+      const { signal } = call;
+      if (signal?.aborted) return reject(abortError(signal));
+      if (signal) {
+        const onAbort = (): void => this.#abort(queued);
+        signal.addEventListener('abort', onAbort, { once: true });
+        queued.detach = () => signal.removeEventListener('abort', onAbort);
+      }
       this.#waiting.push(queued);
       if (!this.#running) this.#drained = this.#drain();
     });
@@ -125,5 +132,6 @@ export class CallQueue<Input, Options, Output> {
 function settle<Input, Options, Output>(call: QueuedCall<Input, Options, Output>, action: () => void): void {
   if (call.settled) return;
   call.settled = true;
+  call.detach?.();
   action();
 }

@@ -79,10 +79,19 @@ export interface ClientOptions {
   /** Same-origin URLs of the ONNX Runtime files, if you serve them yourself (see the README). */
   runtime?: { wasm: string; mjs: string };
   /**
-   * Interval of the idle heartbeat that detects a dead worker, in ms (0 turns it off).
+   * Interval of the pings that detect a dead worker where the browser has no Web Locks, in ms (0
+   * turns them off). With Web Locks, a dead worker is noticed without pings.
    * @default 2000
    */
   heartbeatMs?: number;
+  /**
+   * A worker that has not started within this many ms counts as crashed: pending calls reject with
+   * `WORKER_CRASHED`, and the next call starts a fresh one.
+   * @default 30000
+   * @example
+   * createClient({ startupTimeoutMs: 60_000 }); // a slow network loading the worker's modules
+   */
+  startupTimeoutMs?: number;
 }
 
 const devices: readonly Device[] = ['auto', 'webgpu', 'wasm'];
@@ -108,6 +117,7 @@ export interface ResolvedClientOptions {
   policy: RevisionPolicy;
   worker: WorkerConfig;
   heartbeatMs: number;
+  startupTimeoutMs: number;
 }
 
 /**
@@ -135,6 +145,8 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   if (options.threads !== undefined) assertInteger('threads', options.threads, 1, 64);
   const heartbeatMs = options.heartbeatMs ?? 2000;
   assertInteger('heartbeatMs', heartbeatMs, 0, 600_000);
+  const startupTimeoutMs = options.startupTimeoutMs ?? 30_000;
+  assertInteger('startupTimeoutMs', startupTimeoutMs, 1, 600_000);
   const worker: WorkerConfig = {
     hub,
     storage: { namespace, chunkSize, concurrency, retries, ...(storage.budget !== undefined ? { budget: storage.budget } : {}) },
@@ -142,5 +154,5 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.runtime ? { runtime: { wasm: String(options.runtime.wasm), mjs: String(options.runtime.mjs) } } : {}),
   };
-  return { hub, device, policy, worker, heartbeatMs };
+  return { hub, device, policy, worker, heartbeatMs, startupTimeoutMs };
 }

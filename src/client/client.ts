@@ -1,5 +1,6 @@
-import { isInpageError } from '../errors.ts';
 import type { ProgressEvent } from '../progress.ts';
+import type { LoadedInfo } from '../rpc/contract.ts';
+import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import type { Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
@@ -9,9 +10,11 @@ import type { ClientOptions } from './client-options.ts';
 import { resolveClientOptions } from './client-options.ts';
 import { ModelHandle } from './model-handle.ts';
 import type { Fallback, HandleServices, Model, ModelSpec } from './model-handle.ts';
-import { abortableCall, modelRequest, prepareRequest } from './model-request.ts';
+import { modelRequest, workerRequest } from './model-request.ts';
 import type { DeviceHealth } from './model-request.ts';
+import { withRecovery } from './recovery.ts';
 import { WorkerHost } from './worker-host.ts';
+import type { WorkerHostOptions } from './worker-host.ts';
 
 /** Options of {@link InpageClient.load}. */
 export interface LoadOptions {
@@ -76,13 +79,21 @@ export interface InpageClient {
  * const [top] = await sentiment.run('I love it'); // { label: 'POSITIVE', score: 0.9998 }
  */
 export function createClient(options: ClientOptions = {}): InpageClient {
+  return createClientOn(options);
+}
+
+/**
+ * {@link createClient} with host options overridden (tests inject a liveness source).
+ * @internal
+ */
+export function createClientOn(options: ClientOptions, hostOverrides: Partial<WorkerHostOptions> = {}): InpageClient {
   const resolved = resolveClientOptions(options);
   const host = new WorkerHost({
     config: resolved.worker,
     ...(options.worker ? { worker: options.worker } : {}),
     heartbeatMs: resolved.heartbeatMs,
-    // Only an idle worker is pinged, so a short timeout cannot mistake a long compile for a crash.
-    heartbeatTimeoutMs: Math.max(1500, resolved.heartbeatMs * 3),
+    startupTimeoutMs: resolved.startupTimeoutMs,
+    ...hostOverrides,
   });
   let callIds = 0;
   const handles = new Set<ModelHandle<TaskId>>();
@@ -105,51 +116,49 @@ export function createClient(options: ClientOptions = {}): InpageClient {
 
     async load<T extends TaskId>(task: T, model: string, loadOptions: LoadOptions = {}): Promise<Model<T>> {
       const request = modelRequest(task, model, loadOptions, resolved);
-      const { requestedDevice, signal, onProgress } = request;
-      const { device: planned, prepared } = await prepareRequest(requestServices, request);
-      let device: ResolvedDevice = planned;
+      const { requestedDevice, onProgress } = request;
       const earlier = health.webgpuFailure;
       let fallback: Fallback | null =
         requestedDevice === 'auto' && earlier !== null
           ? { from: 'webgpu', reason: `WebGPU failed earlier in this client: ${earlier}` }
           : null;
-      let attempted = 0;
-      const open = (target: ResolvedDevice): Promise<{ id: string; generation: number }> =>
-        abortableCall(requestServices, signal, (callId) =>
-          host.call(async (remote, generation) => {
-            attempted = generation;
-            return {
-              id: await remote.open(callId, { task, model, commit: prepared.commit, dtype: prepared.dtype, device: target }, onProgress),
-              generation,
-            };
-          }),
-        );
-      let pipeline: { id: string; generation: number } | undefined;
-      // At most: the planned device, a retry after another call restarted the worker, the fallback.
-      for (let attempt = 0; !pipeline; attempt++) {
-        try {
-          pipeline = await open(device);
-        } catch (error) {
-          if (attempt < 2 && host.wasRestarted(attempted) && isInpageError(error, 'WORKER_CRASHED')) continue;
-          if (!isInpageError(error, 'RUNTIME')) throw error;
-          // The failed session poisoned that worker (transformers.js chains every session creation).
-          host.restart(error.message, attempted);
-          if (device !== 'webgpu' || requestedDevice !== 'auto' || attempt >= 2) throw error;
-          fallback = { from: 'webgpu', reason: error.message };
-          health.webgpuFailure = error.message;
-          device = 'wasm';
-        }
-      }
+      let workerLoad = workerRequest(request, health);
+      // The device the worker planned for the current attempt (its `compile` event comes before any session).
+      let attemptDevice: ResolvedDevice | undefined;
+      const progress = remoteCallback((event: ProgressEvent) => {
+        if (event.phase === 'compile') attemptDevice = event.device;
+        onProgress?.(event);
+      });
+      const { info, generation } = await withRecovery<{ info: LoadedInfo; generation: number }>(
+        {
+          host,
+          nextCallId: services.nextCallId,
+          signal: request.signal,
+          demote(reason) {
+            if (attemptDevice !== 'webgpu' || requestedDevice !== 'auto') return false;
+            health.webgpuFailure = reason;
+            fallback = { from: 'webgpu', reason };
+            // Same commit and dtype as planned for WebGPU: WASM runs the stored bytes.
+            workerLoad = { ...workerLoad, avoidWebgpu: true, dtypeFor: 'webgpu', policy: 'pinned' };
+            return true;
+          },
+          discard: (late, lateGeneration) => void host.notify(lateGeneration, (remote) => remote.release(late.info.pipelineId)),
+        },
+        async (remote, callId, current) => {
+          attemptDevice = undefined;
+          return { info: await remote.load(callId, workerLoad, progress), generation: current };
+        },
+      );
       const spec: ModelSpec = {
         task,
         model,
         revision: request.revision,
-        commit: prepared.commit,
-        dtype: prepared.dtype,
-        device,
+        commit: info.commit,
+        dtype: info.dtype,
+        device: info.device,
         requestedDevice,
       };
-      const handle = new ModelHandle<T>(services, spec, pipeline, fallback);
+      const handle = new ModelHandle<T>(services, spec, { id: info.pipelineId, generation }, fallback);
       handles.add(handle as unknown as ModelHandle<TaskId>);
       return handle;
     },

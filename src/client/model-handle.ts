@@ -1,6 +1,7 @@
-import { InpageError, abortError, isInpageError } from '../errors.ts';
+import { InpageError } from '../errors.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
+import { MAX_CHARS_PER_INFERENCE, MAX_ITEMS_PER_INFERENCE } from '../tasks/limits.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { AnyTaskDefinition } from '../tasks/task.ts';
@@ -8,8 +9,9 @@ import { isBatchable } from '../tasks/task.ts';
 import type { Device, ResolvedDevice, ResolvedDtype } from '../types.ts';
 import { CallQueue } from './call-queue.ts';
 import type { QueuedCall } from './call-queue.ts';
-import type { WorkerHost } from './worker-host.ts';
 import type { DeviceHealth } from './model-request.ts';
+import { withRecovery } from './recovery.ts';
+import type { WorkerHost } from './worker-host.ts';
 
 /** Why a model runs on WASM although WebGPU was planned. */
 export interface Fallback {
@@ -166,9 +168,7 @@ export class ModelHandle<T extends TaskId> {
     this.#services.forget?.(this);
     const pipeline = this.#pipeline;
     this.#pipeline = undefined;
-    if (pipeline && pipeline.generation === this.#services.host.generation) {
-      await this.#services.host.call((remote) => remote.release(pipeline.id)).catch(() => undefined);
-    }
+    if (pipeline) await this.#services.host.notify(pipeline.generation, (remote) => remote.release(pipeline.id));
   }
 
   async *#streamPieces(input: unknown, options?: OptionsWithSignal): AsyncGenerator<string> {
@@ -218,6 +218,7 @@ export class ModelHandle<T extends TaskId> {
 
   async #execute(calls: QueuedCall<Job, Record<string, unknown>, unknown>[], signal: AbortSignal): Promise<unknown[]> {
     const task = this.#task;
+    const taskId = this.#spec.task;
     const [first] = calls;
     if (!first) return [];
     const job = first.input;
@@ -227,27 +228,24 @@ export class ModelHandle<T extends TaskId> {
       await this.#invoke(
         signal,
         () => !streamed,
-        (remote, id, callId) => remote.stream(callId, id, this.#spec.task, job.input, job.options, onPiece),
+        (remote, id, callId) =>
+          remote.stream(callId, id, taskId as StreamableTaskId, job.input as TaskInput<StreamableTaskId>, job.options, onPiece),
       );
       return [undefined];
     }
-    if (calls.length === 1 || !isBatchable(task)) {
-      return [
-        await this.#invoke(
-          signal,
-          () => true,
-          (remote, id, callId) => remote.run(callId, id, this.#spec.task, job.input, job.options),
-        ),
-      ];
-    }
+    const run = (input: unknown): Promise<unknown> =>
+      this.#invoke<unknown>(
+        signal,
+        () => true,
+        (remote, id, callId) => remote.run(callId, id, taskId, input as TaskInput<TaskId>, job.options as TaskOptions<TaskId>),
+      );
+    if (!isBatchable(task) || !task.canBatch(job.options)) return [await run(job.input)];
+    // One caller's array or a coalesced batch: split so no inference exceeds the limits.
     const itemsPerCall = calls.map((call) => task.toItems(call.input.input));
-    const batch = task.batchInput(itemsPerCall.flat());
-    const output = await this.#invoke(
-      signal,
-      () => true,
-      (remote, id, callId) => remote.run(callId, id, this.#spec.task, batch, job.options),
-    );
-    const items = task.splitOutput(output, itemsPerCall.flat().length);
+    const chunks = inferenceChunks(itemsPerCall.flat());
+    if (calls.length === 1 && chunks.length === 1) return [await run(job.input)];
+    const items: unknown[] = [];
+    for (const chunk of chunks) items.push(...task.splitOutput(await run(task.batchInput(chunk)), chunk.length));
     let offset = 0;
     return calls.map((call, i) => {
       const count = itemsPerCall[i]?.length ?? 0;
@@ -258,62 +256,75 @@ export class ModelHandle<T extends TaskId> {
   }
 
   /**
-   * Runs one worker call on this model's pipeline, (re)starting it in the current worker first.
-   * A `RUNTIME` failure poisons the worker: it is restarted and the call retried once, on WASM
-   * when WebGPU failed and the caller allowed `auto`. A call interrupted because another call
-   * restarted the worker is retried too (while `canRetry()`: nothing was streamed yet).
+   * Runs one worker call on this model's pipeline, (re)starting it in the current worker first,
+   * under the client's one recovery policy ({@link withRecovery}): a device failure moves the model
+   * to WASM when the caller allowed `auto`.
    */
-  async #invoke<R>(
+  #invoke<R>(
     signal: AbortSignal,
     canRetry: () => boolean,
     work: (remote: RemoteWorkerApi, pipelineId: string, callId: number) => Promise<R>,
   ): Promise<R> {
-    const { host } = this.#services;
-    for (let attempt = 0; ; attempt++) {
-      if (signal.aborted) throw abortError(signal);
-      const callId = this.#services.nextCallId();
-      let generation = 0;
-      const onAbort = (): void => void host.call((remote) => remote.abort(callId)).catch(() => undefined);
-      signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        // One host call for both: a pipeline id is only valid in the worker that opened it.
-        return await host.call(async (remote, current) => {
-          generation = current;
-          // Aborted while waiting for the worker: do not start an inference nobody waits for.
-          if (signal.aborted) throw abortError(signal);
-          return work(remote, await this.#ensurePipeline(remote, current), callId);
-        });
-      } catch (error) {
-        if (signal.aborted) throw abortError(signal);
-        if (attempt >= 2 || this.#disposed || !canRetry()) throw error;
-        if (isInpageError(error, 'WORKER_CRASHED') && host.wasRestarted(generation)) continue;
-        if (!isInpageError(error, 'RUNTIME') || attempt > 0) throw error;
-        host.restart(error.message, generation);
-        this.#pipeline = undefined;
-        if (this.#spec.device === 'webgpu' && this.#spec.requestedDevice === 'auto') {
+    const { host, nextCallId } = this.#services;
+    return withRecovery(
+      {
+        host,
+        nextCallId,
+        signal,
+        awaitStop: true,
+        canRetry: () => !this.#disposed && canRetry(),
+        demote: (reason) => {
+          if (this.#spec.device !== 'webgpu' || this.#spec.requestedDevice !== 'auto') return false;
           this.#spec.device = 'wasm';
-          this.#fallback = { from: 'webgpu', reason: error.message };
-          this.#services.health.webgpuFailure = error.message;
-        }
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-      }
-    }
+          this.#pipeline = undefined;
+          this.#fallback = { from: 'webgpu', reason };
+          this.#services.health.webgpuFailure = reason;
+          return true;
+        },
+      },
+      async (remote, callId, generation) => work(remote, await this.#ensurePipeline(remote, generation, callId), callId),
+    );
   }
 
-  async #ensurePipeline(remote: RemoteWorkerApi, generation: number): Promise<string> {
+  /** The pipeline in the worker of `generation`: reopened from the stored commit in one call when the worker changed. */
+  async #ensurePipeline(remote: RemoteWorkerApi, generation: number, callId: number): Promise<string> {
     if (this.#pipeline?.generation === generation) return this.#pipeline.id;
     const spec = this.#spec;
-    const id = await remote.open(this.#services.nextCallId(), {
+    const info = await remote.load(callId, {
       task: spec.task,
       model: spec.model,
-      commit: spec.commit,
-      dtype: spec.dtype,
+      revision: spec.commit,
       device: spec.device,
+      dtype: spec.dtype,
+      policy: 'pinned',
+      avoidWebgpu: spec.device === 'wasm',
     });
-    this.#pipeline = { id, generation };
-    return id;
+    this.#pipeline = { id: info.pipelineId, generation };
+    return info.pipelineId;
   }
+}
+
+/**
+ * Splits items into inferences of at most {@link MAX_ITEMS_PER_INFERENCE} items and
+ * {@link MAX_CHARS_PER_INFERENCE} characters (an item longer than that alone makes one inference).
+ * @example
+ * inferenceChunks(texts).length; // 1 for up to 256 short texts
+ */
+export function inferenceChunks(items: readonly string[]): string[][] {
+  const chunks: string[][] = [];
+  let chunk: string[] = [];
+  let chars = 0;
+  for (const item of items) {
+    if (chunk.length > 0 && (chunk.length >= MAX_ITEMS_PER_INFERENCE || chars + item.length > MAX_CHARS_PER_INFERENCE)) {
+      chunks.push(chunk);
+      chunk = [];
+      chars = 0;
+    }
+    chunk.push(item);
+    chars += item.length;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 /** A loaded model of task `T` (see {@link ModelHandle}). */

@@ -1,12 +1,11 @@
-import { InpageError, abortError } from '../errors.ts';
+import { InpageError } from '../errors.ts';
 import { repoIdPattern } from '../hub/hub-client.ts';
 import type { ProgressEvent } from '../progress.ts';
-import type { PreparedInfo } from '../rpc/contract.ts';
-import { remoteCallback } from '../rpc/comlink.ts';
+import type { PrepareRequest } from '../rpc/contract.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
-import { chooseDevice } from '../runtime/device-plan.ts';
 import { getTask } from '../tasks/registry.ts';
-import type { Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
+import type { TaskId } from '../tasks/registry.ts';
+import type { Device, Dtype, RevisionPolicy } from '../types.ts';
 import type { LoadOptions } from './client.ts';
 import { assertOneOf } from './client-options.ts';
 import type { WorkerHost } from './worker-host.ts';
@@ -16,14 +15,14 @@ export type ModelRequestOptions = LoadOptions;
 
 /** A validated model request, ready for the worker. */
 export interface ModelRequest {
-  task: string;
+  task: TaskId;
   model: string;
   requestedDevice: Device;
   dtype: Dtype;
   revision: string;
   policy: RevisionPolicy;
   signal: AbortSignal | undefined;
-  /** The caller's progress callback, wrapped to cross the worker boundary. */
+  /** The caller's progress callback. */
   onProgress: ((event: ProgressEvent) => void) | undefined;
 }
 
@@ -83,55 +82,16 @@ export function modelRequest(
   const { signal, onProgress: userProgress } = options;
   if (userProgress !== undefined && typeof userProgress !== 'function') throw new TypeError('inpage: onProgress must be a function.');
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('inpage: signal must be an AbortSignal.');
-  const onProgress = userProgress ? remoteCallback((event: ProgressEvent) => userProgress(event)) : undefined;
-  return { task: task as string, model: model as string, requestedDevice, dtype, revision, policy, signal, onProgress };
+  return { task: task as TaskId, model: model as string, requestedDevice, dtype, revision, policy, signal, onProgress: userProgress };
 }
 
 /**
- * One worker call that rejects with `ABORTED` as soon as `signal` fires, and aborts the call in
- * the worker too (downloads stop; what is stored is kept).
+ * The worker's request for a model request: the device is planned in the worker, from its probe and
+ * what the client learned about WebGPU.
  * @example
- * const info = await abortableCall(services, signal, (callId) => host.call((remote) => remote.prepare(callId, …)));
+ * const info = await remote.load(callId, workerRequest(request, health), request.onProgress);
  */
-export async function abortableCall<R>(
-  services: Pick<ModelRequestServices, 'host' | 'nextCallId'>,
-  signal: AbortSignal | undefined,
-  work: (callId: number) => Promise<R>,
-): Promise<R> {
-  if (signal?.aborted) throw abortError(signal);
-  const callId = services.nextCallId();
-  let rejectAbort: (error: unknown) => void = () => undefined;
-  const aborted = new Promise<never>((_, reject) => (rejectAbort = reject));
-  const onAbort = (): void => {
-    rejectAbort(abortError(signal));
-    void services.host.call((remote) => remote.abort(callId)).catch(() => undefined);
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await Promise.race([work(callId), aborted]);
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-  }
-}
-
-/**
- * Resolves, downloads and verifies the files of a request in the worker (the first half of a load,
- * and all of an install).
- * @returns the planned device and what the worker prepared.
- * @throws the store's errors (see `client.load`), and `DEVICE_UNAVAILABLE`.
- * @example
- * const { device, prepared } = await prepareRequest(services, request);
- */
-export async function prepareRequest(
-  services: ModelRequestServices,
-  request: ModelRequest,
-): Promise<{ device: ResolvedDevice; prepared: PreparedInfo }> {
-  const caps = await services.capabilities();
-  const webgpuUsable = caps.webgpu.adapter !== null && services.health.webgpuFailure === null;
-  const device = chooseDevice(request.requestedDevice, { hasAdapter: webgpuUsable });
-  const { task, model, revision, dtype, policy, onProgress } = request;
-  const prepared = await abortableCall(services, request.signal, (callId) =>
-    services.host.call((remote) => remote.prepare(callId, { task, model, revision, device, dtype, policy }, onProgress)),
-  );
-  return { device, prepared };
+export function workerRequest(request: ModelRequest, health: DeviceHealth): PrepareRequest {
+  const { task, model, revision, requestedDevice, dtype, policy } = request;
+  return { task, model, revision, device: requestedDevice, dtype, policy, avoidWebgpu: health.webgpuFailure !== null };
 }

@@ -1,53 +1,61 @@
-import { InpageError, isInpageError } from '../errors.ts';
+import { InpageError } from '../errors.ts';
 import type { WorkerConfig } from '../rpc/contract.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { connectWorker, releaseRemote, workerExposed } from '../rpc/comlink.ts';
 import { createDefaultWorker } from './default-worker.ts';
+import type { Liveness } from './liveness.ts';
+import { defaultLiveness, lateTolerantTimeout, minPingTimeoutMs, pingLiveness } from './liveness.ts';
 
-/** How a host starts workers. */
+/** How a host starts and watches workers. */
 export interface WorkerHostOptions {
   config: WorkerConfig;
   /** A worker, or a factory of workers (a factory lets inpage restart it after a crash). */
   worker?: Worker | (() => Worker);
-  /** Interval of the idle heartbeat, in ms. */
+  /** How a dead worker is noticed (default: Web Locks, else pings; see {@link defaultLiveness}). */
+  liveness?: Liveness;
+  /** Interval of the fallback pings where Web Locks are missing, in ms (0: none). */
   heartbeatMs: number;
-  /** How long an idle worker may take to answer a heartbeat before it counts as dead, in ms. */
-  heartbeatTimeoutMs: number;
+  /** A worker that has not started (exposed its API, applied the config) within this many ms counts as crashed. */
+  startupTimeoutMs: number;
 }
 
 interface Running {
   worker: Worker;
   remote: RemoteWorkerApi;
   ready: Promise<void>;
-  /** Set once `ready` resolved: a worker still loading its modules is not pinged. */
-  started: boolean;
   /** Rejects every pending call of this worker. */
   fail: (error: InpageError) => void;
   failed: Promise<never>;
-  pending: number;
   generation: number;
+  /** Stops the start-up deadline and the liveness watch. */
+  unwatch: () => void;
 }
 
 /**
- * Owns the worker: starts it (lazily after a crash), tracks pending calls so none hangs when the
- * worker dies, detects crashes (an `error` event, or a missed heartbeat while no call is pending),
- * and restarts it on demand (a failed ORT session poisons the worker it ran in).
+ * The transport: owns one worker (one ONNX Runtime build; a client may hold one host per build).
+ * It starts the worker (lazily after a crash) under a start-up deadline, watches its liveness with
+ * a signal that does not need the worker's thread, rejects every pending call with `WORKER_CRASHED`
+ * when it dies, busy or idle, and restarts it on demand (a failed ORT session poisons the worker).
+ * It decides no recovery itself: that is `withRecovery`'s.
  *
  * @example
- * const host = new WorkerHost({ config, heartbeatMs: 2000, heartbeatTimeoutMs: 5000 });
+ * const host = new WorkerHost({ config, heartbeatMs: 2000, startupTimeoutMs: 30_000 });
  * const caps = await host.call((remote) => remote.capabilities());
  */
 export class WorkerHost {
   readonly #options: WorkerHostOptions;
+  readonly #liveness: Liveness;
+  readonly #pingFallback: Liveness;
   #running: Running | undefined;
   #generation = 0;
   #disposed = false;
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
   #providedWorkerUsed = false;
   readonly #restarted = new Set<number>();
 
   constructor(options: WorkerHostOptions) {
     this.#options = options;
+    this.#liveness = options.liveness ?? defaultLiveness(options.heartbeatMs);
+    this.#pingFallback = pingLiveness({ intervalMs: options.heartbeatMs, timeoutMs: minPingTimeoutMs });
   }
 
   /** Increases each time a fresh worker starts; handles reload their pipeline when it changed. */
@@ -61,18 +69,23 @@ export class WorkerHost {
   }
 
   /**
-   * Runs one call on the worker. Rejects with `WORKER_CRASHED` if the worker dies first, and
-   * with `DISPOSED` after {@link dispose}.
+   * Runs one call on the worker. Rejects with `WORKER_CRASHED` if the worker dies first (or does not
+   * start in time), and with `DISPOSED` after {@link dispose}.
    */
   async call<T>(work: (remote: RemoteWorkerApi, generation: number) => Promise<T>): Promise<T> {
     const running = this.#ensure();
-    running.pending += 1;
-    try {
-      await Promise.race([running.ready, running.failed]);
-      return await Promise.race([work(running.remote, running.generation), running.failed]);
-    } finally {
-      running.pending -= 1;
-    }
+    await Promise.race([running.ready, running.failed]);
+    return await Promise.race([work(running.remote, running.generation), running.failed]);
+  }
+
+  /**
+   * Runs `work` only when the worker of `generation` is still the current one and started (an abort
+   * or a release must not start a fresh worker for nothing).
+   */
+  async notify(generation: number, work: (remote: RemoteWorkerApi) => Promise<unknown>): Promise<void> {
+    const running = this.#running;
+    if (running?.generation !== generation) return;
+    await Promise.race([running.ready.then(() => work(running.remote)), running.failed]).catch(() => undefined);
   }
 
   /**
@@ -116,20 +129,35 @@ export class WorkerHost {
       remote,
       fail,
       failed,
-      pending: 0,
       generation: this.#generation,
       ready: Promise.resolve(),
-      started: false,
+      unwatch: () => undefined,
     };
-    running.ready = exposed.then(() => remote.init(this.#options.config));
-    running.ready.then(() => (running.started = true)).catch(() => undefined);
+    const { startupTimeoutMs } = this.#options;
+    const cancelDeadline = lateTolerantTimeout(startupTimeoutMs, () =>
+      this.#crash(running, `it did not start within ${startupTimeoutMs} ms`),
+    );
+    running.unwatch = cancelDeadline;
+    const lockName = this.#liveness.lockName();
+    const started = exposed.then(() => remote.init(this.#options.config, lockName ? { lockName } : {}));
+    running.ready = started.then(() => undefined);
+    running.ready.catch(() => undefined);
+    started.then(
+      ({ lockHeld }) => {
+        cancelDeadline();
+        if (this.#running !== running) return;
+        // A worker that could not take its lock is watched by pings instead.
+        const liveness = lockName && !lockHeld ? this.#pingFallback : this.#liveness;
+        running.unwatch = liveness.watch({ lockName, ping: () => remote.ping() }, (reason) => this.#crash(running, reason));
+      },
+      (error: unknown) => this.#crash(running, `its start-up failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       this.#crash(running, `an uncaught error in the worker: ${event.message || 'unknown error'}`);
     });
     worker.addEventListener('messageerror', () => this.#crash(running, 'a message from the worker could not be read'));
     this.#running = running;
-    this.#startHeartbeat();
     return running;
   }
 
@@ -152,38 +180,9 @@ export class WorkerHost {
     const running = this.#running;
     if (!running) return;
     this.#running = undefined;
-    clearInterval(this.#heartbeat);
-    this.#heartbeat = undefined;
+    running.unwatch();
     running.fail(error);
     running.worker.terminate();
     releaseRemote(running.remote);
-  }
-
-  #startHeartbeat(): void {
-    clearInterval(this.#heartbeat);
-    const { heartbeatMs, heartbeatTimeoutMs } = this.#options;
-    if (heartbeatMs <= 0) return;
-    let waiting = false;
-    this.#heartbeat = setInterval(() => {
-      const running = this.#running;
-      // Not before it started: a ping sent while the worker's modules load would be lost (and a slow
-      // network would make a healthy worker look dead).
-      if (!running || !running.started || running.pending > 0 || waiting) return;
-      waiting = true;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), heartbeatTimeoutMs)));
-      void Promise.race([running.remote.ping(), timeout, running.failed])
-        .then((answer) => {
-          // A call that started meanwhile may keep the thread busy (a long session creation): not a crash.
-          if (answer === 'timeout' && running.pending === 0) this.#crash(running, `no heartbeat for ${heartbeatTimeoutMs} ms`);
-        })
-        .catch((error: unknown) => {
-          if (!isInpageError(error)) this.#crash(running, 'the heartbeat failed');
-        })
-        .finally(() => {
-          clearTimeout(timer);
-          waiting = false;
-        });
-    }, heartbeatMs);
   }
 }

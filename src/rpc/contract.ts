@@ -4,7 +4,8 @@
  * @module
  */
 import type { Capabilities } from '../runtime/capabilities.ts';
-import type { ResolvedDevice, ResolvedDtype, RevisionPolicy } from '../types.ts';
+import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
+import type { Device, Dtype, ResolvedDevice, ResolvedDtype, RevisionPolicy } from '../types.ts';
 import type { ProgressEvent } from '../progress.ts';
 import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
 
@@ -30,23 +31,38 @@ export interface WorkerConfig {
   warmup: boolean;
 }
 
-/** What to download and verify, after the client validated it. */
+/** How the worker proves it is alive without its thread answering (see {@link WorkerApi.init}). */
+export interface LivenessConfig {
+  /** A Web Lock name unique to this worker: it holds the lock for its lifetime, so the lock is free once it died. */
+  lockName?: string;
+}
+
+/** What to download and verify (`cache.install()`), after the client validated it. */
 export interface PrepareRequest {
-  task: string;
+  task: TaskId;
   model: string;
   /** Branch, tag or commit. */
   revision: string;
-  /** The device the client planned: never `auto`. */
-  device: ResolvedDevice;
+  /** The caller's device; the worker plans the concrete one from its probe. */
+  device: Device;
   /** A concrete dtype, or `auto` to let the worker pick one the device and its fallback can run. */
-  dtype: ResolvedDtype | 'auto';
+  dtype: Dtype;
   policy: RevisionPolicy;
+  /** The client saw WebGPU fail: plan `auto` loads on WASM. */
+  avoidWebgpu: boolean;
+  /**
+   * Choose an `auto` dtype as if planning for this device (a WebGPU load falling back to WASM keeps
+   * the dtype, so it runs the stored bytes instead of downloading others).
+   */
+  dtypeFor?: ResolvedDevice;
 }
 
 /** A prepared model: every file of the load is stored and verified. */
 export interface PreparedInfo {
   commit: string;
   dtype: ResolvedDtype;
+  /** The device the worker planned. */
+  device: ResolvedDevice;
   /** `true` when the Hub could not be reached and stored data was used. */
   offline: boolean;
   /** Bytes downloaded by this call. */
@@ -55,39 +71,45 @@ export interface PreparedInfo {
   bytes: number;
 }
 
-/** Which stored model to start, on which device. */
-export interface OpenRequest {
-  task: string;
-  model: string;
-  commit: string;
-  dtype: ResolvedDtype;
-  device: ResolvedDevice;
+/** A load: what {@link PrepareRequest} asks for, then started on the planned device. */
+export type LoadRequest = PrepareRequest;
+
+/** A started model: its pipeline id (valid in the worker that opened it) and what was planned. */
+export interface LoadedInfo extends PreparedInfo {
+  pipelineId: string;
 }
 
 /** Identifies one call, so the client can abort it. */
 export type CallId = number;
 
-/** The API the worker exposes. */
+/**
+ * The engine: the API the worker implements and the client calls through comlink. One `load` is
+ * one call (probe, plan, prepare, open, in one locked section).
+ */
 export interface WorkerApi {
-  /** Applies the configuration; with `warmup`, starts the ONNX Runtime in the background. */
-  init(config: WorkerConfig): Promise<void>;
-  /** Heartbeat: answers at once unless the worker's thread is blocked or dead. */
-  ping(): number;
-  capabilities(): Promise<Capabilities>;
-  /** Resolves, downloads and verifies a model's files (no network when they are stored and current). */
-  prepare(callId: CallId, request: PrepareRequest, onProgress?: (event: ProgressEvent) => void): Promise<PreparedInfo>;
   /**
-   * Creates the pipeline of a prepared model from stored bytes only; returns its id. A failure here
-   * (code `RUNTIME`) poisons the worker: start a fresh one.
+   * Applies the configuration and takes the liveness lock; with `warmup`, starts the ONNX Runtime in
+   * the background. Resolves once the lock is held, with whether it could be taken.
    */
-  open(callId: CallId, request: OpenRequest, onProgress?: (event: ProgressEvent) => void): Promise<string>;
-  run(callId: CallId, pipelineId: string, task: string, input: unknown, options: unknown): Promise<unknown>;
-  stream(
+  init(config: WorkerConfig, liveness: LivenessConfig): Promise<{ lockHeld: boolean }>;
+  /** Heartbeat (where Web Locks are missing): answers at once unless the worker's thread is blocked or dead. */
+  ping(): number;
+  /** What the browser offers; a `requestAdapter()` that does not answer within 5 s counts as no WebGPU. */
+  capabilities(): Promise<Capabilities>;
+  /**
+   * Probes, plans device and dtype, resolves, downloads and verifies, and creates the pipeline:
+   * each stored file is read at most once.
+   */
+  load(callId: CallId, request: LoadRequest, onProgress?: (event: ProgressEvent) => void): Promise<LoadedInfo>;
+  /** The first half of `load` only (`cache.install()`): nothing is started. */
+  prepare(callId: CallId, request: PrepareRequest, onProgress?: (event: ProgressEvent) => void): Promise<PreparedInfo>;
+  run<T extends TaskId>(callId: CallId, pipelineId: string, task: T, input: TaskInput<T>, options: TaskOptions<T>): Promise<TaskOutput<T>>;
+  stream<T extends StreamableTaskId>(
     callId: CallId,
     pipelineId: string,
-    task: string,
-    input: unknown,
-    options: unknown,
+    task: T,
+    input: TaskInput<T>,
+    options: TaskOptions<T>,
     onPiece: (piece: string) => void,
   ): Promise<void>;
   /** Aborts a pending call; unknown ids are ignored. */

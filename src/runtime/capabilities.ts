@@ -34,8 +34,23 @@ export function defaultThreads(isolated: boolean, hardwareConcurrency: number): 
   return isolated ? Math.max(1, Math.min(4, hardwareConcurrency)) : 1;
 }
 
+/** A `requestAdapter()` that has not answered after this long means "no WebGPU" (a hung driver must not hang every call). */
+export const adapterTimeoutMs = 5000;
+
+/** `promise`'s value, or `null` when it has not settled within `ms`. */
+async function withDeadline<T>(promise: Promise<T> | undefined, ms: number): Promise<T | null> {
+  if (promise === undefined) return null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<null>((resolve) => (timer = setTimeout(resolve, ms, null)));
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * Probes WebGPU (by requesting an adapter) and WASM features.
+ * Probes WebGPU (by requesting an adapter; no answer within {@link adapterTimeoutMs} counts as none) and WASM features.
  * @param requestedThreads - the client's `threads` option, if any.
  * @example
  * const caps = await probeCapabilities();
@@ -44,11 +59,10 @@ export function defaultThreads(isolated: boolean, hardwareConcurrency: number): 
 export async function probeCapabilities(requestedThreads?: number): Promise<Capabilities> {
   const isolated = globalThis.crossOriginIsolated === true;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
-  const threads = isolated && typeof SharedArrayBuffer === 'function';
-  const numThreads = threads ? (requestedThreads ?? defaultThreads(true, cores)) : 1;
+  const { threads, numThreads } = wasmThreads(requestedThreads);
   const webgpu: Capabilities['webgpu'] = { adapter: null, shaderF16: false, maxBufferSize: 0 };
   try {
-    const adapter = await globalThis.navigator?.gpu?.requestAdapter();
+    const adapter = await withDeadline(globalThis.navigator?.gpu?.requestAdapter(), adapterTimeoutMs);
     if (adapter) {
       const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
       const legacy = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
@@ -70,4 +84,15 @@ export async function probeCapabilities(requestedThreads?: number): Promise<Capa
     crossOriginIsolated: isolated,
     hardwareConcurrency: cores,
   };
+}
+
+/**
+ * Whether WASM can use threads here, and how many inpage uses: known at once, without the WebGPU probe.
+ * @example
+ * env.backends.onnx.wasm.numThreads = wasmThreads(config.threads).numThreads;
+ */
+export function wasmThreads(requestedThreads?: number): { threads: boolean; numThreads: number } {
+  const threads = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  return { threads, numThreads: threads ? (requestedThreads ?? defaultThreads(true, cores)) : 1 };
 }

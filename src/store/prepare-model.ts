@@ -58,6 +58,10 @@ export interface PreparedModel {
   offline: boolean;
   /** Bytes downloaded by this call. */
   downloaded: number;
+  /** The parsed `config.json` (passed to `pipeline()`, so it is not read again). */
+  config: ModelConfig;
+  /** Stored files this call already read from IndexedDB, by path: a load serves them from here instead of reading them twice. */
+  blobs: Map<string, Blob>;
 }
 
 const isCommit = (revision: string): boolean => /^[0-9a-f]{40}$/.test(revision);
@@ -105,9 +109,16 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
     snapshot = stored.snapshot;
     offline = true;
   }
-  const { config, downloaded } = await readConfig(snapshot, options);
+  const { config, blob, downloaded } = await readConfig(snapshot, options);
   const dtype = pickDtype(request, config, snapshot);
-  return finish(request, options, { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) }, offline, downloaded);
+  const plan: Plan = {
+    snapshot,
+    dtype,
+    files: planModelFiles(config, dtype, snapshot.files),
+    config,
+    blobs: new Map([['config.json', blob]]),
+  };
+  return finish(request, options, plan, offline, downloaded);
 }
 
 function pickDtype(request: PrepareRequest, config: ModelConfig, snapshot: RepoSnapshot): ResolvedDtype {
@@ -118,6 +129,9 @@ interface Plan {
   snapshot: RepoSnapshot;
   dtype: ResolvedDtype;
   files: RepoFile[];
+  config: ModelConfig;
+  /** Stored files already read (see {@link PreparedModel.blobs}). */
+  blobs: Map<string, Blob>;
 }
 
 /**
@@ -141,7 +155,7 @@ async function storedPlan(
   try {
     config = JSON.parse(await blob.text()) as ModelConfig;
     const dtype = pickDtype(request, config, snapshot);
-    plan = { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) };
+    plan = { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files), config, blobs: new Map([['config.json', blob]]) };
   } catch {
     return undefined;
   }
@@ -175,7 +189,7 @@ async function storedAlternative(
     let plan: Plan;
     try {
       const dtype = choose(candidates);
-      plan = { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) };
+      plan = { ...preferred, dtype, files: planModelFiles(config, dtype, snapshot.files) };
     } catch {
       return undefined; // None of the rest can run here.
     }
@@ -204,14 +218,18 @@ async function revalidate(request: PrepareRequest, options: PrepareOptions): Pro
  * Its download reports no progress of its own: {@link finish} reports it after the `total`, so the
  * total is known before any reported byte.
  */
-async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions): Promise<{ config: ModelConfig; downloaded: boolean }> {
+async function readConfig(
+  snapshot: RepoSnapshot,
+  options: PrepareOptions,
+): Promise<{ config: ModelConfig; blob: Blob; downloaded: boolean }> {
   const file = snapshot.files.find((entry) => entry.path === 'config.json');
   if (!file) throw new InpageError('FILE_NOT_FOUND', `"${snapshot.repo}" has no config.json, so it is not a transformers.js model.`);
   const before = await options.store.getFile(snapshot.repo, snapshot.commit, file.path);
   const record = await lockedDownload(snapshot, options, file);
   const blob = await options.store.readFile(record);
   try {
-    return { config: JSON.parse((await blob?.text()) ?? '') as ModelConfig, downloaded: !before?.verified };
+    if (!blob) throw new Error('its chunks are missing');
+    return { config: JSON.parse(await blob.text()) as ModelConfig, blob, downloaded: !before?.verified };
   } catch (error) {
     throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is not valid JSON.`, { cause: error });
   }
@@ -255,7 +273,12 @@ async function finish(
   const fetched: RepoFile[] = [];
   for (const file of files) {
     let record = await store.getFile(snapshot.repo, snapshot.commit, file.path);
-    if (record?.verified && !(await store.isIntact(record))) {
+    if (record?.verified && !plan.blobs.has(file.path)) {
+      // Read once here and kept for the load (see PreparedModel.blobs): that also proves every chunk is there.
+      const blob = await store.readFile(record);
+      if (blob) plan.blobs.set(file.path, blob);
+    }
+    if (record?.verified && !plan.blobs.has(file.path)) {
       // Chunks deleted behind inpage's back: fetch the file again.
       await store.deleteFile(record);
       record = undefined;
@@ -318,6 +341,8 @@ async function finish(
     snapshot,
     offline,
     downloaded: totalLoaded() - startLoaded,
+    config: plan.config,
+    blobs: plan.blobs,
   };
 }
 

@@ -79,9 +79,12 @@ export class StoreBridge {
       const { prepared, path } = target;
       const file = prepared.files.find((entry) => entry.path === path);
       if (!file) return undefined;
-      const record = await this.#store.getFile(prepared.repo, prepared.commit, path);
-      const blob = record?.verified ? await this.#store.readFile(record) : undefined;
+      // What prepare already read is not read from IndexedDB again.
+      const record = prepared.blobs.has(path) ? undefined : await this.#store.getFile(prepared.repo, prepared.commit, path);
+      const blob = prepared.blobs.get(path) ?? (record?.verified ? await this.#store.readFile(record) : undefined);
       if (!blob) return undefined;
+      // transformers.js asks for some files twice (tokenizer_config.json): read once per load.
+      prepared.blobs.set(path, blob);
       return new Response(blob, { headers: { 'content-length': String(blob.size), 'content-type': contentType(path) } });
     },
     put: async () => undefined,

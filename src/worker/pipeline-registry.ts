@@ -27,15 +27,19 @@ interface Entry {
  * The worker's loaded pipelines, shared by key and released (ORT sessions freed) when the last
  * handle is disposed.
  * @example
- * const { id, pipeline } = await registry.acquire(key);
+ * const { id, pipeline } = await registry.acquire(key, config, (load) => load());
  * await registry.release(id);
  */
 export class PipelineRegistry {
   readonly #entries = new Map<string, Entry>();
 
-  /** Loads (or shares) the pipeline of `key`. `create` wraps the actual load (to activate the store, say). */
+  /**
+   * Loads (or shares) the pipeline of `key`. `config` is the model's parsed `config.json` (so
+   * transformers.js does not read it again); `create` wraps the actual load (to activate the store, say).
+   */
   async acquire(
     key: PipelineKey,
+    config: object,
     create: (load: () => Promise<LoadedPipeline>) => Promise<LoadedPipeline>,
   ): Promise<{ id: string; pipeline: LoadedPipeline }> {
     const id = [key.pipelineTask, key.repo, key.commit, key.dtype, key.device].join('|');
@@ -46,6 +50,8 @@ export class PipelineRegistry {
           revision: key.commit,
           device: key.device,
           dtype: key.dtype,
+          // A fresh copy: transformers.js wraps it in its own config object.
+          config: structuredClone(config) as never,
         })) as unknown as LoadedPipeline;
       entry = { pipeline: create(load), users: 0 };
       this.#entries.set(id, entry);

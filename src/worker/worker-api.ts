@@ -2,22 +2,23 @@ import { InpageError, abortError, isInpageError } from '../errors.ts';
 import type { ProgressEvent } from '../progress.ts';
 import { throttleProgress } from '../progress.ts';
 import { hubConfig } from '../hub/hub-client.ts';
-import type { CallId, PreparedInfo, WorkerApi, WorkerConfig } from '../rpc/contract.ts';
+import type { CallId, LivenessConfig, LoadedInfo, PreparedInfo, PrepareRequest, WorkerApi, WorkerConfig } from '../rpc/contract.ts';
 import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
-import { probeCapabilities } from '../runtime/capabilities.ts';
-import { chooseDtype } from '../runtime/device-plan.ts';
+import { probeCapabilities, wasmThreads } from '../runtime/capabilities.ts';
+import { chooseDevice, chooseDtype } from '../runtime/device-plan.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/cache-admin.ts';
 import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { prepareHashing } from '../store/hashing.ts';
 import { ModelStore } from '../store/idb-store.ts';
 import { prepareModel } from '../store/prepare-model.ts';
-import type { PrepareRequest, PreparedModel, StoreProgressEvent } from '../store/prepare-model.ts';
+import type { PreparedModel, PrepareRequest as StorePrepareRequest, StoreProgressEvent } from '../store/prepare-model.ts';
 import { StoreBridge } from '../store/transformers-bridge.ts';
 import { getTaskPipeline } from '../tasks/pipeline-registry.ts';
 import { getTask } from '../tasks/registry.ts';
+import type { TaskOutput } from '../tasks/registry.ts';
 import { isStreamingPipeline } from '../tasks/task.ts';
-import type { ResolvedDtype } from '../types.ts';
+import type { ResolvedDevice, ResolvedDtype } from '../types.ts';
 import { generationControl, withOptions } from './generation.ts';
 import { PipelineRegistry } from './pipeline-registry.ts';
 import type { LoadedPipeline } from './pipeline-registry.ts';
@@ -32,9 +33,15 @@ interface WorkerState {
   capabilities: Promise<Capabilities>;
 }
 
+/** A prepared model and the device it was planned for. */
+interface Planned {
+  prepared: PreparedModel;
+  device: ResolvedDevice;
+}
+
 /**
- * The worker side of inpage: the store, the transformers.js pipelines and the calls on them.
- * A failed ORT session creation or run poisons every later one in this worker (transformers.js
+ * The worker side of inpage, the engine: the store, the transformers.js pipelines and the calls on
+ * them. A failed ORT session creation or run poisons every later one in this worker (transformers.js
  * chains them), so such failures are reported as `RUNTIME` and the client starts a fresh worker.
  *
  * @example
@@ -54,6 +61,7 @@ export function createWorkerApi(): WorkerApi {
     const controller = new AbortController();
     controllers.set(callId, controller);
     try {
+      // A result that arrives after an abort still goes back: the client frees what it no longer wants.
       return await work(controller.signal);
     } catch (error) {
       if (controller.signal.aborted) throw abortError(controller.signal);
@@ -69,17 +77,41 @@ export function createWorkerApi(): WorkerApi {
     return pipe;
   }
 
+  /** Plans the device from the probe and prepares the files for it; the caller holds the model's access. */
+  async function plan(request: PrepareRequest, access: AbortSignal, emit?: (event: StoreProgressEvent) => void): Promise<Planned> {
+    getTask(request.task);
+    const current = ready();
+    const caps = await current.capabilities;
+    const device = chooseDevice(request.device, { hasAdapter: caps.webgpu.adapter !== null && !request.avoidWebgpu });
+    const dtypeDevice = request.dtypeFor ?? device;
+    const shaderF16 = caps.webgpu.shaderF16;
+    const dtype =
+      request.dtype === 'auto'
+        ? (available: readonly ResolvedDtype[]) => chooseDtype('auto', dtypeDevice, available, shaderF16)
+        : chooseDtype(request.dtype, device, [], shaderF16);
+    const prepared = await prepareStored(
+      current,
+      { repo: request.model, revision: request.revision, dtype, policy: request.policy },
+      access,
+      emit,
+    );
+    return { prepared, device };
+  }
+
   return {
-    async init(config) {
+    async init(config, liveness) {
+      const lockHeld = await holdLivenessLock(liveness);
       const store = new ModelStore(config.storage.namespace);
       const bridge = new StoreBridge(store, hubConfig(config.hub));
+      // In the background: a `requestAdapter()` that never answers must not hold up the start.
       const capabilities = probeCapabilities(config.threads);
       state = { config, store, bridge, capabilities };
       // Before the runtime compiles, even when it starts later (lazy): see prepareHashing.
       prepareHashing().catch(() => undefined);
-      configureTransformers(config, bridge, (await capabilities).wasm.numThreads);
+      configureTransformers(config, bridge, wasmThreads(config.threads).numThreads);
       yieldBetweenRuns();
       if (config.warmup) startRuntime().catch(() => undefined);
+      return { lockHeld };
     },
 
     ping: () => Date.now(),
@@ -90,24 +122,11 @@ export function createWorkerApi(): WorkerApi {
       return tracked(callId, async (signal) => {
         const { emit, delivered } = progressEmitter(onProgress);
         try {
-          const shaderF16 = (await ready().capabilities).webgpu.shaderF16;
-          const dtype =
-            request.dtype === 'auto'
-              ? (available: readonly ResolvedDtype[]) => chooseDtype('auto', request.device, available, shaderF16)
-              : chooseDtype(request.dtype, request.device, [], shaderF16);
-          getTask(request.task);
           const current = ready();
-          const prepared = await withModelAccess(current.store.namespace, request.model, signal, (access) =>
-            prepareStored(current, { repo: request.model, revision: request.revision, dtype, policy: request.policy }, access, emit),
+          const { prepared, device } = await withModelAccess(current.store.namespace, request.model, signal, (access) =>
+            plan(request, access, emit),
           );
-          const info: PreparedInfo = {
-            commit: prepared.commit,
-            dtype: prepared.dtype,
-            offline: prepared.offline,
-            downloaded: prepared.downloaded,
-            bytes: prepared.files.reduce((sum, file) => sum + file.size, 0),
-          };
-          return info;
+          return preparedInfo(prepared, device);
         } finally {
           await delivered();
           releaseRemoteCallback(onProgress);
@@ -115,52 +134,44 @@ export function createWorkerApi(): WorkerApi {
       });
     },
 
-    open(callId, request, onProgress) {
+    load(callId, request, onProgress) {
       return tracked(callId, async (signal) => {
         const { emit, delivered } = progressEmitter(onProgress);
+        let pipelineId: string | undefined;
         try {
           const task = getTask(request.task);
           const current = ready();
           const runtime = startRuntime();
-          const stage = { model: request.model, device: request.device, dtype: request.dtype };
-          // Holding the model's shared locks until the sessions are created: a delete from any tab
-          // waits for that, or aborts this load; it never pulls bytes from under it.
-          const { id } = await withModelAccess(current.store.namespace, request.model, signal, async (access) => {
-            // From stored bytes only: the commit is exact, so no network is needed.
-            const prepared = await prepareStored(
-              current,
-              { repo: request.model, revision: request.commit, dtype: request.dtype, policy: 'pinned' },
-              access,
-            );
+          // One locked section from resolve to created sessions: a delete from any tab waits for it,
+          // or aborts this load; it never pulls bytes from under it.
+          const info = await withModelAccess(current.store.namespace, request.model, signal, async (access): Promise<LoadedInfo> => {
+            const { prepared, device } = await plan(request, access, emit);
+            const stage = { model: request.model, device, dtype: prepared.dtype };
             emit?.({ phase: 'compile', ...stage });
-            return registry.acquire(
-              {
-                pipelineTask: task.pipelineTask,
-                repo: request.model,
-                commit: request.commit,
-                dtype: request.dtype,
-                device: request.device,
-              },
-              async (load) => {
-                await runtime;
-                const release = await current.bridge.activate(prepared);
-                try {
-                  return await load();
-                } catch (error) {
-                  throw runtimeError(error, `Could not start "${request.model}" (${request.dtype}) on ${request.device}`);
-                } finally {
-                  release();
-                }
-              },
-            );
+            const key = { pipelineTask: task.pipelineTask, repo: request.model, commit: prepared.commit, dtype: prepared.dtype, device };
+            const { id } = await registry.acquire(key, prepared.config, async (load) => {
+              await runtime;
+              const release = await current.bridge.activate(prepared);
+              try {
+                return await load();
+              } catch (error) {
+                throw runtimeError(error, `Could not start "${request.model}" (${prepared.dtype}) on ${device}`);
+              } finally {
+                release();
+              }
+            });
+            pipelineId = id;
+            return { ...preparedInfo(prepared, device), pipelineId: id };
           });
-          if (signal.aborted) {
-            await registry.release(id);
-            throw abortError(signal);
-          }
-          emit?.({ phase: 'ready', ...stage });
-          return id;
+          if (signal.aborted) throw abortError(signal);
+          emit?.({ phase: 'ready', model: request.model, device: info.device, dtype: info.dtype });
+          await delivered();
+          // Aborted from the `ready` event itself: nobody takes this pipeline.
+          if (signal.aborted) throw abortError(signal);
+          pipelineId = undefined;
+          return info;
         } finally {
+          if (pipelineId !== undefined) await registry.release(pipelineId).catch(() => undefined);
           await delivered();
           releaseRemoteCallback(onProgress);
         }
@@ -171,7 +182,7 @@ export function createWorkerApi(): WorkerApi {
       return tracked(callId, async (signal) => {
         const pipe = await pipelineFor(pipelineId);
         const task = getTask(taskId);
-        const pipeline = getTaskPipeline(taskId);
+        const pipeline = getTaskPipeline(taskId as string);
         let args = pipeline.toPipelineArgs(input, options);
         if (task.streamable) {
           const control = generationControl(pipe);
@@ -179,9 +190,11 @@ export function createWorkerApi(): WorkerApi {
           args = withOptions(args, control.options);
         }
         // A task with its own `run` calls the tokenizer and model itself (e.g. for token positions).
-        const output = pipeline.run
-          ? await guarded(() => pipeline.run?.(pipe, input, options), signal)
-          : pipeline.fromPipelineOutput(await callPipeline(pipe, args, signal), input, options);
+        const output = (
+          pipeline.run
+            ? await guarded(() => pipeline.run?.(pipe, input, options), signal)
+            : pipeline.fromPipelineOutput(await callPipeline(pipe, args, signal), input, options)
+        ) as TaskOutput<typeof taskId>;
         return withTransfer(output, transferablesOf(output));
       });
     },
@@ -190,7 +203,7 @@ export function createWorkerApi(): WorkerApi {
       return tracked(callId, async (signal) => {
         try {
           const pipe = await pipelineFor(pipelineId);
-          const pipeline = getTaskPipeline(taskId);
+          const pipeline = getTaskPipeline(taskId as string);
           if (!isStreamingPipeline(pipeline)) throw new InpageError('UNSUPPORTED_TASK', `Task "${taskId}" does not stream; use run().`);
           // Pieces travel on the callback's own port, which is not ordered with this call's reply:
           // wait until every piece was delivered, or the client would finish the stream without the last ones.
@@ -221,6 +234,35 @@ export function createWorkerApi(): WorkerApi {
 }
 
 /**
+ * Takes this worker's liveness lock and holds it until the worker dies: the client's request for
+ * the same name is granted then, even when this thread never runs again (`self.close()`, a crash).
+ */
+async function holdLivenessLock(liveness: LivenessConfig): Promise<boolean> {
+  const locks = globalThis.navigator?.locks;
+  if (!liveness.lockName || !locks) return false;
+  return new Promise<boolean>((settle) => {
+    locks
+      .request(liveness.lockName as string, () => {
+        settle(true);
+        return new Promise<never>(() => undefined);
+      })
+      // Locks refused here (an opaque origin): the client falls back to pings.
+      .catch(() => settle(false));
+  });
+}
+
+function preparedInfo(prepared: PreparedModel, device: ResolvedDevice): PreparedInfo {
+  return {
+    commit: prepared.commit,
+    dtype: prepared.dtype,
+    device,
+    offline: prepared.offline,
+    downloaded: prepared.downloaded,
+    bytes: prepared.files.reduce((sum, file) => sum + file.size, 0),
+  };
+}
+
+/**
  * Throttled progress to the client. Events travel on the callback's own port, which is not ordered
  * with the call's reply: `delivered()` waits for them, so the client sees `ready` before `load()` resolves.
  */
@@ -236,7 +278,7 @@ function progressEmitter(onProgress?: (event: ProgressEvent) => void): {
 
 function prepareStored(
   state: WorkerState,
-  request: PrepareRequest,
+  request: StorePrepareRequest,
   signal: AbortSignal,
   onProgress?: (event: StoreProgressEvent) => void,
 ): Promise<PreparedModel> {

@@ -45,7 +45,7 @@ describe('worker crash', () => {
     expect(top?.label).toBe('NEGATIVE');
   });
 
-  it('detects a silently dead idle worker with the heartbeat', async () => {
+  it('detects a silently dead idle worker by its liveness lock', async () => {
     const probe = workerProbe();
     const client = testClient({ worker: probe.factory, heartbeatMs: 200 });
     const model = await client.load('sentiment-analysis', models.sentiment);

@@ -12,8 +12,11 @@ export interface WorkerProbe {
   current(): Worker;
   /** Asks a worker (default: the newest) what it saw. */
   stats(worker?: Worker): Promise<WorkerStats>;
-  /** Sends a `test:*` trigger to the newest worker. */
-  trigger(type: 'test:crash' | 'test:close' | 'test:lose-device'): void;
+  /** Sends a `test:*` trigger to the newest worker (`ms` for the timed ones). */
+  trigger(
+    type: 'test:crash' | 'test:close' | 'test:lose-device' | 'test:close-in-next-call' | 'test:block' | 'test:slow-runs',
+    ms?: number,
+  ): void;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface WorkerProbe {
  * const probe = workerProbe();
  * const client = testClient({ worker: probe.factory });
  */
-export function workerProbe(kind: 'instrumented' | 'fail-webgpu' = 'instrumented'): WorkerProbe {
+export function workerProbe(kind: 'instrumented' | 'fail-webgpu' | 'hung-adapter' = 'instrumented'): WorkerProbe {
   const workers: Worker[] = [];
   const current = (): Worker => {
     const worker = workers.at(-1);
@@ -37,7 +40,9 @@ export function workerProbe(kind: 'instrumented' | 'fail-webgpu' = 'instrumented
       const worker =
         kind === 'fail-webgpu'
           ? new Worker(new URL('../workers/fail-webgpu.ts', import.meta.url), { type: 'module' })
-          : new Worker(new URL('../workers/instrumented.ts', import.meta.url), { type: 'module' });
+          : kind === 'hung-adapter'
+            ? new Worker(new URL('../workers/hung-adapter.ts', import.meta.url), { type: 'module' })
+            : new Worker(new URL('../workers/instrumented.ts', import.meta.url), { type: 'module' });
       workers.push(worker);
       return worker;
     },
@@ -54,6 +59,6 @@ export function workerProbe(kind: 'instrumented' | 'fail-webgpu' = 'instrumented
         worker.addEventListener('message', onMessage);
         worker.postMessage({ type: 'test:stats' });
       }),
-    trigger: (type) => current().postMessage({ type }),
+    trigger: (type, ms) => current().postMessage({ type, ms }),
   };
 }

@@ -2,7 +2,9 @@
  * A test-only worker entry: inpage's worker with probes and fault triggers. It counts the `run`
  * calls it receives and the ORT sessions it creates and releases, and obeys `test:*` messages:
  * `stats` (answers with {@link WorkerStats}), `crash` (throws asynchronously: an `error` event),
- * `close` (dies silently) and `lose-device` (destroys ORT's WebGPU device).
+ * `close` (dies silently), `close-in-next-call` (dies silently `ms` after the next run or stream
+ * starts), `block` (blocks its thread `ms` synchronously) and `lose-device` (destroys ORT's WebGPU
+ * device). It also counts the engine calls it receives and the stored files it reads.
  * When `globalThis.inpageTestFailWebgpu` is set (see fail-webgpu.ts), every session creation that
  * asks for WebGPU rejects.
  * @module
@@ -12,6 +14,8 @@ import { InferenceSession, env as ortEnv } from 'onnxruntime-web/webgpu';
 // during a top-level await finds no comlink listener). Patching after it is soon enough: the body
 // below runs before any message or session creation.
 import '../../../src/worker.ts';
+import { InpageError } from '../../../src/errors.ts';
+import { ModelStore } from '../../../src/store/idb-store.ts';
 
 /** What the probe saw, as answered to `{ type: 'test:stats' }`. */
 export interface WorkerStats {
@@ -25,9 +29,22 @@ export interface WorkerStats {
   released: number;
   /** `InferenceSession.run` calls (one per generated token for a decoder). */
   sessionRuns: number;
+  /** Engine calls received through comlink, by method (`init`, `load`, `run`, …; pings left out). */
+  calls: Record<string, number>;
+  /** Stored files read from IndexedDB, by path. */
+  reads: Record<string, number>;
 }
 
-const stats: WorkerStats = { runs: 0, streams: 0, sessions: [], released: 0, sessionRuns: 0 };
+const stats: WorkerStats = { runs: 0, streams: 0, sessions: [], released: 0, sessionRuns: 0, calls: {}, reads: {} };
+
+const readFile = ModelStore.prototype.readFile;
+ModelStore.prototype.readFile = function (this: ModelStore, ...args: Parameters<typeof readFile>) {
+  const [record] = args;
+  stats.reads[record.path] = (stats.reads[record.path] ?? 0) + 1;
+  return readFile.apply(this, args);
+};
+/** Set by `close-in-next-call`: the worker closes itself this long after the next run or stream starts. */
+let closeInNextCallMs: number | undefined;
 /** Set by `{ type: 'test:slow-runs', ms }`: each session run waits this long first (a slow device). */
 let runDelayMs = 0;
 const failWebgpu = (): boolean => (globalThis as { inpageTestFailWebgpu?: boolean }).inpageTestFailWebgpu === true;
@@ -41,7 +58,9 @@ type Create = (...args: unknown[]) => Promise<InferenceSession>;
 const create = (InferenceSession.create as Create).bind(InferenceSession);
 (InferenceSession as unknown as { create: Create }).create = async (...args: unknown[]) => {
   const providers = providersOf(args.at(-1));
-  if (failWebgpu() && providers.includes('webgpu')) throw new Error('test: WebGPU session creation failed on purpose');
+  // As the worker classifies a device failure (the recovery under test is the transport's).
+  if (failWebgpu() && providers.includes('webgpu'))
+    throw new InpageError('DEVICE_FAILED', 'test: WebGPU session creation failed on purpose');
   const session = await create(...args);
   stats.sessions.push(providers);
   const run = session.run.bind(session) as (...runArgs: unknown[]) => ReturnType<InferenceSession['run']>;
@@ -61,8 +80,16 @@ const create = (InferenceSession.create as Create).bind(InferenceSession);
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const data = event.data as { type?: unknown; path?: unknown } | null;
   if (!data || typeof data !== 'object') return;
-  if (data.type === 'APPLY' && Array.isArray(data.path) && data.path[0] === 'run') stats.runs += 1;
-  if (data.type === 'APPLY' && Array.isArray(data.path) && data.path[0] === 'stream') stats.streams += 1;
+  const method = data.type === 'APPLY' && Array.isArray(data.path) ? String(data.path[0]) : undefined;
+  if (method === 'run') stats.runs += 1;
+  if (method === 'stream') stats.streams += 1;
+  if (method !== undefined && method !== 'ping') stats.calls[method] = (stats.calls[method] ?? 0) + 1;
+  if ((method === 'run' || method === 'stream') && closeInNextCallMs !== undefined) setTimeout(() => self.close(), closeInNextCallMs);
+  if (data.type === 'test:close-in-next-call') closeInNextCallMs = Number((data as { ms?: unknown }).ms) || 0;
+  if (data.type === 'test:block') {
+    const until = performance.now() + (Number((data as { ms?: unknown }).ms) || 0);
+    while (performance.now() < until);
+  }
   if (data.type === 'test:stats') self.postMessage({ type: 'test:stats', stats });
   if (data.type === 'test:slow-runs') runDelayMs = Number((data as { ms?: unknown }).ms) || 0;
   if (data.type === 'test:crash')

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { CallQueue } from '../../../src/client/call-queue.ts';
 import type { QueuedCall } from '../../../src/client/call-queue.ts';
@@ -81,5 +82,18 @@ describe('CallQueue', () => {
     finish();
     await done;
     expect(stopped).toBe(true);
+  });
+});
+
+describe('CallQueue and a long-lived signal', () => {
+  it('removes its abort listeners once each call is answered', async () => {
+    const queue = new CallQueue<string, string, string>(async (calls) => calls.map((call) => call.input));
+    const controller = new AbortController();
+    for (let i = 0; i < 100; i++) await queue.push({ input: `${i}`, options: '', batchKey: 'k', signal: controller.signal });
+    const waiting = Array.from({ length: 100 }, (_, i) =>
+      queue.push({ input: `${i}`, options: '', batchKey: 'k', signal: controller.signal }),
+    );
+    await Promise.all(waiting);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
