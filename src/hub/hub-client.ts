@@ -100,7 +100,8 @@ async function getJson(
     const response = await fetchOrThrow(url, { headers: hubHeaders(hub, url), signal: both, cache: 'no-store' }, what, limits);
     if (!response.ok) {
       const error = hubError(response, { ...context, withToken: Boolean(hub.token) });
-      if (isTransientStatus(response.status)) markTransient(error, retryAfterMs(response.headers.get('retry-after'), limits.retryAfterMaxMs));
+      if (isTransientStatus(response.status))
+        markTransient(error, retryAfterMs(response.headers.get('retry-after'), limits.retryAfterMaxMs));
       throw error;
     }
     return { body: await readJson(response, what, limits, deadline, both), response };
@@ -164,7 +165,8 @@ export async function listFiles(hub: HubConfig, repo: string, commit: string, op
   let url: string | null = new URL(`${hub.endpoint}/api/models/${assertRepoId(repo)}/tree/${assertRevision(commit)}?recursive=true`).href;
   while (url) {
     if (seen.has(url)) throw new InpageError('NETWORK', `The Hub's file list for "${repo}" pages in a loop (${url} comes back).`);
-    if (seen.size >= maxTreePages) throw new InpageError('NETWORK', `The Hub's file list for "${repo}" has more than ${maxTreePages} pages.`);
+    if (seen.size >= maxTreePages)
+      throw new InpageError('NETWORK', `The Hub's file list for "${repo}" has more than ${maxTreePages} pages.`);
     seen.add(url);
     const page: string = url;
     const { body, response } = await withRetries(
@@ -176,7 +178,10 @@ export async function listFiles(hub: HubConfig, repo: string, commit: string, op
     addTreePage(body, files, `"${repo}"`);
     url = nextPage(response.headers.get('link'), page);
     if (url && new URL(url).origin !== origin) {
-      throw new InpageError('NETWORK', `The Hub's file list for "${repo}" continues on another origin (${new URL(url).origin}), which is never followed.`);
+      throw new InpageError(
+        'NETWORK',
+        `The Hub's file list for "${repo}" continues on another origin (${new URL(url).origin}), which is never followed.`,
+      );
     }
   }
   return { repo, commit, files: [...files.values()] };

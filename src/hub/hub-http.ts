@@ -122,14 +122,20 @@ async function redirectFailure(url: string, init: RequestInit, limits: HubLimits
     let response: Response;
     try {
       const headers = new URL(current).origin === origin ? init.headers : undefined;
-      const probe: RequestInit = { method: 'HEAD', redirect: 'manual', cache: 'no-store', signal: AbortSignal.timeout(limits.responseTimeoutMs) };
+      const probe: RequestInit = {
+        method: 'HEAD',
+        redirect: 'manual',
+        cache: 'no-store',
+        signal: AbortSignal.timeout(limits.responseTimeoutMs),
+      };
       if (headers) probe.headers = headers;
       response = await fetch(current, probe);
     } catch {
       return undefined; // No answer at all: a connection failure after all.
     }
     await response.body?.cancel().catch(() => undefined);
-    if (response.type === 'opaqueredirect') return `${new URL(current).origin} answers with redirects that cannot be followed (a loop, or to a non-http(s) location)`;
+    if (response.type === 'opaqueredirect')
+      return `${new URL(current).origin} answers with redirects that cannot be followed (a loop, or to a non-http(s) location)`;
     const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
     if (location === null) return undefined;
     let next: URL;
@@ -138,7 +144,8 @@ async function redirectFailure(url: string, init: RequestInit, limits: HubLimits
     } catch {
       return `${new URL(current).origin} redirects to an invalid location`;
     }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') return `${new URL(current).origin} redirects to a ${next.protocol} location, which is never followed`;
+    if (next.protocol !== 'http:' && next.protocol !== 'https:')
+      return `${new URL(current).origin} redirects to a ${next.protocol} location, which is never followed`;
     current = next.href;
   }
   return `More than ${maxRedirects} redirects from ${url}`;
@@ -149,12 +156,18 @@ async function redirectFailure(url: string, init: RequestInit, limits: HubLimits
  * `deadline` (epoch ms), is a transient `NETWORK` error; more than `jsonMaxBytes` is a `NETWORK` error.
  * @internal
  */
-export async function readJson(response: Response, what: string, limits: HubLimits, deadline: number, signal?: AbortSignal): Promise<unknown> {
+export async function readJson(
+  response: Response,
+  what: string,
+  limits: HubLimits,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<unknown> {
   if (!response.body) throw new InpageError('NETWORK', `The Hub sent an empty answer for ${what}.`);
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > limits.jsonMaxBytes) {
     await response.body.cancel().catch(() => undefined);
-    throw new InpageError('NETWORK', `The Hub's answer for ${what} is ${declared} bytes, more than the ${limits.jsonMaxBytes} read.`);
+    throw new InpageError('NETWORK', `The Hub's answer for ${what} is ${declared} bytes, more than the ${limits.jsonMaxBytes} bytes read.`);
   }
   const reader = response.body.getReader();
   const parts: Uint8Array[] = [];
@@ -164,11 +177,14 @@ export async function readJson(response: Response, what: string, limits: HubLimi
       const { done, value } = await readWithin(reader, Math.min(limits.stallTimeoutMs, deadline - Date.now()), () =>
         Date.now() >= deadline
           ? markTransient(new InpageError('NETWORK', `The Hub's answer for ${what} took longer than ${limits.jsonDeadlineMs / 1000} s.`))
-          : markTransient(new InpageError('NETWORK', `The Hub's answer for ${what} stalled: no bytes for ${limits.stallTimeoutMs / 1000} s.`)),
+          : markTransient(
+              new InpageError('NETWORK', `The Hub's answer for ${what} stalled: no bytes for ${limits.stallTimeoutMs / 1000} s.`),
+            ),
       );
       if (done) break;
       size += value.byteLength;
-      if (size > limits.jsonMaxBytes) throw new InpageError('NETWORK', `The Hub's answer for ${what} is more than the ${limits.jsonMaxBytes} bytes read.`);
+      if (size > limits.jsonMaxBytes)
+        throw new InpageError('NETWORK', `The Hub's answer for ${what} is more than the ${limits.jsonMaxBytes} bytes read.`);
       parts.push(value);
     }
   } catch (error) {

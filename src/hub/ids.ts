@@ -44,6 +44,7 @@ export function assertRevision(revision: unknown): string {
     // eslint-disable-next-line no-control-regex
     !/[\u0000-\u001f\u007f]/.test(revision) &&
     !revision.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
-  if (!valid) throw new InpageError('INVALID_INPUT', `${JSON.stringify(String(revision))} is not a valid revision (branch, tag or commit).`);
+  if (!valid)
+    throw new InpageError('INVALID_INPUT', `${JSON.stringify(String(revision))} is not a valid revision (branch, tag or commit).`);
   return revision;
 }

@@ -1,6 +1,14 @@
 import { InpageError } from '../errors.ts';
 import type { HubConfig, RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
-import { assertRepoId, assertRevision, defaultHubEndpoint, hubLimits, isConnectionFailure, isUnreachable, resolveSnapshot } from '../hub/hub-client.ts';
+import {
+  assertRepoId,
+  assertRevision,
+  defaultHubEndpoint,
+  hubLimits,
+  isConnectionFailure,
+  isUnreachable,
+  resolveSnapshot,
+} from '../hub/hub-client.ts';
 import type { ResolvedDtype, RevisionPolicy } from '../types.ts';
 import { makeRoom, touchModel } from './cache-admin.ts';
 import { fileLock, withFileLock } from './cross-tab.ts';
@@ -116,7 +124,13 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
   }
   const { config, downloaded } = await readConfig(snapshot, options);
   const dtype = pickDtype(request, config, snapshot);
-  const prepared = await finish(request, options, { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) }, offline, downloaded);
+  const prepared = await finish(
+    request,
+    options,
+    { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files) },
+    offline,
+    downloaded,
+  );
   return offlineReason === undefined ? prepared : { ...prepared, offlineReason };
 }
 
@@ -210,7 +224,13 @@ async function revalidate(request: PrepareRequest, options: PrepareOptions): Pro
     const snapshot = await resolveSnapshot(options.hub, request.repo, request.revision, { retries: options.retries });
     const { endpoint } = options.hub;
     await options.store.putSnapshot({ ...snapshot, endpoint, storedAt: Date.now() });
-    await options.store.putRef({ repo: request.repo, revision: request.revision, commit: snapshot.commit, endpoint, checkedAt: Date.now() });
+    await options.store.putRef({
+      repo: request.repo,
+      revision: request.revision,
+      commit: snapshot.commit,
+      endpoint,
+      checkedAt: Date.now(),
+    });
   } catch {
     // Kept as it is.
   }
@@ -225,7 +245,8 @@ async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions): Prom
   const file = snapshot.files.find((entry) => entry.path === 'config.json');
   if (!file) throw new InpageError('FILE_NOT_FOUND', `"${snapshot.repo}" has no config.json, so it is not a transformers.js model.`);
   const maxBytes = hubLimits(options.hub).jsonMaxBytes;
-  if (file.size > maxBytes) throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is ${file.size} bytes, more than a config (${maxBytes}).`);
+  if (file.size > maxBytes)
+    throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is ${file.size} bytes, more than a config (${maxBytes}).`);
   const before = await options.store.getFile(snapshot.repo, snapshot.commit, file.path);
   const record = await lockedDownload(snapshot, options, file);
   const blob = await options.store.readFile(record);

@@ -162,7 +162,8 @@ export class FaultRegistry implements FaultControls {
       if (rule.origin && rule.origin !== 'any' && rule.origin !== target.origin) continue;
       if (rule.repo !== undefined && rule.repo !== target.repo) continue;
       if (rule.file !== undefined && !matchesFile(rule.file, target.file)) continue;
-      const anyAnswer = rule.status !== undefined || rule.latencyMs !== undefined || rule.redirect !== undefined || rule.stallAfterBytes !== undefined;
+      const anyAnswer =
+        rule.status !== undefined || rule.latencyMs !== undefined || rule.redirect !== undefined || rule.stallAfterBytes !== undefined;
       if (!streamsBody && !anyAnswer) continue;
       active.fired++;
       active.left--;
@@ -174,8 +175,7 @@ export class FaultRegistry implements FaultControls {
       if (rule.corruptAt) effects.corruptAt.push(...rule.corruptAt);
       if (rule.retryAfter !== undefined && effects.retryAfter === undefined) effects.retryAfter = rule.retryAfter;
       if (rule.redirect !== undefined && effects.redirect === undefined) effects.redirect = rule.redirect;
-      if (rule.stallAfterBytes !== undefined)
-        effects.stallAfterBytes = Math.min(effects.stallAfterBytes ?? Infinity, rule.stallAfterBytes);
+      if (rule.stallAfterBytes !== undefined) effects.stallAfterBytes = Math.min(effects.stallAfterBytes ?? Infinity, rule.stallAfterBytes);
     }
     return effects;
   }

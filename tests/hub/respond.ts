@@ -46,7 +46,9 @@ export async function sendPlan(
       // Headers and a few bytes, then silence: a body that never ends (the client's stall deadline must fire).
       res.write(actual.body.subarray(0, stall));
       progress.bytesSent = stall;
-      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      await new Promise<void>((resolve) =>
+        signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
       return;
     }
     res.end(actual.body);
@@ -109,7 +111,9 @@ async function streamFile(
     }
     if (last && stall !== undefined && stall <= (cut ?? Infinity)) {
       res.flushHeaders();
-      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      await new Promise<void>((resolve) =>
+        signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
       return;
     }
     if (last) {

@@ -191,7 +191,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     const signal = AbortSignal.any([lifetime.signal, closed.signal]);
     let plan: Plan;
     try {
-      plan = origin === 'hub' ? await planHub({ store, signer, gated, cdnUrl, hubUrl, knobs }, req, url, record) : signer.plan(req, url, record);
+      plan =
+        origin === 'hub' ? await planHub({ store, signer, gated, cdnUrl, hubUrl, knobs }, req, url, record) : signer.plan(req, url, record);
       if (knobs.gzip !== undefined && matchesFile(knobs.gzip, record.file) && req.method === 'GET') plan = gzipped(plan);
     } catch (error) {
       plan = hubError(500, undefined, `Internal error: ${error instanceof Error ? error.message : String(error)}`);
