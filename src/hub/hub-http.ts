@@ -8,8 +8,10 @@ export interface HubLimits {
   stallTimeoutMs: number;
   /** The longest one API answer (headers and JSON body) may take; file bodies have no total deadline. */
   jsonDeadlineMs: number;
-  /** The largest API answer (one page of JSON) read, and the largest `config.json` downloaded. */
+  /** The largest API answer (one page of JSON) read. */
   jsonMaxBytes: number;
+  /** The largest `config.json` downloaded (it is parsed whole, in memory). */
+  configMaxBytes: number;
   /** First backoff before a retry; it doubles per attempt up to {@link HubLimits.backoffMaxMs}. */
   backoffMs: number;
   backoffMaxMs: number;
@@ -23,6 +25,7 @@ export const defaultHubLimits: Readonly<HubLimits> = Object.freeze({
   stallTimeoutMs: 20_000,
   jsonDeadlineMs: 60_000,
   jsonMaxBytes: 32 * 1024 * 1024,
+  configMaxBytes: 16 * 1024 * 1024,
   backoffMs: 250,
   backoffMaxMs: 4000,
   retryAfterMaxMs: 60_000,

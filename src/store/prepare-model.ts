@@ -244,16 +244,38 @@ async function revalidate(request: PrepareRequest, options: PrepareOptions): Pro
 async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions): Promise<{ config: ModelConfig; downloaded: boolean }> {
   const file = snapshot.files.find((entry) => entry.path === 'config.json');
   if (!file) throw new InpageError('FILE_NOT_FOUND', `"${snapshot.repo}" has no config.json, so it is not a transformers.js model.`);
-  const maxBytes = hubLimits(options.hub).jsonMaxBytes;
+  const maxBytes = hubLimits(options.hub).configMaxBytes;
   if (file.size > maxBytes)
     throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is ${file.size} bytes, more than a config (${maxBytes}).`);
   const before = await options.store.getFile(snapshot.repo, snapshot.commit, file.path);
-  const record = await lockedDownload(snapshot, options, file);
+  const record = await withinDeadline(`"${snapshot.repo}/config.json"`, hubLimits(options.hub).jsonDeadlineMs, options.signal, (signal) =>
+    lockedDownload(snapshot, { ...options, signal }, file),
+  );
   const blob = await options.store.readFile(record);
   try {
     return { config: JSON.parse((await blob?.text()) ?? '') as ModelConfig, downloaded: !before?.verified };
   } catch (error) {
     throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is not valid JSON.`, { cause: error });
+  }
+}
+
+/** Runs `work` with a signal that also aborts after `ms`; that deadline is a `NETWORK` error, the caller's abort stays `ABORTED`. */
+async function withinDeadline<T>(
+  what: string,
+  ms: number,
+  outer: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), ms);
+  try {
+    return await work(outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal);
+  } catch (error) {
+    if (deadline.signal.aborted && !outer?.aborted)
+      throw new InpageError('NETWORK', `${what} took longer than ${ms / 1000} s to download.`, { cause: error });
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

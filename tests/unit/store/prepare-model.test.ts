@@ -9,8 +9,19 @@ import { memoryStore } from './memory-store.ts';
 const hub = useHubServer();
 const chunkSize = 16 * 1024;
 const repo = 'test-org/tiny';
-const request = (policy: PrepareRequest['policy'] = 'stale-while-revalidate'): PrepareRequest => ({ repo, revision: 'main', dtype: 'fp32', policy });
-const options = (store = memoryStore(), config: HubConfig = hub.config()): PrepareOptions => ({ hub: config, store, chunkSize, retries: 4, concurrency: 4 });
+const request = (policy: PrepareRequest['policy'] = 'stale-while-revalidate'): PrepareRequest => ({
+  repo,
+  revision: 'main',
+  dtype: 'fp32',
+  policy,
+});
+const options = (store = memoryStore(), config: HubConfig = hub.config()): PrepareOptions => ({
+  hub: config,
+  store,
+  chunkSize,
+  retries: 4,
+  concurrency: 4,
+});
 const apiRequests = (): number => hub.server().requests.filter((r) => r.url.startsWith('/api/')).length;
 
 describe('prepareModel against mirrors', () => {
@@ -31,7 +42,11 @@ describe('prepareModel against mirrors', () => {
   it('shares the resolution of concurrent loads of one repo and revision', async () => {
     hub.server().faults.add({ origin: 'hub', latencyMs: 30 });
     const store = memoryStore();
-    await Promise.all([prepareModel(request(), options(store)), prepareModel(request(), options(store)), prepareModel(request(), options(store))]);
+    await Promise.all([
+      prepareModel(request(), options(store)),
+      prepareModel(request(), options(store)),
+      prepareModel(request(), options(store)),
+    ]);
     expect(apiRequests()).toBe(2);
   });
 });
@@ -81,10 +96,33 @@ describe('records are keyed by endpoint', () => {
   });
 
   it('refuses malformed ids and revisions with INVALID_INPUT', async () => {
-    for (const bad of [{ ...request(), repo: 'org/..' }, { ...request(), revision: '..' }, { ...request(), revision: 'x\uD800' }]) {
+    for (const bad of [
+      { ...request(), repo: 'org/..' },
+      { ...request(), revision: '..' },
+      { ...request(), revision: 'x\uD800' },
+    ]) {
       const error = await prepareModel(bad, options()).catch((caught: unknown) => caught);
       expect(isInpageError(error, 'INVALID_INPUT')).toBe(true);
     }
     expect(hub.server().requests).toEqual([]);
+  });
+});
+
+describe('config.json', () => {
+  it('has a total deadline: a config that trickles in fails as NETWORK', async () => {
+    hub.server().faults.add({ origin: 'hub', file: 'config.json', bytesPerSecond: 10 });
+    const config = hub.config({ limits: { jsonDeadlineMs: 500, stallTimeoutMs: 5000 } });
+    const started = Date.now();
+    const error = await prepareModel(request(), { ...options(memoryStore(), config), retries: 0 }).catch((caught: unknown) => caught);
+    expect(isInpageError(error, 'NETWORK')).toBe(true);
+    expect((error as Error).message).toMatch(/config\.json" took longer than 0.5 s/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('has a size cap', async () => {
+    const config = hub.config({ limits: { configMaxBytes: 20 } });
+    const error = await prepareModel(request(), options(memoryStore(), config)).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/config\.json" is \d+ bytes, more than a config \(20\)/);
+    expect(hub.server().requestsFor('config.json')).toEqual([]);
   });
 });
