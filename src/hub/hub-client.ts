@@ -187,11 +187,15 @@ export async function listFiles(hub: HubConfig, repo: string, commit: string, op
   return { repo, commit, files: [...files.values()] };
 }
 
-/** The `rel="next"` target of a `Link` header, absolute; `null` when there is none. */
+/** The `rel="next"` target of a `Link` header (RFC 8288), absolute; `null` when there is none. */
 function nextPage(link: string | null, base: string): string | null {
   for (const part of link?.split(/,(?=\s*<)/) ?? []) {
-    const match = part.match(/^\s*<([^>]*)>(.*)$/);
-    if (!match || !/;\s*rel\s*=\s*"?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/i.test(match[2] ?? '')) continue;
+    const match = /^\s*<([^>]*)>(.*)$/.exec(part);
+    const rel = match?.[2]
+      ?.split(';')
+      .map((param) => /^\s*rel\s*=\s*"?([^"]*)"?\s*$/i.exec(param)?.[1])
+      .find((value) => value !== undefined);
+    if (!match || !rel?.toLowerCase().split(/\s+/).includes('next')) continue;
     try {
       return new URL(match[1] ?? '', base).href;
     } catch {

@@ -181,7 +181,7 @@ async function transfer(context: DownloadContext, record: FileRecord, knownRange
   if (context.onBytes) target.onBytes = context.onBytes;
   if (context.readAhead) target.readAhead = context.readAhead;
   await writeBody(target, record, response, start);
-  return rangeUrl ?? (response.url && response.url !== hubUrl ? response.url : undefined);
+  return rangeUrl ?? (response.url || hubUrl);
 }
 
 /** Where the body starts in the file, or `null` when the server's answer cannot be used. */

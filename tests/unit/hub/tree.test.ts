@@ -56,3 +56,22 @@ describe('tree entries are validated', () => {
     expect((error as Error).message).toMatch(message);
   });
 });
+
+describe('Link headers', () => {
+  it('finds rel="next" among several links and relative targets', async () => {
+    const pages = new Map<string, { body: unknown; link?: string }>([
+      [
+        'https://hub.example.com/api/models/org/model/tree/' + 'c'.repeat(40) + '?recursive=true',
+        { body: [good], link: '<https://hub.example.com/x?p=0>; rel="prev", </page2>; rel="next"' },
+      ],
+      ['https://hub.example.com/page2', { body: [{ ...good, path: 'b.json' }], link: '</page3>; title="n"; rel="last next"' }],
+      ['https://hub.example.com/page3', { body: [{ ...good, path: 'c.json' }], link: '</page1>; rel="prev"' }],
+    ]);
+    vi.stubGlobal('fetch', (url: string) => {
+      const page = pages.get(url);
+      return Promise.resolve(new Response(JSON.stringify(page?.body ?? []), { headers: page?.link ? { link: page.link } : {} }));
+    });
+    const { files } = await listFiles({ endpoint: 'https://hub.example.com' }, 'org/model', 'c'.repeat(40));
+    expect(files.map((file) => file.path)).toEqual(['config.json', 'b.json', 'c.json']);
+  });
+});
