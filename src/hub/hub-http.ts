@@ -98,7 +98,10 @@ export async function fetchOrThrow(url: string, init: RequestInit, what: string,
   } catch (error) {
     if (init.signal?.aborted) throw abortError(init.signal);
     const redirects = noAnswer.signal.aborted ? undefined : await redirectFailure(url, init, limits);
-    if (redirects) throw new InpageError('NETWORK', `${redirects} (${what}).`, { cause: error });
+    if (redirects) {
+      const failure = new InpageError('NETWORK', `${redirects.message} (${what}).`, { cause: error });
+      throw redirects.transient ? markTransient(failure) : failure;
+    }
     const failure = new InpageError('NETWORK', `Could not reach ${new URL(url).origin} for ${what}.`, { cause: error });
     connectionFailures.add(failure);
     throw markTransient(failure);
@@ -113,45 +116,55 @@ const maxRedirects = 20;
 /**
  * After a failed fetch: whether the server did answer, with redirects that cannot be followed.
  * Walks them by hand (`redirect: 'manual'`), sending the original headers to the first origin only.
- * Browsers hide a manual redirect's `Location` (an opaque redirect): then only "it redirects" is known.
+ * Browsers hide a manual redirect's `Location` (an opaque redirect): then only "it redirects" is
+ * known, and the target may just be down or refuse CORS, so that failure stays worth a retry.
  */
-async function redirectFailure(url: string, init: RequestInit, limits: HubLimits): Promise<string | undefined> {
+async function redirectFailure(
+  url: string,
+  init: RequestInit,
+  limits: HubLimits,
+): Promise<{ message: string; transient: boolean } | undefined> {
   const origin = new URL(url).origin;
   const seen = new Set<string>();
+  const final = (message: string): { message: string; transient: boolean } => ({ message, transient: false });
   let current = url;
   for (let hop = 0; hop <= maxRedirects; hop++) {
-    if (seen.has(current)) return `Redirect loop: ${current} redirects back to itself`;
+    if (seen.has(current)) return final(`Redirect loop: ${current} redirects back to itself`);
     seen.add(current);
     let response: Response;
     try {
-      const headers = new URL(current).origin === origin ? init.headers : undefined;
       const probe: RequestInit = {
         method: 'HEAD',
         redirect: 'manual',
         cache: 'no-store',
         signal: AbortSignal.timeout(limits.responseTimeoutMs),
       };
-      if (headers) probe.headers = headers;
+      if (init.headers && new URL(current).origin === origin) probe.headers = init.headers;
       response = await fetch(current, probe);
     } catch {
       return undefined; // No answer at all: a connection failure after all.
     }
     await response.body?.cancel().catch(() => undefined);
-    if (response.type === 'opaqueredirect')
-      return `${new URL(current).origin} answers with redirects that cannot be followed (a loop, or to a non-http(s) location)`;
+    const from = new URL(current).origin;
+    if (response.type === 'opaqueredirect') {
+      return {
+        message: `${from} redirects to a location that could not be fetched (a loop, a non-http(s) location, or a server that is down or refuses CORS)`,
+        transient: true,
+      };
+    }
     const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
     if (location === null) return undefined;
     let next: URL;
     try {
       next = new URL(location, current);
     } catch {
-      return `${new URL(current).origin} redirects to an invalid location`;
+      return final(`${from} redirects to an invalid location`);
     }
     if (next.protocol !== 'http:' && next.protocol !== 'https:')
-      return `${new URL(current).origin} redirects to a ${next.protocol} location, which is never followed`;
+      return final(`${from} redirects to a ${next.protocol} location, which is never followed`);
     current = next.href;
   }
-  return `More than ${maxRedirects} redirects from ${url}`;
+  return final(`More than ${maxRedirects} redirects from ${url}`);
 }
 
 /**
@@ -238,5 +251,29 @@ export async function withRetries<T>(attempt: () => Promise<T>, retries: number,
       if (!transient || tries >= retries) throw error;
       await sleep(transient.retryAfterMs ?? Math.min(limits.backoffMaxMs, limits.backoffMs * 2 ** tries), signal);
     }
+  }
+}
+
+/**
+ * Runs `work` with a signal that also aborts after `ms` (a total deadline, e.g. for `config.json`);
+ * that deadline is a `NETWORK` error, the caller's own abort stays `ABORTED`.
+ * @internal
+ */
+export async function withDeadline<T>(
+  what: string,
+  ms: number,
+  outer: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), ms);
+  try {
+    return await work(outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal);
+  } catch (error) {
+    if (deadline.signal.aborted && !outer?.aborted)
+      throw new InpageError('NETWORK', `${what} took longer than ${ms / 1000} s to download.`, { cause: error });
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }

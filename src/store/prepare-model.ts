@@ -9,6 +9,7 @@ import {
   isUnreachable,
   resolveSnapshot,
 } from '../hub/hub-client.ts';
+import { withDeadline } from '../hub/hub-http.ts';
 import type { ResolvedDtype, RevisionPolicy } from '../types.ts';
 import { makeRoom, touchModel } from './cache-admin.ts';
 import { fileLock, withFileLock } from './cross-tab.ts';
@@ -248,7 +249,7 @@ async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions): Prom
   if (file.size > maxBytes)
     throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is ${file.size} bytes, more than a config (${maxBytes}).`);
   const before = await options.store.getFile(snapshot.repo, snapshot.commit, file.path);
-  const record = await withinDeadline(`"${snapshot.repo}/config.json"`, hubLimits(options.hub).jsonDeadlineMs, options.signal, (signal) =>
+  const record = await withDeadline(`"${snapshot.repo}/config.json"`, hubLimits(options.hub).jsonDeadlineMs, options.signal, (signal) =>
     lockedDownload(snapshot, { ...options, signal }, file),
   );
   const blob = await options.store.readFile(record);
@@ -256,26 +257,6 @@ async function readConfig(snapshot: RepoSnapshot, options: PrepareOptions): Prom
     return { config: JSON.parse((await blob?.text()) ?? '') as ModelConfig, downloaded: !before?.verified };
   } catch (error) {
     throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is not valid JSON.`, { cause: error });
-  }
-}
-
-/** Runs `work` with a signal that also aborts after `ms`; that deadline is a `NETWORK` error, the caller's abort stays `ABORTED`. */
-async function withinDeadline<T>(
-  what: string,
-  ms: number,
-  outer: AbortSignal | undefined,
-  work: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), ms);
-  try {
-    return await work(outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal);
-  } catch (error) {
-    if (deadline.signal.aborted && !outer?.aborted)
-      throw new InpageError('NETWORK', `${what} took longer than ${ms / 1000} s to download.`, { cause: error });
-    throw error;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
