@@ -190,12 +190,17 @@ export async function readJson(
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await readWithin(reader, Math.min(limits.stallTimeoutMs, deadline - Date.now()), () =>
-        Date.now() >= deadline
-          ? markTransient(new InpageError('NETWORK', `The Hub's answer for ${what} took longer than ${limits.jsonDeadlineMs / 1000} s.`))
-          : markTransient(
-              new InpageError('NETWORK', `The Hub's answer for ${what} stalled: no bytes for ${limits.stallTimeoutMs / 1000} s.`),
-            ),
+      const untilDeadline = deadline - Date.now();
+      const overdue = untilDeadline <= limits.stallTimeoutMs;
+      const { done, value } = await readWithin(reader, overdue ? untilDeadline : limits.stallTimeoutMs, () =>
+        markTransient(
+          new InpageError(
+            'NETWORK',
+            overdue
+              ? `The Hub's answer for ${what} took longer than ${limits.jsonDeadlineMs / 1000} s.`
+              : `The Hub's answer for ${what} stalled: no bytes for ${limits.stallTimeoutMs / 1000} s.`,
+          ),
+        ),
       );
       if (done) break;
       size += value.byteLength;

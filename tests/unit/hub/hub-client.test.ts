@@ -59,7 +59,7 @@ describe('deadlines and caps on API JSON', () => {
     const error = await failure(resolveSnapshot(hub.config(), repo, 'main', { retries: 0 }));
     expect(isInpageError(error, 'NETWORK')).toBe(true);
     expect(error.message).toMatch(/stalled/);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(5000); // the real deadline is 20 s
   });
 
   it('a stalled body is retried: the next attempt succeeds', async () => {
@@ -98,7 +98,7 @@ describe('retries of API calls', () => {
     hub.server().faults.add({ origin: 'hub', status: 503, retryAfter: '3600', times: 1 });
     const started = Date.now();
     await resolveCommit(hub.config({ limits: { retryAfterMaxMs: 50 } }), repo, 'main', { retries: 1 });
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('gives up after `retries` attempts with NETWORK', async () => {

@@ -83,7 +83,7 @@ describe('resumes', () => {
     server.faults.add({ origin: 'cdn', file: 'onnx/model.onnx', stallAfterBytes: 40_000, times: 1 });
     const started = Date.now();
     await downloadFile(context, model);
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(10_000); // the real deadline is 20 s
     expect(rangeStart(server.requestsFor('onnx/model.onnx', 'cdn').at(-1)?.range)).toBe(32_768);
     expect(await storedSha256(context, model)).toBe(sha256(fixtureFiles.model));
   });
