@@ -67,7 +67,8 @@ export function isConnectionFailure(error: unknown): boolean {
  */
 export function retryAfterMs(header: string | null, maxMs: number): number | undefined {
   if (header === null || header.trim() === '') return undefined;
-  const seconds = /^\s*\d+\s*$/.test(header) ? Number(header) * 1000 : Date.parse(header) - Date.now();
+  // Delay-seconds, or an HTTP date (which always names its day or month: "Sun, 06 Nov 1994 08:49:37 GMT").
+  const seconds = /^\s*\d+\s*$/.test(header) ? Number(header) * 1000 : /[a-z]{3}/i.test(header) ? Date.parse(header) - Date.now() : NaN;
   if (Number.isNaN(seconds)) return undefined;
   return Math.min(maxMs, Math.max(0, seconds));
 }
