@@ -99,6 +99,7 @@ export async function fetchOrThrow(url: string, init: RequestInit, what: string,
   } catch (error) {
     if (init.signal?.aborted) throw abortError(init.signal);
     const redirects = noAnswer.signal.aborted ? undefined : await redirectFailure(url, init, limits);
+    if (init.signal?.aborted) throw abortError(init.signal);
     if (redirects) {
       const failure = new InpageError('NETWORK', `${redirects.message} (${what}).`, { cause: error });
       throw redirects.transient ? markTransient(failure) : failure;
@@ -130,7 +131,7 @@ async function redirectFailure(
   const final = (message: string): { message: string; transient: boolean } => ({ message, transient: false });
   let current = url;
   for (let hop = 0; hop <= maxRedirects; hop++) {
-    if (seen.has(current)) return final(`Redirect loop: ${current} redirects back to itself`);
+    if (seen.has(current)) return final(`Redirect loop: the redirects from ${url} come back to ${current}`);
     seen.add(current);
     let response: Response;
     try {
@@ -138,7 +139,9 @@ async function redirectFailure(
         method: 'HEAD',
         redirect: 'manual',
         cache: 'no-store',
-        signal: AbortSignal.timeout(limits.responseTimeoutMs),
+        signal: init.signal
+          ? AbortSignal.any([init.signal, AbortSignal.timeout(limits.responseTimeoutMs)])
+          : AbortSignal.timeout(limits.responseTimeoutMs),
       };
       if (init.headers && new URL(current).origin === origin) probe.headers = init.headers;
       response = await fetch(current, probe);
