@@ -88,7 +88,7 @@ async function getJson(
   hub: HubConfig,
   url: string,
   context: { repo: string; revision: string },
-  signal?: AbortSignal,
+  { signal, hasFallback }: ResolveOptions,
 ): Promise<{ body: unknown; response: Response }> {
   const limits = hubLimits(hub);
   const deadline = Date.now() + limits.jsonDeadlineMs;
@@ -97,7 +97,8 @@ async function getJson(
   const timer = setTimeout(() => overdue.abort(), limits.jsonDeadlineMs);
   const both = signal ? AbortSignal.any([signal, overdue.signal]) : overdue.signal;
   try {
-    const response = await fetchOrThrow(url, { headers: hubHeaders(hub, url), signal: both, cache: 'no-store' }, what, limits);
+    const init: RequestInit = { headers: hubHeaders(hub, url), signal: both, cache: 'no-store' };
+    const response = await fetchOrThrow(url, init, what, limits, !hasFallback);
     if (!response.ok) {
       const error = hubError(response, { ...context, withToken: Boolean(hub.token) });
       if (isTransientStatus(response.status))
@@ -122,11 +123,20 @@ const maxTreePages = 10_000;
 /** Retries of API calls when the caller gives none (the default of `storage.retries`). */
 const defaultRetries = 4;
 
+/** Retries of an API call: none with a fallback, or when the browser knows it is offline. */
+const retriesOf = (options: ResolveOptions): number =>
+  options.hasFallback || globalThis.navigator?.onLine === false ? 0 : (options.retries ?? defaultRetries);
+
 /** Options of the API calls. */
 export interface ResolveOptions {
   signal?: AbortSignal;
   /** Retries of a transient failure (no answer, 429, 5xx, a stalled or overdue body). @default 4 */
   retries?: number;
+  /**
+   * A stored copy can be used instead: a failure is final at once, with no retries and no extra
+   * requests to explain it (a connection failure is not told apart from a redirect failure).
+   */
+  hasFallback?: boolean;
 }
 
 /**
@@ -138,14 +148,14 @@ export interface ResolveOptions {
 export async function resolveCommit(hub: HubConfig, repo: string, revision: string, options: ResolveOptions = {}): Promise<string> {
   const url = `${hub.endpoint}/api/models/${assertRepoId(repo)}/revision/${encodeURIComponent(assertRevision(revision))}`;
   const attempt = async (): Promise<string> => {
-    const { body } = await getJson(hub, url, { repo, revision }, options.signal);
+    const { body } = await getJson(hub, url, { repo, revision }, options);
     const sha = (body as { sha?: unknown } | null)?.sha;
     if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha)) {
       throw new InpageError('NETWORK', `The Hub gave no commit for "${repo}" at "${revision}".`);
     }
     return sha;
   };
-  return withRetries(attempt, options.retries ?? defaultRetries, hubLimits(hub), options.signal);
+  return withRetries(attempt, retriesOf(options), hubLimits(hub), options.signal);
 }
 
 /**
@@ -170,8 +180,8 @@ export async function listFiles(hub: HubConfig, repo: string, commit: string, op
     seen.add(url);
     const page: string = url;
     const { body, response } = await withRetries(
-      () => getJson(hub, page, { repo, revision: commit }, options.signal),
-      options.retries ?? defaultRetries,
+      () => getJson(hub, page, { repo, revision: commit }, options),
+      retriesOf(options),
       limits,
       options.signal,
     );
@@ -227,7 +237,7 @@ export async function resolveSnapshot(hub: HubConfig, repo: string, revision: st
   assertRevision(revision);
   const { signal } = options;
   if (signal?.aborted) throw abortError(signal);
-  const key = JSON.stringify([hub.endpoint, hub.token ?? '', repo, revision, options.retries ?? defaultRetries]);
+  const key = JSON.stringify([hub.endpoint, hub.token ?? '', repo, revision, retriesOf(options), Boolean(options.hasFallback)]);
   let shared = inFlight.get(key);
   if (!shared) {
     const controller = new AbortController();

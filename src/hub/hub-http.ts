@@ -85,10 +85,17 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
  * `fetch` with a deadline for the response headers, that turns a network failure into `NETWORK`
  * (a connection failure, retried) and an abort into `ABORTED`. A fetch that fails because of its
  * redirects (a loop, or a `Location` that is not http(s)) is told apart from "offline": it is a
- * `NETWORK` error that says so, and is not retried.
+ * `NETWORK` error that says so, and is not retried. Telling them apart takes a few `HEAD` requests
+ * with `redirect: 'manual'`, made only after a failure and only when `diagnose` is set.
  * @internal
  */
-export async function fetchOrThrow(url: string, init: RequestInit, what: string, limits: HubLimits = defaultHubLimits): Promise<Response> {
+export async function fetchOrThrow(
+  url: string,
+  init: RequestInit,
+  what: string,
+  limits: HubLimits = defaultHubLimits,
+  diagnose = true,
+): Promise<Response> {
   // A server that accepts the connection but never answers must not hold a load (and its file
   // locks) forever. The limit covers the wait for the headers only; the body has its own stall check.
   const noAnswer = new AbortController();
@@ -98,7 +105,7 @@ export async function fetchOrThrow(url: string, init: RequestInit, what: string,
     return await fetch(url, { ...init, signal });
   } catch (error) {
     if (init.signal?.aborted) throw abortError(init.signal);
-    const redirects = noAnswer.signal.aborted ? undefined : await redirectFailure(url, init, limits);
+    const redirects = noAnswer.signal.aborted || !diagnose ? undefined : await redirectFailure(url, init, limits);
     if (init.signal?.aborted) throw abortError(init.signal);
     if (redirects) {
       const failure = new InpageError('NETWORK', `${redirects.message} (${what}).`, { cause: error });

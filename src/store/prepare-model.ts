@@ -101,9 +101,10 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
   let offline = false;
   let offlineReason: string | undefined;
   try {
-    // With a complete stored commit to fall back on, a failing check is not retried: the load uses it at once.
-    const retries = stored?.complete ? 0 : options.retries;
-    snapshot = await resolveSnapshot(options.hub, repo, revision, options.signal ? { signal: options.signal, retries } : { retries });
+    // With a stored plan to fall back on, a failing check is final at once (no retries): the load uses it.
+    const hasFallback = Boolean(stored?.complete || stored?.alternative);
+    const resolve = { retries: options.retries, hasFallback, ...(options.signal ? { signal: options.signal } : {}) };
+    snapshot = await resolveSnapshot(options.hub, repo, revision, resolve);
     const { endpoint } = options.hub;
     await options.store.putSnapshot({ ...snapshot, endpoint, storedAt: Date.now() });
     if (!isCommit(revision)) await options.store.putRef({ repo, revision, commit: snapshot.commit, endpoint, checkedAt: Date.now() });

@@ -67,6 +67,24 @@ describe('when the check fails', () => {
     expect(prepared.offlineReason).toMatch(/HTTP 503/);
   });
 
+  it('offline with a stored commit: one request, not retried nor diagnosed', async () => {
+    const store = memoryStore();
+    await prepareModel(request(), options(store));
+    const server = hub.server();
+    server.clearRequests();
+    server.setOffline(true);
+    const prepared = await prepareModel(request('always-check'), options(store));
+    expect(prepared.offline).toBe(true);
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`GET /api/models/${repo}/revision/main`]);
+  });
+
+  it('offline with nothing stored: OFFLINE_NOT_CACHED after the retries (the diagnosis finds no redirect)', async () => {
+    hub.server().setOffline(true);
+    const error = await prepareModel(request(), options()).catch((caught: unknown) => caught);
+    expect(isInpageError(error, 'OFFLINE_NOT_CACHED')).toBe(true);
+    expect(hub.server().requests.filter((r) => r.method === 'GET').length).toBe(5);
+  });
+
   it('retries (with Retry-After) when nothing is stored', async () => {
     hub.server().faults.add({ origin: 'hub', status: 429, retryAfter: '1', times: 1 });
     const prepared = await prepareModel(request(), options());
