@@ -1,17 +1,22 @@
-import { InpageError, abortError, isInpageError, toInpageError } from '../errors.ts';
+import { InpageError, abortError, toInpageError } from '../errors.ts';
 import type { HubConfig, RepoFile } from '../hub/hub-client.ts';
-import { fetchOrThrow, hubHeaders, resolveUrl } from '../hub/hub-client.ts';
+import { fetchOrThrow, hubHeaders, hubLimits, resolveUrl } from '../hub/hub-client.ts';
 import { discardBody, hubError, isTransientStatus } from '../hub/hub-errors.ts';
+import { isTransientFailure, retryAfterMs, sleep } from '../hub/hub-http.ts';
 import { createFileHasher, expectedDigest } from './hashing.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
 import { storedBytes } from './records.ts';
-import { TransientError, writeBody } from './write-body.ts';
+import { TransientError, WrongBodyError, writeBody } from './write-body.ts';
+import type { ReadAheadBudget } from './write-body.ts';
+
+/** The store calls a download makes. */
+export type DownloadStore = Pick<ModelStore, 'getFile' | 'putFile' | 'putChunk' | 'deleteFile' | 'isIntact' | 'readFile'>;
 
 /** Everything a file download needs. */
 export interface DownloadContext {
   hub: HubConfig;
-  store: ModelStore;
+  store: DownloadStore;
   repo: string;
   commit: string;
   /** Bytes per stored chunk; an interrupted download resumes from the last whole chunk. */
@@ -21,18 +26,15 @@ export interface DownloadContext {
   signal?: AbortSignal;
   /** Called with the bytes of this file stored or received so far. */
   onBytes?: (path: string, loaded: number) => void;
+  /** The read-ahead budget shared by every download (tests pass their own). */
+  readAhead?: ReadAheadBudget;
 }
-
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(abortError(signal))), { once: true });
-  });
 
 /**
  * Downloads one file into the store, resuming from stored chunks, retrying transient failures with
- * backoff, and verifying size and hash before the file becomes visible. A body that fails
- * verification is discarded and fetched once more; a second failure raises `INTEGRITY`.
+ * backoff (or the server's `Retry-After`), and verifying size and hash on the decoded bytes before
+ * the file becomes visible. A body that fails verification (wrong hash, longer than the file, or
+ * another length) is discarded and fetched once more; a second failure raises `INTEGRITY`.
  *
  * @returns the verified record.
  * @throws InpageError `FILE_NOT_FOUND`, `UNAUTHORIZED`, `NETWORK`, `INTEGRITY`, `QUOTA_EXCEEDED`, `ABORTED`.
@@ -43,19 +45,29 @@ export async function downloadFile(context: DownloadContext, file: RepoFile): Pr
   for (let integrityAttempt = 0; ; integrityAttempt++) {
     const record = await loadRecord(context, file);
     if (record.verified) return record;
-    await transferWithRetries(context, record);
-    const hasher = await createFileHasher(record, record.hashState);
-    if (record.chunks * record.chunkSize >= record.size && hasher.digest() === expectedDigest(record)) {
-      record.verified = true;
-      delete record.hashState;
-      await context.store.putFile(record);
-      return record;
+    let wrongBody: WrongBodyError | undefined;
+    try {
+      await transferWithRetries(context, record);
+    } catch (error) {
+      if (!(error instanceof WrongBodyError)) throw error;
+      wrongBody = error;
+    }
+    if (!wrongBody) {
+      const hasher = await createFileHasher(record, record.hashState);
+      if (record.chunks * record.chunkSize >= record.size && hasher.digest() === expectedDigest(record)) {
+        record.verified = true;
+        delete record.hashState;
+        await context.store.putFile(record);
+        return record;
+      }
     }
     await context.store.deleteFile(record);
     if (integrityAttempt >= 1) {
       throw new InpageError(
         'INTEGRITY',
-        `"${context.repo}/${file.path}" failed verification twice: its bytes do not match the Hub's hash.`,
+        wrongBody
+          ? `"${context.repo}/${file.path}" came back wrong twice: ${wrongBody.message}`
+          : `"${context.repo}/${file.path}" failed verification twice: its bytes do not match the Hub's hash.`,
       );
     }
   }
@@ -82,14 +94,16 @@ async function loadRecord(context: DownloadContext, file: RepoFile): Promise<Fil
 }
 
 async function transferWithRetries(context: DownloadContext, record: FileRecord): Promise<void> {
-  let cdnUrl: string | undefined;
+  const limits = hubLimits(context.hub);
+  let rangeUrl: string | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
-      cdnUrl = await transfer(context, record, cdnUrl);
+      rangeUrl = await transfer(context, record, rangeUrl);
       return;
     } catch (error) {
       if (context.signal?.aborted) throw abortError(context.signal);
-      const transient = error instanceof TransientError || isInpageError(error, 'NETWORK');
+      if (error instanceof WrongBodyError) throw error;
+      const transient = error instanceof TransientError || isTransientFailure(error);
       if (!transient) throw toInpageError(error, 'NETWORK', `Download of "${record.path}" failed`);
       if (attempt >= context.retries) {
         throw new InpageError(
@@ -98,36 +112,44 @@ async function transferWithRetries(context: DownloadContext, record: FileRecord)
           { cause: error },
         );
       }
-      if (error instanceof TransientError && error.message === 'expired') cdnUrl = undefined;
-      await sleep(Math.min(4000, 250 * 2 ** attempt), context.signal);
+      if (error instanceof TransientError && error.message === 'expired') rangeUrl = undefined;
+      const waitMs = error instanceof TransientError ? error.retryAfterMs : undefined;
+      await sleep(waitMs ?? Math.min(limits.backoffMaxMs, limits.backoffMs * 2 ** attempt), context.signal);
     }
   }
 }
 
 /**
  * One HTTP transfer of the rest of a file. A fresh download goes through the Hub (with the token;
- * the browser drops it on the cross-origin redirect to the CDN). A resume sends its Range request
- * straight to the CDN URL, re-resolved through the Hub with a HEAD request: the token never goes
- * to the CDN, and a signed CDN URL is never stored.
- * @returns the CDN URL used, so a retry in the same load can reuse it.
+ * the browser drops it on the cross-origin redirect to the CDN). A resume sends its `Range` request
+ * to wherever the file is served, found through the Hub with a HEAD request: the CDN (without the
+ * token), or the endpoint itself when a mirror serves the bytes (with it). A signed CDN URL is never
+ * stored. A server that ignores `Range` (200) restarts the file from its body; an encoded body
+ * (`Content-Encoding`) is never resumed, it restarts.
+ * @returns the URL a retry in the same load may send its `Range` request to.
  */
-async function transfer(context: DownloadContext, record: FileRecord, knownCdnUrl?: string): Promise<string | undefined> {
+async function transfer(context: DownloadContext, record: FileRecord, knownRangeUrl?: string): Promise<string | undefined> {
+  const limits = hubLimits(context.hub);
+  if (record.encoded && record.chunks > 0) await restart(context, record);
   const offset = storedBytes(record);
-  if (offset >= record.size && record.size > 0) return knownCdnUrl;
+  if (offset >= record.size && record.size > 0) return knownRangeUrl;
   const hubUrl = resolveUrl(context.hub, context.repo, context.commit, record.path);
   const what = `"${context.repo}/${record.path}"`;
+  const init = (headers: Headers): RequestInit => {
+    const request: RequestInit = { headers, cache: 'no-store' };
+    if (context.signal) request.signal = context.signal;
+    return request;
+  };
   let response: Response;
+  let rangeUrl: string | undefined;
   if (offset === 0) {
-    response = await fetchOrThrow(hubUrl, { headers: hubHeaders(context.hub), signal: context.signal, cache: 'no-store' }, what);
+    response = await fetchOrThrow(hubUrl, init(hubHeaders(context.hub, hubUrl)), what, limits);
   } else {
-    const target = knownCdnUrl ?? (await locate(context, hubUrl, record));
-    if (new URL(target).origin === new URL(context.hub.endpoint).origin) {
-      // Served by the Hub itself (a small file): no Range with the token, so start over.
-      await restart(context, record);
-      return transfer(context, record);
-    }
-    response = await fetchOrThrow(target, { headers: { Range: `bytes=${offset}-` }, signal: context.signal, cache: 'no-store' }, what);
-    if (response.status === 403 || response.status === 410) {
+    rangeUrl = knownRangeUrl ?? (await locate(context, hubUrl, record));
+    const headers = hubHeaders(context.hub, rangeUrl);
+    headers.set('Range', `bytes=${offset}-`);
+    response = await fetchOrThrow(rangeUrl, init(headers), what, limits);
+    if (rangeUrl !== hubUrl && (response.status === 403 || response.status === 410)) {
       discardBody(response);
       throw new TransientError('expired');
     }
@@ -139,27 +161,32 @@ async function transfer(context: DownloadContext, record: FileRecord, knownCdnUr
       path: record.path,
       withToken: Boolean(context.hub.token),
     });
-    throw isTransientStatus(response.status) ? new TransientError(error.message) : error;
+    if (!isTransientStatus(response.status)) throw error;
+    throw new TransientError(error.message, retryAfterMs(response.headers.get('retry-after'), limits.retryAfterMaxMs));
   }
+  const encoding = response.headers.get('content-encoding');
   const start = bodyStart(response, offset, record.size);
-  if (start === null) {
+  if (start === null || (offset > 0 && encoding && encoding !== 'identity')) {
     discardBody(response);
     await restart(context, record);
     throw new TransientError(`unexpected answer for ${what}: ${response.status} ${response.headers.get('content-range') ?? ''}`);
   }
+  if (start === 0 && offset > 0) await restart(context, record); // The server ignored Range: take its whole body.
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('text/html') && !record.path.endsWith('.html')) {
     discardBody(response);
     throw new TransientError(`${what} came back as an HTML page (a proxy or error page), not the file.`);
   }
-  await writeBody(context, record, response, start);
-  const cdnOrigin = new URL(response.url || hubUrl).origin;
-  return cdnOrigin === new URL(context.hub.endpoint).origin ? undefined : response.url;
+  const target: Parameters<typeof writeBody>[0] = { store: context.store, stallTimeoutMs: limits.stallTimeoutMs };
+  if (context.onBytes) target.onBytes = context.onBytes;
+  if (context.readAhead) target.readAhead = context.readAhead;
+  await writeBody(target, record, response, start);
+  return rangeUrl ?? (response.url || hubUrl);
 }
 
-/** Where the body starts in the file, or `null` when the server's answer cannot be resumed from. */
+/** Where the body starts in the file, or `null` when the server's answer cannot be used. */
 function bodyStart(response: Response, offset: number, size: number): number | null {
-  if (response.status === 200) return offset === 0 ? 0 : null;
+  if (response.status === 200) return 0;
   const match = response.headers.get('content-range')?.match(/^bytes (\d+)-(\d+)\/(\d+|\*)$/);
   if (response.status !== 206 || !match) return null;
   const [, from, , total] = match;
@@ -167,12 +194,11 @@ function bodyStart(response: Response, offset: number, size: number): number | n
   return offset;
 }
 
+/** The URL the file's bytes are served from (the Hub's redirect target, or the Hub itself). */
 async function locate(context: DownloadContext, hubUrl: string, record: FileRecord): Promise<string> {
-  const head = await fetchOrThrow(
-    hubUrl,
-    { method: 'HEAD', headers: hubHeaders(context.hub), signal: context.signal, cache: 'no-store' },
-    `"${record.path}"`,
-  );
+  const init: RequestInit = { method: 'HEAD', headers: hubHeaders(context.hub, hubUrl), cache: 'no-store' };
+  if (context.signal) init.signal = context.signal;
+  const head = await fetchOrThrow(hubUrl, init, `"${record.path}"`, hubLimits(context.hub));
   if (!head.ok) {
     const error = hubError(head, {
       repo: context.repo,
@@ -180,7 +206,8 @@ async function locate(context: DownloadContext, hubUrl: string, record: FileReco
       path: record.path,
       withToken: Boolean(context.hub.token),
     });
-    throw isTransientStatus(head.status) ? new TransientError(error.message) : error;
+    if (!isTransientStatus(head.status)) throw error;
+    throw new TransientError(error.message, retryAfterMs(head.headers.get('retry-after'), hubLimits(context.hub).retryAfterMaxMs));
   }
   return head.url || hubUrl;
 }
@@ -189,4 +216,5 @@ async function restart(context: DownloadContext, record: FileRecord): Promise<vo
   await context.store.deleteFile(record);
   record.chunks = 0;
   delete record.hashState;
+  delete record.encoded;
 }

@@ -1,6 +1,15 @@
 import { InpageError } from '../errors.ts';
 import type { HubConfig, RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
-import { isConnectionFailure, isUnreachable, resolveSnapshot } from '../hub/hub-client.ts';
+import {
+  assertRepoId,
+  assertRevision,
+  defaultHubEndpoint,
+  hubLimits,
+  isConnectionFailure,
+  isUnreachable,
+  resolveSnapshot,
+} from '../hub/hub-client.ts';
+import { withDeadline } from '../hub/hub-http.ts';
 import type { ResolvedDtype, RevisionPolicy } from '../types.ts';
 import { makeRoom, touchModel } from './cache-admin.ts';
 import { fileLock, withFileLock } from './cross-tab.ts';
@@ -56,6 +65,8 @@ export interface PreparedModel {
   snapshot: RepoSnapshot;
   /** `true` when the Hub could not be reached and stored data was used. */
   offline: boolean;
+  /** Why the check of the revision failed, when a stored commit was used instead. */
+  offlineReason?: string;
   /** Bytes downloaded by this call. */
   downloaded: number;
   /** The parsed `config.json` (passed to `pipeline()`, so it is not read again). */
@@ -78,6 +89,8 @@ const isCommit = (revision: string): boolean => /^[0-9a-f]{40}$/.test(revision);
  */
 export async function prepareModel(request: PrepareRequest, options: PrepareOptions): Promise<PreparedModel> {
   const { repo, revision } = request;
+  assertRepoId(repo);
+  assertRevision(revision);
   options.onProgress?.({ phase: 'resolve', model: repo, revision });
   const revalidationKey = `${repo}@${revision}`;
   if (request.policy === 'stale-while-revalidate' && !isCommit(revision)) await settleRevalidation(options.store, revalidationKey);
@@ -90,12 +103,18 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
   }
   let snapshot: RepoSnapshot;
   let offline = false;
+  let offlineReason: string | undefined;
   try {
-    snapshot = await resolveSnapshot(options.hub, repo, revision, options.signal);
-    await options.store.putSnapshot({ ...snapshot, storedAt: Date.now() });
-    if (!isCommit(revision)) await options.store.putRef({ repo, revision, commit: snapshot.commit, checkedAt: Date.now() });
+    // With a stored plan to fall back on, a failing check is final at once (no retries): the load uses it.
+    const hasFallback = Boolean(stored?.complete || stored?.alternative);
+    const resolve = { retries: options.retries, hasFallback, ...(options.signal ? { signal: options.signal } : {}) };
+    snapshot = await resolveSnapshot(options.hub, repo, revision, resolve);
+    const { endpoint } = options.hub;
+    await options.store.putSnapshot({ ...snapshot, endpoint, storedAt: Date.now() });
+    if (!isCommit(revision)) await options.store.putRef({ repo, revision, commit: snapshot.commit, endpoint, checkedAt: Date.now() });
   } catch (error) {
     if (!isUnreachable(error)) throw error;
+    offlineReason = (error as Error).message;
     if (!stored?.complete) {
       // `auto` dtype on another device than the download's (e.g. WASM after WebGPU): use what is stored.
       if (stored?.alternative) return finish(request, options, stored.alternative, true);
@@ -118,7 +137,8 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
     config,
     blobs: new Map([['config.json', blob]]),
   };
-  return finish(request, options, plan, offline, downloaded);
+  const prepared = await finish(request, options, plan, offline, downloaded);
+  return offlineReason === undefined ? prepared : { ...prepared, offlineReason };
 }
 
 function pickDtype(request: PrepareRequest, config: ModelConfig, snapshot: RepoSnapshot): ResolvedDtype {
@@ -143,10 +163,13 @@ async function storedPlan(
   request: PrepareRequest,
   options: PrepareOptions,
 ): Promise<(Plan & { complete: boolean; alternative?: Plan }) | undefined> {
-  const commit = isCommit(request.revision) ? request.revision : (await options.store.getRef(request.repo, request.revision))?.commit;
+  const { endpoint } = options.hub;
+  const ref = isCommit(request.revision) ? undefined : await options.store.getRef(request.repo, request.revision);
+  // Records are keyed by endpoint: what a mirror answered is never trusted for another endpoint.
+  const commit = isCommit(request.revision) ? request.revision : ref && endpointOf(ref) === endpoint ? ref.commit : undefined;
   if (!commit) return undefined;
   const snapshot = await options.store.getSnapshot(request.repo, commit);
-  if (!snapshot) return undefined;
+  if (!snapshot || endpointOf(snapshot) !== endpoint) return undefined;
   const configRecord = await options.store.getFile(request.repo, commit, 'config.json');
   const blob = configRecord?.verified ? await options.store.readFile(configRecord) : undefined;
   if (!blob) return undefined;
@@ -164,6 +187,9 @@ async function storedPlan(
   const alternative = await storedAlternative(request.dtype, config, plan, options.store);
   return alternative ? { ...plan, complete, alternative } : { ...plan, complete };
 }
+
+/** The endpoint a record came from (records written before endpoints were kept: the public Hub). */
+const endpointOf = (record: { endpoint?: string }): string => record.endpoint ?? defaultHubEndpoint;
 
 /** Whether every file of a plan is stored and verified. */
 async function isStored(plan: Plan, store: ModelStore): Promise<boolean> {
@@ -205,9 +231,16 @@ async function storedAlternative(
  */
 async function revalidate(request: PrepareRequest, options: PrepareOptions): Promise<void> {
   try {
-    const snapshot = await resolveSnapshot(options.hub, request.repo, request.revision);
-    await options.store.putSnapshot({ ...snapshot, storedAt: Date.now() });
-    await options.store.putRef({ repo: request.repo, revision: request.revision, commit: snapshot.commit, checkedAt: Date.now() });
+    const snapshot = await resolveSnapshot(options.hub, request.repo, request.revision, { retries: options.retries });
+    const { endpoint } = options.hub;
+    await options.store.putSnapshot({ ...snapshot, endpoint, storedAt: Date.now() });
+    await options.store.putRef({
+      repo: request.repo,
+      revision: request.revision,
+      commit: snapshot.commit,
+      endpoint,
+      checkedAt: Date.now(),
+    });
   } catch {
     // Kept as it is.
   }
@@ -224,8 +257,13 @@ async function readConfig(
 ): Promise<{ config: ModelConfig; blob: Blob; downloaded: boolean }> {
   const file = snapshot.files.find((entry) => entry.path === 'config.json');
   if (!file) throw new InpageError('FILE_NOT_FOUND', `"${snapshot.repo}" has no config.json, so it is not a transformers.js model.`);
+  const maxBytes = hubLimits(options.hub).configMaxBytes;
+  if (file.size > maxBytes)
+    throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is ${file.size} bytes, more than a config (${maxBytes}).`);
   const before = await options.store.getFile(snapshot.repo, snapshot.commit, file.path);
-  const record = await lockedDownload(snapshot, options, file);
+  const record = await withDeadline(`"${snapshot.repo}/config.json"`, hubLimits(options.hub).jsonDeadlineMs, options.signal, (signal) =>
+    lockedDownload(snapshot, { ...options, signal }, file),
+  );
   const blob = await options.store.readFile(record);
   try {
     if (!blob) throw new Error('its chunks are missing');

@@ -18,6 +18,8 @@ export interface FileRecord {
   chunks: number;
   /** The streaming hash state after those chunks, so a resumed download keeps an exact hash. */
   hashState?: Uint8Array;
+  /** The stored chunks came from a body with `Content-Encoding`: never resumed with `Range`, restarted instead. */
+  encoded?: boolean;
   verified: boolean;
   updatedAt: number;
 }
@@ -26,6 +28,8 @@ export interface FileRecord {
 export interface SnapshotRecord {
   repo: string;
   commit: string;
+  /** The Hub endpoint that listed it: a mirror's list is never trusted for another endpoint. */
+  endpoint?: string;
   files: RepoFile[];
   storedAt: number;
 }
@@ -35,6 +39,8 @@ export interface RefRecord {
   repo: string;
   revision: string;
   commit: string;
+  /** The Hub endpoint that answered: a mirror's ref is never trusted for another endpoint. */
+  endpoint?: string;
   checkedAt: number;
 }
 

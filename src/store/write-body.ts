@@ -1,3 +1,4 @@
+import { readWithin } from '../hub/hub-http.ts';
 import { createFileHasher } from './hashing.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
@@ -5,59 +6,104 @@ import type { FileRecord } from './records.ts';
 /** An error worth retrying by resuming from what is stored (cut connection, 5xx, HTML page). */
 export class TransientError extends Error {
   override readonly name = 'TransientError';
+  /** The server's `Retry-After`, in ms, when it sent one. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, retryAfterMs?: number) {
+    super(message);
+    this.retryAfterMs = retryAfterMs;
+  }
 }
+
+/** The server sent other bytes than the file listed (too long, or a different length): like a hash mismatch. */
+export class WrongBodyError extends Error {
+  override readonly name = 'WrongBodyError';
+}
+
+/** The store calls a body write makes. */
+export type BodyStore = Pick<ModelStore, 'putChunk' | 'putFile'>;
 
 /** What {@link writeBody} needs from the download. */
 export interface BodyTarget {
-  store: ModelStore;
+  store: BodyStore;
   /** Called with the bytes of the file received so far. */
   onBytes?: (path: string, loaded: number) => void;
+  /** A body that sends no byte for this long is a dropped connection. @default 20 000 */
+  stallTimeoutMs?: number;
+  /** The read-ahead budget shared by every download. @default {@link readAheadBudget} */
+  readAhead?: ReadAheadBudget;
 }
 
 /** A body that sends nothing for this long is treated as a dropped connection (and resumed). */
 export const stallTimeoutMs = 20_000;
 
-/** `reader.read()`, failing with a {@link TransientError} when no bytes come for `ms`. */
-async function readWithin(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  ms: number,
-  path: string,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stalled = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TransientError(`"${path}": no bytes for ${ms / 1000} s, the connection stalled.`)), ms);
-  });
-  try {
-    return await Promise.race([reader.read(), stalled]);
-  } finally {
-    clearTimeout(timer);
+/**
+ * Bytes read from the network but not yet taken by the store writes, counted across every file
+ * being downloaded: the memory read-ahead may use is bounded in total, not per file. A reader
+ * whose own queue is empty may always read once more, so no download starves.
+ * @example
+ * const budget = new ReadAheadBudget(64 * 1024 * 1024);
+ */
+export class ReadAheadBudget {
+  /** Bytes queued now, and the most ever queued at once. */
+  used = 0;
+  peak = 0;
+  readonly #waiters = new Set<() => void>();
+  constructor(readonly limit: number) {}
+  take(bytes: number): void {
+    this.used += bytes;
+    this.peak = Math.max(this.peak, this.used);
+  }
+  give(bytes: number): void {
+    this.used -= bytes;
+    this.wakeAll();
+  }
+  get full(): boolean {
+    return this.used >= this.limit;
+  }
+  /** Resolves at the next {@link give} (or {@link wakeAll}). */
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.add(resolve));
+  }
+  wakeAll(): void {
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    waiters.forEach((wake) => wake());
   }
 }
 
-/** Bytes read ahead of the store writes at most (per file). */
-const readAheadChunks = 4;
-/** …and at least this many, so a small chunk size does not stall reading. */
-const minReadAhead = 32 * 1024 * 1024;
+/** The default budget, shared by every download of this worker: 64 MiB of read-ahead in all. */
+export const readAheadBudget = new ReadAheadBudget(64 * 1024 * 1024);
+
+const isEncoded = (response: Response): boolean => {
+  const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
+  return Boolean(encoding) && encoding !== 'identity';
+};
 
 /**
  * Streams a response body into chunk Blobs, hashing as bytes arrive and saving the hash state
  * after each stored chunk. The body is read as fast as the network delivers it, apart from the
- * (slower) IndexedDB writes: Chromium drops the bytes a page has not read yet when a connection
- * is cut, so a reader that waits on the store loses most of what was in flight. After a failure
- * the bytes already read are still stored up to the last whole chunk, then the error is thrown.
+ * (slower) IndexedDB writes and the total read-ahead budget: Chromium drops the bytes a page has
+ * not read yet when a connection is cut, so a reader that waits on the store loses most of what
+ * was in flight. After a failure the bytes already read are still stored up to the last whole
+ * chunk, then the error is thrown.
  *
- * @throws TransientError when the connection drops or the body has the wrong length;
+ * Lengths are checked on the decoded bytes: a body sent with `Content-Encoding` (gzip from a CDN
+ * or mirror) declares its compressed length, so `Content-Length` is only a hint. Such a body is
+ * marked `encoded` on the record, and is never resumed with `Range` (a range of the compressed
+ * representation is not a range of the file).
+ *
+ * @throws TransientError when the connection drops or stalls; WrongBodyError when the body is
+ *   longer than the file, or ends cleanly at a length other than the file's;
  *   the store's errors (quota) and `AbortError` as they are.
  * @example
  * await writeBody({ store }, record, response, storedBytes(record));
  */
 export async function writeBody(target: BodyTarget, record: FileRecord, response: Response, start: number): Promise<void> {
-  const declared = response.headers.get('content-length');
-  if (declared !== null && Number(declared) !== record.size - start) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new TransientError(`"${record.path}": the server sent ${declared} bytes where ${record.size - start} were expected.`);
-  }
   if (!response.body) throw new TransientError(`"${record.path}": empty response body.`);
+  const declared = response.headers.get('content-length');
+  if (isEncoded(response)) record.encoded = true;
+  const stallMs = target.stallTimeoutMs ?? stallTimeoutMs;
+  const budget = target.readAhead ?? readAheadBudget;
   const hasher = await createFileHasher(record, record.hashState);
   const reader = response.body.getReader();
   const queue: Uint8Array[] = [];
@@ -67,22 +113,25 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
   let readError: unknown;
   let received = start;
   let wakeWriter: (() => void) | undefined;
-  let wakeReader: (() => void) | undefined;
-  const highWater = Math.max(readAheadChunks * record.chunkSize, minReadAhead);
 
   const pump = async (): Promise<void> => {
     try {
       while (!stopped) {
-        if (queued >= highWater) {
-          await new Promise<void>((resolve) => (wakeReader = resolve));
+        if (queued > 0 && budget.full) {
+          await budget.wait();
           continue;
         }
-        const { done, value } = await readWithin(reader, stallTimeoutMs, record.path);
+        const { done, value } = await readWithin(
+          reader,
+          stallMs,
+          () => new TransientError(`"${record.path}": no bytes for ${stallMs / 1000} s, the connection stalled.`),
+        );
         if (done) break;
         queue.push(value);
         queued += value.byteLength;
+        budget.take(value.byteLength);
         received += value.byteLength;
-        target.onBytes?.(record.path, received);
+        target.onBytes?.(record.path, Math.min(received, record.size));
         wakeWriter?.();
       }
     } catch (error) {
@@ -116,9 +165,10 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
         continue;
       }
       queued -= value.byteLength;
-      wakeReader?.();
-      wakeReader = undefined;
-      if (position + value.byteLength > record.size) throw new TransientError(`"${record.path}" is longer than the Hub says.`);
+      budget.give(value.byteLength);
+      if (position + value.byteLength > record.size) {
+        throw new WrongBodyError(`"${record.path}" is longer than the ${record.size} bytes the Hub lists.`);
+      }
       let piece = value;
       while (piece.byteLength > 0) {
         const take = Math.min(piece.byteLength, record.chunkSize - pendingBytes);
@@ -133,15 +183,26 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
     }
   } catch (error) {
     stopped = true;
-    wakeReader?.();
+    budget.wakeAll();
     await reader.cancel().catch(() => undefined);
     await pumping;
     throw error;
+  } finally {
+    budget.give(queued);
+    queued = 0;
   }
   await pumping;
   if (readError !== undefined) {
     if (readError instanceof DOMException && readError.name === 'AbortError') throw readError;
+    if (readError instanceof TransientError) throw readError;
     throw new TransientError(`the connection dropped while downloading "${record.path}": ${String(readError)}`);
   }
-  if (position !== record.size) throw new TransientError(`"${record.path}" ended after ${position} of ${record.size} bytes.`);
+  if (position === record.size) return;
+  // A clean end short of the file. With an unencoded body of exactly its declared length, the
+  // server's file is another size; otherwise the encoding was hidden from us, or the body was cut.
+  if (!record.encoded && declared !== null && Number(declared) === position - start) {
+    throw new WrongBodyError(`"${record.path}" is ${position} bytes on the server, not the ${record.size} the Hub lists.`);
+  }
+  if (declared !== null && Number(declared) !== position - start) record.encoded = true;
+  throw new TransientError(`"${record.path}" ended after ${position} of ${record.size} bytes.`);
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultControls, FaultHandle, FaultRule, HubOrigin } from './faults.ts';
 import { corsHeaders, readBody, sendPreflight } from './http.ts';
+import type { HubKnobs } from './hub.ts';
 import type { RequestRecord } from './server.ts';
 
 /** Prefix of the HTTP control API on the Hub origin (exempt from faults, offline mode and the request log). */
@@ -13,6 +14,7 @@ export interface ControlTarget {
   readonly faults: FaultControls;
   readonly requests: readonly RequestRecord[];
   readonly offline: boolean;
+  readonly knobs: HubKnobs;
   clearRequests(): void;
   requestsFor(file: string | RegExp, origin?: HubOrigin): RequestRecord[];
   setOffline(offline: boolean): void;
@@ -33,7 +35,8 @@ class ControlError extends Error {
  * Handles `/__inpage/*`:
  * `GET /__inpage/` (status), `POST|GET|DELETE /__inpage/faults`, `DELETE /__inpage/faults/{id}`,
  * `GET|DELETE /__inpage/requests` (`?file=&origin=` filters), `POST /__inpage/offline` `{ offline }`,
- * `POST /__inpage/commit` `{ repo, revision?, files: { path: base64 | null } }` → `{ sha }`, `POST /__inpage/reset`.
+ * `POST /__inpage/commit` `{ repo, revision?, files: { path: base64 | null } }` → `{ sha }`, `POST /__inpage/reset`,
+ * `GET|POST /__inpage/knobs` (`{ treePageSize?, treeLink?, gzip?: string | { regex }, lfsOnHub? }`, `null` unsets one).
  *
  * @param target - The server.
  * @param req - The request.
@@ -96,6 +99,11 @@ async function route(target: ControlTarget, req: IncomingMessage, url: URL): Pro
     }
     case 'POST commit':
       return [200, { sha: await commitFromJson(target, await readJson(req)) }];
+    case 'GET knobs':
+      return [200, describeKnobs(target.knobs)];
+    case 'POST knobs':
+      setKnobs(target.knobs, asObject(await readJson(req)));
+      return [200, describeKnobs(target.knobs)];
     case 'POST reset':
       target.reset();
       return [200, { ok: true }];
@@ -162,5 +170,48 @@ async function commitFromJson(target: ControlTarget, value: unknown): Promise<st
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new ControlError(/not found/i.test(message) ? 404 : 400, message);
+  }
+}
+
+function describeKnobs(knobs: HubKnobs): Record<string, unknown> {
+  const { gzip, ...rest } = knobs;
+  return { ...rest, ...(gzip === undefined ? {} : { gzip: typeof gzip === 'string' ? gzip : { regex: gzip.source, flags: gzip.flags } }) };
+}
+
+/** Applies JSON knobs (`null` unsets one); unknown names and wrong types are refused. */
+function setKnobs(knobs: HubKnobs, body: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(body)) {
+    if (value === null) {
+      if (!['treePageSize', 'treeLink', 'gzip', 'lfsOnHub'].includes(name)) throw new ControlError(400, `Unknown knob ${name}`);
+      delete knobs[name as keyof HubKnobs];
+      continue;
+    }
+    switch (name) {
+      case 'treePageSize':
+        if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1))
+          throw new ControlError(400, 'treePageSize must be an integer >= 1');
+        knobs.treePageSize = value;
+        break;
+      case 'treeLink':
+        if (value !== 'same-origin' && value !== 'other-origin' && value !== 'loop')
+          throw new ControlError(400, 'treeLink must be same-origin, other-origin or loop');
+        knobs.treeLink = value;
+        break;
+      case 'gzip': {
+        if (typeof value === 'string') knobs.gzip = value;
+        else {
+          const { regex, flags } = asObject(value);
+          if (typeof regex !== 'string') throw new ControlError(400, 'gzip must be a string or { "regex": "..." }');
+          knobs.gzip = new RegExp(regex, typeof flags === 'string' ? flags.replace(/[gy]/g, '') : undefined);
+        }
+        break;
+      }
+      case 'lfsOnHub':
+        if (typeof value !== 'boolean') throw new ControlError(400, 'lfsOnHub must be a boolean');
+        knobs.lfsOnHub = value;
+        break;
+      default:
+        throw new ControlError(400, `Unknown knob ${name}`);
+    }
   }
 }

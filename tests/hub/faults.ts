@@ -34,6 +34,12 @@ export interface FaultRule {
   status?: number;
   /** Throttle the body to this rate. */
   bytesPerSecond?: number;
+  /** With `status`: the `Retry-After` header of the error page (seconds, or an HTTP date). */
+  retryAfter?: string;
+  /** Send the headers and this many body bytes, then nothing more until the client goes away (any body, JSON included). */
+  stallAfterBytes?: number;
+  /** Answer 302 to this location instead: `'loop'` redirects to the request's own URL; otherwise any URL (`data:,x`, `file:///…`). */
+  redirect?: string;
 }
 
 /** A live fault rule. */
@@ -80,6 +86,9 @@ export interface FaultEffects {
   cutAfterBytes?: number;
   corruptAt: number[];
   bytesPerSecond?: number;
+  retryAfter?: string;
+  stallAfterBytes?: number;
+  redirect?: string;
 }
 
 /**
@@ -153,7 +162,9 @@ export class FaultRegistry implements FaultControls {
       if (rule.origin && rule.origin !== 'any' && rule.origin !== target.origin) continue;
       if (rule.repo !== undefined && rule.repo !== target.repo) continue;
       if (rule.file !== undefined && !matchesFile(rule.file, target.file)) continue;
-      if (!streamsBody && rule.status === undefined && rule.latencyMs === undefined) continue;
+      const anyAnswer =
+        rule.status !== undefined || rule.latencyMs !== undefined || rule.redirect !== undefined || rule.stallAfterBytes !== undefined;
+      if (!streamsBody && !anyAnswer) continue;
       active.fired++;
       active.left--;
       if (active.left <= 0) this.drop(active);
@@ -162,6 +173,9 @@ export class FaultRegistry implements FaultControls {
       if (rule.cutAfterBytes !== undefined) effects.cutAfterBytes = Math.min(effects.cutAfterBytes ?? Infinity, rule.cutAfterBytes);
       if (rule.bytesPerSecond !== undefined) effects.bytesPerSecond = Math.min(effects.bytesPerSecond ?? Infinity, rule.bytesPerSecond);
       if (rule.corruptAt) effects.corruptAt.push(...rule.corruptAt);
+      if (rule.retryAfter !== undefined && effects.retryAfter === undefined) effects.retryAfter = rule.retryAfter;
+      if (rule.redirect !== undefined && effects.redirect === undefined) effects.redirect = rule.redirect;
+      if (rule.stallAfterBytes !== undefined) effects.stallAfterBytes = Math.min(effects.stallAfterBytes ?? Infinity, rule.stallAfterBytes);
     }
     return effects;
   }
@@ -178,6 +192,9 @@ function validateRule(rule: FaultRule): void {
   if (rule.times !== undefined && !(rule.times >= 1)) throw new TypeError('Fault rule: times must be >= 1');
   nonNegative('cutAfterBytes', rule.cutAfterBytes);
   nonNegative('latencyMs', rule.latencyMs);
+  nonNegative('stallAfterBytes', rule.stallAfterBytes);
+  if (rule.retryAfter !== undefined && typeof rule.retryAfter !== 'string') throw new TypeError('Fault rule: retryAfter must be a string');
+  if (rule.redirect !== undefined && typeof rule.redirect !== 'string') throw new TypeError('Fault rule: redirect must be a string');
   if (rule.bytesPerSecond !== undefined && !(rule.bytesPerSecond > 0)) throw new TypeError('Fault rule: bytesPerSecond must be > 0');
   if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 200 && rule.status <= 599)) {
     throw new TypeError('Fault rule: status must be an HTTP status 200-599');

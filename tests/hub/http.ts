@@ -15,6 +15,8 @@ export const EXPOSED_HEADERS = [
   'Location',
   'Content-Disposition',
   'Link',
+  'Content-Encoding',
+  'Retry-After',
 ].join(', ');
 
 const ALLOWED_HEADERS = ['Authorization', 'Range', 'Content-Type', 'If-None-Match', 'If-Range', 'Cache-Control', 'Pragma', 'User-Agent'];

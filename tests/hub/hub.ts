@@ -3,8 +3,26 @@ import type { CdnSigner } from './cdn.ts';
 import { filePlan, hubError, jsonPlan, textPlan } from './http.ts';
 import type { Plan } from './http.ts';
 import { infoJson, refsJson, treeJson } from './api.ts';
+import type { TreeEntry } from './api.ts';
 import type { RepoRef, RepoStore, Snapshot } from './repos.ts';
 import { isLfs } from './repos.ts';
+
+/**
+ * Behaviours of the fake Hub that real Hubs, mirrors and CDNs show, switched at run time.
+ *
+ * @example
+ * server.knobs.treePageSize = 2; server.knobs.treeLink = 'other-origin';
+ */
+export interface HubKnobs {
+  /** Tree API entries per page; further pages are linked with `Link: <…>; rel="next"` (default: one page). */
+  treePageSize?: number;
+  /** Where `next` links point: this origin (default), the CDN origin, or (`loop`) this origin, with the last page linking back to the first. */
+  treeLink?: 'same-origin' | 'other-origin' | 'loop';
+  /** Files (exact path, `/`-suffix or RegExp) sent with `Content-Encoding: gzip` and the compressed `Content-Length`, ignoring `Range`. */
+  gzip?: string | RegExp;
+  /** Serve LFS files from the Hub origin itself (a mirror without a CDN), with `Range` support. */
+  lfsOnHub?: boolean;
+}
 
 /** What the Hub routes need. */
 export interface HubContext {
@@ -12,6 +30,9 @@ export interface HubContext {
   readonly signer: CdnSigner;
   readonly gated: Readonly<Record<string, string>>;
   readonly cdnUrl: string;
+  /** This origin (for pagination links). */
+  readonly hubUrl: string;
+  readonly knobs: HubKnobs;
 }
 
 /** The request-log fields the Hub fills in while routing. */
@@ -74,7 +95,7 @@ export async function planHub(ctx: HubContext, req: IncomingMessage, url: URL, l
   if (route.kind === 'tree') {
     const entries = await treeJson(ctx.store, snapshot, route.subpath, url.searchParams.get('recursive') === 'true');
     if (!entries) return hubError(404, 'EntryNotFound', `Entry not found: ${route.subpath}`, commit);
-    return jsonPlan(200, entries, commit);
+    return treePage(ctx, url, entries, commit);
   }
   return resolveFile(ctx, req, repo, snapshot, route.revision, route.file);
 }
@@ -92,6 +113,7 @@ async function resolveFile(
   if (!entry) return hubError(404, 'EntryNotFound', 'Entry not found', commit);
   const { sha256, gitOid } = await ctx.store.hashes(entry);
   if (!isLfs(entry)) return filePlan(entry, req.headers.range, { ...commit, ETag: `"${gitOid}"` });
+  if (ctx.knobs.lfsOnHub) return filePlan(entry, req.headers.range, { ...commit, ETag: `"${sha256}"` });
   const location = ctx.signer.sign(ctx.cdnUrl, { repo: repo.id, revision, file, entry, sha256 });
   return textPlan(302, `Found. Redirecting to ${location}`, 'text/plain; charset=utf-8', {
     ...commit,
@@ -100,6 +122,26 @@ async function resolveFile(
     'X-Linked-Etag': `"${sha256}"`,
     'X-Linked-Size': String(entry.size),
   });
+}
+
+/** One page of a tree listing (all of it unless `treePageSize` is set), linking the next page as the Hub does. */
+function treePage(ctx: HubContext, url: URL, entries: readonly TreeEntry[], headers: Record<string, string>): Plan {
+  const size = ctx.knobs.treePageSize;
+  if (size === undefined) return jsonPlan(200, entries, headers);
+  const cursor = Number(url.searchParams.get('cursor') ?? '0');
+  const page = entries.slice(cursor, cursor + size);
+  const pageUrl = (origin: string, at: number | undefined): string => {
+    const next = new URL(url.pathname + url.search, origin);
+    if (at === undefined) next.searchParams.delete('cursor');
+    else next.searchParams.set('cursor', String(at));
+    return next.href;
+  };
+  const last = cursor + size >= entries.length;
+  const mode = ctx.knobs.treeLink ?? 'same-origin';
+  let next: string | undefined;
+  if (!last) next = pageUrl(mode === 'other-origin' ? ctx.cdnUrl : ctx.hubUrl, cursor + size);
+  else if (mode === 'loop') next = pageUrl(ctx.hubUrl, undefined);
+  return jsonPlan(200, page, next ? { ...headers, Link: `<${next}>; rel="next"` } : headers);
 }
 
 function parseRoute(pathname: string): Route | undefined {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultEffects } from './faults.ts';
-import { corsHeaders, htmlErrorPlan, sleep } from './http.ts';
+import { corsHeaders, htmlErrorPlan, sleep, textPlan } from './http.ts';
 import type { FilePlan, Plan } from './http.ts';
 import { readRange } from './repos.ts';
 
@@ -33,7 +33,7 @@ export async function sendPlan(
 ): Promise<void> {
   if (effects.latencyMs > 0) await sleep(effects.latencyMs, signal);
   if (signal.aborted) return;
-  const actual = effects.status !== undefined ? htmlErrorPlan(effects.status) : plan;
+  const actual = faultPlan(req, plan, effects);
   res.writeHead(actual.status, { ...corsHeaders(req), ...actual.headers });
   progress.status = actual.status;
   if (req.method === 'HEAD') {
@@ -41,11 +41,32 @@ export async function sendPlan(
     return;
   }
   if (actual.kind === 'buffer') {
+    const stall = effects.stallAfterBytes;
+    if (stall !== undefined && stall < actual.body.length) {
+      // Headers and a few bytes, then silence: a body that never ends (the client's stall deadline must fire).
+      res.write(actual.body.subarray(0, stall));
+      progress.bytesSent = stall;
+      await new Promise<void>((resolve) =>
+        signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
+      return;
+    }
     res.end(actual.body);
     progress.bytesSent = actual.body.length;
     return;
   }
   await streamFile(res, actual, effects, progress, signal);
+}
+
+/** The plan after the answer-replacing faults: a redirect (to itself for `'loop'`), then an error page. */
+function faultPlan(req: IncomingMessage, plan: Plan, effects: FaultEffects): Plan {
+  if (effects.redirect !== undefined) {
+    const location = effects.redirect === 'loop' ? `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}` : effects.redirect;
+    return textPlan(302, `Found. Redirecting to ${location}`, 'text/plain; charset=utf-8', { Location: location });
+  }
+  if (effects.status === undefined) return plan;
+  const page = htmlErrorPlan(effects.status);
+  return effects.retryAfter === undefined ? page : { ...page, headers: { ...page.headers, 'Retry-After': effects.retryAfter } };
 }
 
 async function streamFile(
@@ -57,6 +78,8 @@ async function streamFile(
 ): Promise<void> {
   const length = plan.end - plan.start + 1;
   const cut = effects.cutAfterBytes !== undefined && effects.cutAfterBytes < length ? effects.cutAfterBytes : undefined;
+  const stall = effects.stallAfterBytes !== undefined && effects.stallAfterBytes < length ? effects.stallAfterBytes : undefined;
+  const limit = Math.min(cut ?? Infinity, stall ?? Infinity);
   const rate = effects.bytesPerSecond;
   const pieceSize = rate === undefined ? Infinity : Math.max(1, Math.floor(rate / 20));
   const began = performance.now();
@@ -73,8 +96,8 @@ async function streamFile(
     let chunk = corrupt(raw, offset, effects.corruptAt);
     offset += raw.length;
     let last = false;
-    if (cut !== undefined && progress.bytesSent + chunk.length >= cut) {
-      chunk = chunk.subarray(0, cut - progress.bytesSent);
+    if (progress.bytesSent + chunk.length >= limit) {
+      chunk = chunk.subarray(0, limit - progress.bytesSent);
       last = true;
     }
     for (let at = 0; at < chunk.length; at += pieceSize) {
@@ -85,6 +108,13 @@ async function streamFile(
       await write(res, piece, signal);
       if (aborted()) return;
       progress.bytesSent += piece.length;
+    }
+    if (last && stall !== undefined && stall <= (cut ?? Infinity)) {
+      res.flushHeaders();
+      await new Promise<void>((resolve) =>
+        signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
+      return;
     }
     if (last) {
       res.destroy();

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
@@ -10,11 +12,13 @@ import type { FaultControls, HubOrigin } from './faults.ts';
 import { flattenHeaders, hubError, sendPreflight } from './http.ts';
 import type { Plan } from './http.ts';
 import { planHub } from './hub.ts';
+import type { HubKnobs } from './hub.ts';
 import { RepoStore } from './repos.ts';
 import { sendPlan } from './respond.ts';
 
 export type { FaultControls, FaultHandle, FaultRule, HubOrigin } from './faults.ts';
 export type { TreeEntry } from './api.ts';
+export type { HubKnobs } from './hub.ts';
 
 /**
  * Options of {@link startHubServer}.
@@ -84,6 +88,15 @@ export interface HubServer {
   readonly requests: RequestRecord[];
   /** Fault injection rules. */
   readonly faults: FaultControls;
+  /** Mirror and CDN behaviours (pagination, gzip, weights on the Hub origin); mutate in place, cleared by `reset()`. */
+  readonly knobs: HubKnobs;
+  /**
+   * The request headers each origin received, in order (preflights excluded): the log to check where a token went.
+   *
+   * @example
+   * expect(server.headersByOrigin().cdn.filter((h) => h.authorization)).toEqual([]);
+   */
+  headersByOrigin(): Record<HubOrigin, Record<string, string>[]>;
   /** Whether both origins currently refuse connections. */
   readonly offline: boolean;
   /**
@@ -141,8 +154,10 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
   const lifetime = new AbortController();
+  const knobs: HubKnobs = {};
   let offline = false;
   let cdnUrl = '';
+  let hubUrl = '';
 
   const handle = async (origin: HubOrigin, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     res.on('error', () => undefined);
@@ -176,7 +191,9 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     const signal = AbortSignal.any([lifetime.signal, closed.signal]);
     let plan: Plan;
     try {
-      plan = origin === 'hub' ? await planHub({ store, signer, gated, cdnUrl }, req, url, record) : signer.plan(req, url, record);
+      plan =
+        origin === 'hub' ? await planHub({ store, signer, gated, cdnUrl, hubUrl, knobs }, req, url, record) : signer.plan(req, url, record);
+      if (knobs.gzip !== undefined && matchesFile(knobs.gzip, record.file) && req.method === 'GET') plan = gzipped(plan);
     } catch (error) {
       plan = hubError(500, undefined, `Internal error: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -218,12 +235,19 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   };
   cdnUrl = origin(cdnHttp);
+  hubUrl = origin(hubHttp);
 
   const server: HubServer & ControlTarget = {
-    url: origin(hubHttp),
+    url: hubUrl,
     cdnUrl,
     requests,
     faults,
+    knobs,
+    headersByOrigin() {
+      const log: Record<HubOrigin, Record<string, string>[]> = { hub: [], cdn: [] };
+      for (const request of requests) if (request.method !== 'OPTIONS') log[request.origin].push(request.headers);
+      return log;
+    },
     get offline() {
       return offline;
     },
@@ -237,6 +261,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     },
     reset() {
       faults.clear();
+      for (const key of Object.keys(knobs)) delete knobs[key as keyof HubKnobs];
       requests.length = 0;
       offline = false;
       store.reset();
@@ -263,4 +288,24 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     },
   };
   return server;
+}
+
+/**
+ * A file answer re-encoded as a mirror or CDN with compression on sends it: the whole file gzipped
+ * (`Range` ignored), `Content-Encoding: gzip`, and the compressed length as `Content-Length`.
+ */
+function gzipped(plan: Plan): Plan {
+  if (plan.kind !== 'file') return plan;
+  const { entry } = plan;
+  const raw = entry.source.kind === 'mem' ? entry.source.data : readFileSync(entry.source.abs);
+  const data = new Uint8Array(gzipSync(raw));
+  const { 'Content-Range': _range, ...headers } = plan.headers;
+  return {
+    kind: 'file',
+    status: 200,
+    entry: { path: entry.path, size: data.length, source: { kind: 'mem', data } },
+    start: 0,
+    end: data.length - 1,
+    headers: { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(data.length) },
+  };
 }

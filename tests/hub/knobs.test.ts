@@ -1,0 +1,109 @@
+import { gunzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHubServer } from './server.ts';
+import type { HubServer } from './server.ts';
+import { cdnLocation, fixtureFiles as f, makeFixtureRoot, rawGet, sha256 } from './test-fixture.ts';
+
+let hub: HubServer;
+let cleanup: () => void;
+
+beforeAll(async () => {
+  const fixture = makeFixtureRoot();
+  cleanup = fixture.cleanup;
+  hub = await startHubServer({ root: fixture.root });
+});
+afterAll(async () => {
+  await hub.close();
+  cleanup();
+});
+afterEach(() => {
+  hub.reset();
+});
+
+const treeUrl = (): string => `${hub.url}/api/models/test-org/tiny/tree/main?recursive=true`;
+/** One page of the tree API: its entries and its `next` link. */
+async function page(url: string): Promise<{ entries: unknown[]; next: string | undefined }> {
+  const res = await fetch(url);
+  const entries = (await res.json()) as unknown[];
+  return { entries, next: /<([^>]+)>; rel="next"/.exec(res.headers.get('link') ?? '')?.[1] };
+}
+
+describe('mirror and CDN knobs', () => {
+  it('pages the tree API with Link on the same origin, the other origin, or in a loop', async () => {
+    hub.knobs.treePageSize = 3;
+    const first = await page(treeUrl());
+    expect(first.entries.length).toBe(3);
+    expect(first.next?.startsWith(`${hub.url}/`)).toBe(true);
+    const second = await page(first.next ?? '');
+    expect(second.entries.length).toBe(3);
+    const third = await page(second.next ?? '');
+    expect([third.entries.length, third.next]).toEqual([1, undefined]);
+    hub.knobs.treeLink = 'other-origin';
+    expect((await page(treeUrl())).next?.startsWith(`${hub.cdnUrl}/`)).toBe(true);
+    hub.knobs.treeLink = 'loop';
+    const looped = await page((await page((await page(treeUrl())).next ?? '')).next ?? '');
+    expect(looped.next).toBe(treeUrl());
+  });
+
+  it('sends gzip with the compressed Content-Length, ignoring Range', async () => {
+    hub.knobs.gzip = /\.(json|onnx)$/;
+    const config = await rawGet(`${hub.url}/test-org/tiny/resolve/main/config.json`, { Range: 'bytes=5-' });
+    expect(config.status).toBe(200);
+    expect(config.headers['content-encoding']).toBe('gzip');
+    expect(Number(config.headers['content-length'])).toBe(config.body.length);
+    expect(gunzipSync(config.body).toString()).toBe(f.config);
+    const model = await rawGet(await cdnLocation(hub.url, 'test-org/tiny', 'onnx/model.onnx'));
+    expect(sha256(gunzipSync(model.body))).toBe(sha256(f.model));
+  });
+
+  it('serves weights on the Hub origin (no CDN redirect), with Range', async () => {
+    hub.knobs.lfsOnHub = true;
+    const res = await rawGet(`${hub.url}/test-org/tiny/resolve/main/onnx/model.onnx`, { Range: 'bytes=100-199' });
+    expect(res.status).toBe(206);
+    expect(new Uint8Array(res.body)).toEqual(f.model.subarray(100, 200));
+    expect(hub.requests.filter((r) => r.origin === 'cdn')).toEqual([]);
+  });
+
+  it('stalls a JSON body after N bytes until the client leaves', async () => {
+    hub.faults.add({ origin: 'hub', stallAfterBytes: 7, times: 1 });
+    const controller = new AbortController();
+    const res = await fetch(treeUrl(), { signal: controller.signal });
+    const reader = res.body?.getReader();
+    const first = await reader?.read();
+    expect(first?.value?.length).toBe(7);
+    const next = await Promise.race([reader?.read(), new Promise((resolve) => setTimeout(() => resolve('stalled'), 300))]);
+    expect(next).toBe('stalled');
+    controller.abort();
+  });
+
+  it('redirects in a loop or to any location, and sends Retry-After with a status', async () => {
+    hub.faults.add({ origin: 'hub', redirect: 'loop', times: 1 });
+    const loop = await fetch(treeUrl(), { redirect: 'manual' });
+    expect([loop.status, loop.headers.get('location')]).toEqual([302, treeUrl()]);
+    hub.faults.add({ origin: 'hub', redirect: 'data:,x', times: 1 });
+    expect((await fetch(treeUrl(), { redirect: 'manual' })).headers.get('location')).toBe('data:,x');
+    hub.faults.add({ origin: 'hub', status: 429, retryAfter: '7', times: 1 });
+    const limited = await fetch(treeUrl());
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '7']);
+  });
+
+  it('logs request headers per origin', async () => {
+    await fetch(treeUrl(), { headers: { Authorization: 'Bearer hf_x' } });
+    await rawGet(await cdnLocation(hub.url, 'test-org/tiny', 'onnx/model.onnx'));
+    const log = hub.headersByOrigin();
+    expect(log.hub.map((headers) => headers.authorization)).toEqual(['Bearer hf_x', undefined]);
+    expect(log.cdn.map((headers) => headers.authorization)).toEqual([undefined]);
+  });
+
+  it('sets knobs over the control API', async () => {
+    const set = await fetch(`${hub.url}/__inpage/knobs`, {
+      method: 'POST',
+      body: JSON.stringify({ treePageSize: 2, treeLink: 'loop', gzip: { regex: '\\.json$' }, lfsOnHub: true }),
+    });
+    expect(await set.json()).toEqual({ treePageSize: 2, treeLink: 'loop', gzip: { regex: '\\.json$', flags: '' }, lfsOnHub: true });
+    expect(hub.knobs.gzip).toBeInstanceOf(RegExp);
+    await fetch(`${hub.url}/__inpage/knobs`, { method: 'POST', body: JSON.stringify({ treeLink: null }) });
+    expect(hub.knobs.treeLink).toBeUndefined();
+    expect((await fetch(`${hub.url}/__inpage/knobs`, { method: 'POST', body: JSON.stringify({ nope: 1 }) })).status).toBe(400);
+  });
+});

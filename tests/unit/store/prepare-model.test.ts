@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { isInpageError } from '../../../src/errors.ts';
+import type { HubConfig } from '../../../src/hub/hub-client.ts';
+import { prepareModel } from '../../../src/store/prepare-model.ts';
+import type { PrepareOptions, PrepareRequest } from '../../../src/store/prepare-model.ts';
+import { useHubServer } from '../hub/support.ts';
+import { memoryStore } from './memory-store.ts';
+
+const hub = useHubServer();
+const chunkSize = 16 * 1024;
+const repo = 'test-org/tiny';
+const request = (policy: PrepareRequest['policy'] = 'stale-while-revalidate'): PrepareRequest => ({
+  repo,
+  revision: 'main',
+  dtype: 'fp32',
+  policy,
+});
+const options = (store = memoryStore(), config: HubConfig = hub.config()): PrepareOptions => ({
+  hub: config,
+  store,
+  chunkSize,
+  retries: 4,
+  concurrency: 4,
+});
+const apiRequests = (): number => hub.server().requests.filter((r) => r.url.startsWith('/api/')).length;
+
+describe('prepareModel against mirrors', () => {
+  it('a load from a same-origin mirror cut at 50 % resumes with Range from at least the cut minus one chunk', async () => {
+    const server = hub.server();
+    server.knobs.lfsOnHub = true;
+    const cut = 100_000; // of the 200 000-byte onnx/model.onnx
+    server.faults.add({ origin: 'hub', file: 'onnx/model.onnx', cutAfterBytes: cut, times: 1 });
+    const prepared = await prepareModel(request(), options());
+    expect(prepared.files.map((file) => file.path)).toContain('onnx/model.onnx');
+    const gets = server.requestsFor('onnx/model.onnx').filter((r) => r.method === 'GET');
+    expect(gets.every((r) => r.origin === 'hub')).toBe(true);
+    const from = Number(/^bytes=(\d+)-$/.exec(gets[1]?.range ?? '')?.[1]);
+    expect(from).toBeGreaterThanOrEqual(cut - chunkSize);
+    expect(prepared.downloaded).toBe(prepared.files.reduce((sum, file) => sum + file.size, 0));
+  });
+
+  it('shares the resolution of concurrent loads of one repo and revision', async () => {
+    hub.server().faults.add({ origin: 'hub', latencyMs: 30 });
+    const store = memoryStore();
+    await Promise.all([
+      prepareModel(request(), options(store)),
+      prepareModel(request(), options(store)),
+      prepareModel(request(), options(store)),
+    ]);
+    expect(apiRequests()).toBe(2);
+  });
+});
+
+describe('when the check fails', () => {
+  it('falls back at once (no retries) to a complete stored commit, and says so', async () => {
+    const store = memoryStore();
+    const first = await prepareModel(request(), options(store));
+    const server = hub.server();
+    server.clearRequests();
+    server.faults.add({ origin: 'hub', status: 503, retryAfter: '30' });
+    const started = Date.now();
+    const prepared = await prepareModel(request('always-check'), options(store));
+    expect(Date.now() - started).toBeLessThan(5000); // a retry would wait the 30 s of Retry-After
+    expect(apiRequests()).toBe(1);
+    expect(prepared.commit).toBe(first.commit);
+    expect(prepared.offline).toBe(true);
+    expect(prepared.offlineReason).toMatch(/HTTP 503/);
+  });
+
+  it('offline with a stored commit: one request, not retried nor diagnosed', async () => {
+    const store = memoryStore();
+    await prepareModel(request(), options(store));
+    const server = hub.server();
+    server.clearRequests();
+    server.setOffline(true);
+    const prepared = await prepareModel(request('always-check'), options(store));
+    expect(prepared.offline).toBe(true);
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`GET /api/models/${repo}/revision/main`]);
+  });
+
+  it('offline with nothing stored: OFFLINE_NOT_CACHED after the retries (the diagnosis finds no redirect)', async () => {
+    hub.server().setOffline(true);
+    const error = await prepareModel(request(), options()).catch((caught: unknown) => caught);
+    expect(isInpageError(error, 'OFFLINE_NOT_CACHED')).toBe(true);
+    expect(hub.server().requests.filter((r) => r.method === 'GET').length).toBe(5);
+  });
+
+  it('retries (with Retry-After) when nothing is stored', async () => {
+    hub.server().faults.add({ origin: 'hub', status: 429, retryAfter: '1', times: 1 });
+    const prepared = await prepareModel(request(), options());
+    expect(prepared.offline).toBe(false);
+    expect(apiRequests()).toBe(3);
+  });
+
+  it('a redirect loop with nothing stored is NETWORK, not OFFLINE_NOT_CACHED', async () => {
+    hub.server().faults.add({ origin: 'hub', redirect: 'loop' });
+    const error = await prepareModel(request(), options()).catch((caught: unknown) => caught);
+    expect(isInpageError(error, 'NETWORK')).toBe(true);
+  });
+});
+
+describe('records are keyed by endpoint', () => {
+  it("never uses one endpoint's ref for another endpoint", async () => {
+    const store = memoryStore();
+    const server = hub.server();
+    const viaIp = await prepareModel(request(), options(store));
+    const moved = await server.commit(repo, { 'config.json': '{"model_type":"bert","hidden_size":16}\n' });
+    server.clearRequests();
+    const other = hub.config({ endpoint: server.url.replace('127.0.0.1', 'localhost') });
+    const viaName = await prepareModel(request(), options(store, other));
+    expect(viaIp.commit).not.toBe(moved);
+    expect(viaName.commit).toBe(moved);
+    expect(apiRequests()).toBe(2);
+  });
+
+  it('refuses malformed ids and revisions with INVALID_INPUT', async () => {
+    for (const bad of [
+      { ...request(), repo: 'org/..' },
+      { ...request(), revision: '..' },
+      { ...request(), revision: 'x\uD800' },
+    ]) {
+      const error = await prepareModel(bad, options()).catch((caught: unknown) => caught);
+      expect(isInpageError(error, 'INVALID_INPUT')).toBe(true);
+    }
+    expect(hub.server().requests).toEqual([]);
+  });
+});
+
+describe('config.json', () => {
+  it('has a total deadline: a config that trickles in fails as NETWORK', async () => {
+    hub.server().faults.add({ origin: 'hub', file: 'config.json', bytesPerSecond: 2 }); // ~20 s for its 39 bytes
+    const config = hub.config({ limits: { jsonDeadlineMs: 500, stallTimeoutMs: 5000 } });
+    const started = Date.now();
+    const error = await prepareModel(request(), { ...options(memoryStore(), config), retries: 0 }).catch((caught: unknown) => caught);
+    expect(isInpageError(error, 'NETWORK')).toBe(true);
+    expect((error as Error).message).toMatch(/config\.json" took longer than 0.5 s/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('has a size cap', async () => {
+    const config = hub.config({ limits: { configMaxBytes: 20 } });
+    const error = await prepareModel(request(), options(memoryStore(), config)).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/config\.json" is \d+ bytes, more than a config \(20\)/);
+    expect(hub.server().requestsFor('config.json')).toEqual([]);
+  });
+});
