@@ -4,30 +4,35 @@
  * hold: truncation to the model's positions without `model_max_length`, generation prompts refused
  * (never cut), `maxLength`/`minLength` within the positions, sparse arrays refused.
  */
-import { describe, expect, it } from 'vitest';
-import { isInpageError } from 'inpage';
-import type { ClientOptions } from 'inpage';
-import { testClient } from '../support/client.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, isInpageError } from 'inpage';
+import type { InpageClient } from 'inpage';
+import { hubUrl, uniqueNamespace } from '../support/hub.ts';
 import { models } from './models.ts';
 
-/** A client whose workers are counted (a restart starts a second one). */
-function countedClient(
-  entry: 'inpage' | 'reject-ort' = 'inpage',
-  options: ClientOptions = {},
-): {
-  client: ReturnType<typeof testClient>;
-  workers: Worker[];
-} {
+/** One client per describe, whose workers are counted (a restart starts a second one); its models stay loaded between tests. */
+function sharedClient(entry: 'inpage' | 'reject-ort'): { client: () => InpageClient; workers: Worker[] } {
   const workers: Worker[] = [];
-  const factory = (): Worker => {
-    const worker =
-      entry === 'reject-ort'
-        ? new Worker(new URL('../workers/reject-ort.ts', import.meta.url), { type: 'module' })
-        : new Worker(new URL('../workers/instrumented.ts', import.meta.url), { type: 'module' });
-    workers.push(worker);
-    return worker;
+  let client: InpageClient | undefined;
+  beforeAll(() => {
+    const worker = (): Worker => {
+      const started =
+        entry === 'reject-ort'
+          ? new Worker(new URL('../workers/reject-ort.ts', import.meta.url), { type: 'module' })
+          : new Worker(new URL('../workers/instrumented.ts', import.meta.url), { type: 'module' });
+      workers.push(started);
+      return started;
+    };
+    client = createClient({ hub: { endpoint: hubUrl }, storage: { namespace: uniqueNamespace() }, device: 'wasm', worker });
+  });
+  afterAll(() => client?.dispose());
+  return {
+    client: () => {
+      if (!client) throw new Error('the client starts in beforeAll');
+      return client;
+    },
+    workers,
   };
-  return { client: testClient({ ...options, worker: factory }), workers };
 }
 
 /** Makes the worker's next ORT session runs or creates reject. */
@@ -56,11 +61,12 @@ async function failure(call: () => unknown): Promise<unknown> {
 /** `count` counter words: one token each (byte-level, a space before each but the first). */
 const counterPrompt = (count: number): string => Array.from({ length: count }, () => 'one').join(' ');
 
-describe('input errors in the worker keep the worker and its models', () => {
-  it('fill-mask text without the mask token is INVALID_INPUT, and the model keeps working on the same worker', async () => {
-    const { client, workers } = countedClient();
-    const unmasker = await client.load('fill-mask', 'inpage-fixtures/fill-mask', { device: 'wasm' });
-    const sentiment = await client.load('sentiment-analysis', models.sentiment, { device: 'wasm' });
+describe('input errors in the worker keep the worker and its loaded models', () => {
+  const { client, workers } = sharedClient('inpage');
+
+  it('fill-mask text without the mask token is INVALID_INPUT, and the models keep working on the same worker', async () => {
+    const unmasker = await client().load('fill-mask', 'inpage-fixtures/fill-mask');
+    const sentiment = await client().load('sentiment-analysis', models.sentiment);
     const error = await failure(() => unmasker.run('paris is the capital of france'));
     expect(isInpageError(error, 'INVALID_INPUT')).toBe(true);
     expect((error as Error).message).toContain('[MASK]');
@@ -70,36 +76,8 @@ describe('input errors in the worker keep the worker and its models', () => {
     expect(workers.length).toBe(1);
   });
 
-  it('a rejected ORT run is classified, and the next run on the same worker succeeds (the session chain is healed)', async () => {
-    const { client, workers } = countedClient('reject-ort');
-    const sentiment = await client.load('sentiment-analysis', models.sentiment, { device: 'wasm' });
-    await rejectOrt(workers[0], { runs: 1 });
-    const error = await failure(() => sentiment.run('I love this wonderful movie'));
-    expect(isInpageError(error, 'INVALID_INPUT')).toBe(true);
-    expect((error as Error).message).toContain('test: run rejected on purpose');
-    const [top] = await sentiment.run('this is a terrible, awful film');
-    expect(top?.label).toBe('NEGATIVE');
-    expect(workers.length).toBe(1);
-  });
-
-  it('a rejected ORT session create is classified, and the next load on the same worker succeeds', async () => {
-    const { client, workers } = countedClient('reject-ort');
-    const sentiment = await client.load('sentiment-analysis', models.sentiment, { device: 'wasm' });
-    await rejectOrt(workers[0], { creates: 1 });
-    const error = await failure(() => client.load('token-classification', models.ner, { device: 'wasm' }));
-    expect(isInpageError(error, 'UNSUPPORTED_MODEL')).toBe(true);
-    expect((error as Error).message).toContain('test: create rejected on purpose');
-    const ner = await client.load('token-classification', models.ner, { device: 'wasm' });
-    expect((await ner.run('Alice lives in Paris')).length).toBeGreaterThan(0);
-    expect((await sentiment.run('I love this wonderful movie'))[0]?.label).toBe('POSITIVE');
-    expect(workers.length).toBe(1);
-  });
-});
-
-describe('limits that hold', () => {
   it('truncates to the positions without model_max_length (RoBERTa: 514 − (padding_idx + 1) = 512 tokens)', async () => {
-    const { client } = countedClient();
-    const model = await client.load('sentiment-analysis', 'inpage-fixtures/sentiment-roberta', { device: 'wasm' });
+    const model = await client().load('sentiment-analysis', 'inpage-fixtures/sentiment-roberta');
     // [CLS] + 510 neutral words + "wonderful" are the first 512 tokens; "terrible awful" come after.
     const text = `${Array.from({ length: 510 }, () => 'this').join(' ')} wonderful terrible awful`;
     const [top] = await model.run(text);
@@ -110,8 +88,7 @@ describe('limits that hold', () => {
   });
 
   it('refuses a generation prompt that does not fit with maxNewTokens, stating both token counts; never cuts it', async () => {
-    const { client, workers } = countedClient();
-    const counter = await client.load('text-generation', models.counter, { device: 'wasm' });
+    const counter = await client().load('text-generation', models.counter);
     const error = await failure(() => counter.run(counterPrompt(1020), { maxNewTokens: 8 }));
     expect(isInpageError(error, 'INVALID_INPUT')).toBe(true);
     expect((error as Error).message).toContain('the prompt has 1020 tokens and maxNewTokens is 8');
@@ -126,8 +103,7 @@ describe('limits that hold', () => {
   });
 
   it('bounds maxLength and minLength by the model positions', async () => {
-    const { client, workers } = countedClient();
-    const counter = await client.load('text-generation', models.counter, { device: 'wasm' });
+    const counter = await client().load('text-generation', models.counter);
     const tooLong = await failure(() => counter.run('one two', { maxLength: 5000 }));
     expect(isInpageError(tooLong, 'INVALID_INPUT')).toBe(true);
     expect((tooLong as Error).message).toContain('option "maxLength" (5000)');
@@ -139,10 +115,37 @@ describe('limits that hold', () => {
   });
 
   it('refuses sparse arrays before they reach the worker', async () => {
-    const { client } = countedClient();
-    const sentiment = await client.load('sentiment-analysis', models.sentiment, { device: 'wasm' });
-    expect(() => sentiment.run(new Array<string>(5))).toThrow(TypeError);
+    const sentiment = await client().load('sentiment-analysis', models.sentiment);
     expect(() => sentiment.run(new Array<string>(5))).toThrow('input[0] must be a string');
+    expect(() => sentiment.run(new Array<string>(5))).toThrow(TypeError);
     expect((await sentiment.run(['I love this wonderful movie']))[0]?.[0]?.label).toBe('POSITIVE');
+    expect(workers.length).toBe(1);
+  });
+});
+
+describe('rejected ONNX Runtime calls do not poison the worker', () => {
+  const { client, workers } = sharedClient('reject-ort');
+
+  it('a rejected ORT run is classified, and the next run on the same worker succeeds (the session chain is healed)', async () => {
+    const sentiment = await client().load('sentiment-analysis', models.sentiment);
+    await rejectOrt(workers[0], { runs: 1 });
+    const error = await failure(() => sentiment.run('I love this wonderful movie'));
+    expect(isInpageError(error, 'INVALID_INPUT')).toBe(true);
+    expect((error as Error).message).toContain('test: run rejected on purpose');
+    const [top] = await sentiment.run('this is a terrible, awful film');
+    expect(top?.label).toBe('NEGATIVE');
+    expect(workers.length).toBe(1);
+  });
+
+  it('a rejected ORT session create is classified, and the next load on the same worker succeeds', async () => {
+    const sentiment = await client().load('sentiment-analysis', models.sentiment);
+    await rejectOrt(workers[0], { creates: 1 });
+    const error = await failure(() => client().load('token-classification', models.ner));
+    expect(isInpageError(error, 'UNSUPPORTED_MODEL')).toBe(true);
+    expect((error as Error).message).toContain('test: create rejected on purpose');
+    const ner = await client().load('token-classification', models.ner);
+    expect((await ner.run('Alice lives in Paris')).length).toBeGreaterThan(0);
+    expect((await sentiment.run('I love this wonderful movie'))[0]?.label).toBe('POSITIVE');
+    expect(workers.length).toBe(1);
   });
 });
