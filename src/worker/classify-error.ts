@@ -64,7 +64,7 @@ const deviceFailure =
   /device (was |is |has been )?lost|GPUDeviceLost|out of memory|OutOfMemory|GPUValidationError|GPUPipelineError|GPUOutOfMemoryError|validation error|Invalid (Buffer|CommandBuffer|BindGroup|ComputePipeline|ShaderModule)|mapAsync|destroyed/i;
 
 /** WebAssembly aborts: the runtime's heap or stack is gone, nothing in this worker can run again. */
-const wasmAbort = /Aborted\(|memory access out of bounds|unreachable|bad_alloc|Maximum memory size|Out of bounds memory|call stack size/i;
+const wasmAbort = /Aborted\(|memory access out of bounds|bad_alloc|Maximum memory size|WebAssembly\.Memory/i;
 
 /** transformers.js's messages for a file the Hub (here: inpage's verified store) does not have. */
 const fileNotFound = /Could not locate file|file was not found locally/i;
@@ -107,7 +107,8 @@ export function failureCode(error: unknown, stage?: FailureStage): ErrorCode | n
     return ort.call === 'create' ? 'UNSUPPORTED_MODEL' : 'INVALID_INPUT';
   }
   if (isWasmAbort(error)) return 'RUNTIME';
-  if (/GPUDeviceLost|device (was |is |has been )?lost/i.test(message)) return 'DEVICE_FAILED';
+  // Outside a session call, e.g. reading a GPU output tensor after the device was lost.
+  if (deviceFailure.test(message) && /gpu|device/i.test(message)) return 'DEVICE_FAILED';
   if (fileNotFound.test(message)) return 'FILE_NOT_FOUND';
   if (modelMismatch.test(message)) return 'UNSUPPORTED_MODEL';
   if (stage === 'load') return 'UNSUPPORTED_MODEL';

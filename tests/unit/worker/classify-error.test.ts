@@ -83,6 +83,12 @@ describe('classifyError: rejections from ONNX Runtime', () => {
     expect(failureCode(new Error('wrapped', { cause: create }), 'load')).toBe('DEVICE_FAILED');
   });
 
+  it('a GPU failure outside a session call (reading an output after the device was lost) is DEVICE_FAILED', () => {
+    const error = new Error("Failed to execute 'mapAsync' on 'GPUBuffer': Device is lost");
+    expect(failureCode(error, 'run')).toBe('DEVICE_FAILED');
+    expect(failureCode(new RangeError('Maximum call stack size exceeded'), 'run')).toBe('INVALID_INPUT');
+  });
+
   it('a WebAssembly abort is RUNTIME: the heap is gone, the worker must restart', () => {
     expect(failureCode(ortError('Aborted(OOM). Build with -sASSERTIONS for more info.', 'run', ['wasm']), 'run')).toBe('RUNTIME');
     expect(failureCode(ortError('RuntimeError: memory access out of bounds', 'run', ['wasm']), 'run')).toBe('RUNTIME');
