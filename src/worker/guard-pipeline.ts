@@ -96,7 +96,8 @@ function checkMaskTokens(tokenizer: TokenizerLike, input: unknown): void {
 export function guardPipeline(pipe: LoadedPipeline): LoadedPipeline {
   const { task, model } = pipe as unknown as { task?: unknown; model?: ModelLike };
   const tokenizer = pipe.tokenizer as TokenizerLike | undefined;
-  const taskName = typeof task === 'string' ? task : 'inference';
+  // transformers.js keeps a `translation_xx_to_yy` task name as given.
+  const taskName = typeof task === 'string' ? (task.split('_', 1)[0] ?? task) : 'inference';
   const generates = generationTasks.has(taskName);
   const positions = model ? inputPositions(model.config) : undefined;
   if (tokenizer) {
