@@ -75,6 +75,17 @@ describe('classifyError: rejections from ONNX Runtime', () => {
     expect(errorPolicies.DEVICE_FAILED).toEqual({ restartWorker: true, demoteDevice: true, retry: true });
   });
 
+  it("ORT's real device-lost rejection (recorded in Chromium, WebGPU EP) is DEVICE_FAILED", () => {
+    const lost = ortError(
+      'failed to call OrtRun(). ERROR_CODE: 1, ERROR_MESSAGE: /onnxruntime/core/providers/webgpu/buffer_manager.cc:643 void ' +
+        'onnxruntime::webgpu::BufferManager::Download(WGPUBuffer, void *, size_t) const map_async_result.status == ' +
+        "wgpu::MapAsyncStatus::Success was false. Failed to download data from buffer. wgpu::MapAsyncStatus value: 4, message: Failed to execute 'mapAsync' on 'GPUBuffer': The Device was lost before mapping was resolved.",
+      'run',
+      ['webgpu'],
+    );
+    expect(failureCode(lost, 'run')).toBe('DEVICE_FAILED');
+  });
+
   it('any other rejection on WebGPU is DEVICE_FAILED: WASM may run what WebGPU could not', () => {
     const create = ortError("Can't create a session. ERROR_CODE: 1, ERROR_MESSAGE: Failed to compile shader", 'create', ['webgpu', 'wasm']);
     expect(failureCode(create, 'load')).toBe('DEVICE_FAILED');
