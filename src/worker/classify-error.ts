@@ -7,7 +7,8 @@
  * 2. A rejection from an ONNX Runtime session create or run (recorded by {@link recordOrtFailure};
  *    the chains of transformers.js are kept alive, see yield-between-runs.ts):
  *    - a GPU failure (device lost, out of memory, a WebGPU validation error) is `DEVICE_FAILED`;
- *    - a WebAssembly abort (the runtime's heap is gone) is `RUNTIME`;
+ *    - a WebAssembly abort (the runtime's heap is gone), or a backend that could not start, is `RUNTIME`
+ *      (`DEVICE_FAILED` for a WebGPU session);
  *    - any other rejection on WebGPU is `DEVICE_FAILED` (WASM may run what WebGPU could not);
  *    - on WASM, a session that cannot be created is `UNSUPPORTED_MODEL`, a run that fails on this
  *      input is `INVALID_INPUT`: the runtime and every other session are intact.
@@ -66,6 +67,10 @@ const deviceFailure =
 /** WebAssembly aborts: the runtime's heap or stack is gone, nothing in this worker can run again. */
 const wasmAbort = /Aborted\(|memory access out of bounds|bad_alloc|Maximum memory size|WebAssembly\.Memory/i;
 
+/** ORT could not start a backend at all (its wasm module failed to load or initialize): nothing can run. */
+const runtimeUnavailable =
+  /no available backend found|backend not found|Failed to fetch dynamically imported module|WebAssembly\.instantiate/i;
+
 /** transformers.js's messages for a file the Hub (here: inpage's verified store) does not have. */
 const fileNotFound = /Could not locate file|file was not found locally/i;
 
@@ -103,6 +108,7 @@ export function failureCode(error: unknown, stage?: FailureStage): ErrorCode | n
     const onWebgpu = ort.providers.includes('webgpu');
     if (deviceFailure.test(message) && (onWebgpu || /gpu/i.test(message))) return 'DEVICE_FAILED';
     if (isWasmAbort(error)) return 'RUNTIME';
+    if (runtimeUnavailable.test(message)) return onWebgpu ? 'DEVICE_FAILED' : 'RUNTIME';
     if (onWebgpu) return 'DEVICE_FAILED';
     return ort.call === 'create' ? 'UNSUPPORTED_MODEL' : 'INVALID_INPUT';
   }

@@ -104,6 +104,11 @@ describe('classifyError: rejections from ONNX Runtime', () => {
     expect(failureCode(ortError('Aborted(OOM). Build with -sASSERTIONS for more info.', 'run', ['wasm']), 'run')).toBe('RUNTIME');
     expect(failureCode(ortError('RuntimeError: memory access out of bounds', 'run', ['wasm']), 'run')).toBe('RUNTIME');
     expect(failureCode(new WebAssembly.RuntimeError('unreachable'), 'run')).toBe('RUNTIME');
+    // A runtime that could not start at all (its wasm module did not load) is not the model's fault.
+    const noBackend = ortError('no available backend found. ERR: [wasm] TypeError: Failed to fetch dynamically imported module', 'create', [
+      'wasm',
+    ]);
+    expect(failureCode(noBackend, 'load')).toBe('RUNTIME');
     expect(errorPolicies.RUNTIME.restartWorker).toBe(true);
   });
 
