@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, isInpageError } from 'inpage';
 import type { InpageClient } from 'inpage';
-import { hubUrl, uniqueNamespace } from '../support/hub.ts';
+import { hubUrl, project, uniqueNamespace } from '../support/hub.ts';
 import { models } from './models.ts';
 
 /** One client per describe, whose workers are counted (a restart starts a second one); its models stay loaded between tests. */
@@ -61,7 +61,8 @@ async function failure(call: () => unknown): Promise<unknown> {
 /** `count` counter words: one token each (byte-level, a space before each but the first). */
 const counterPrompt = (count: number): string => Array.from({ length: count }, () => 'one').join(' ');
 
-describe('input errors in the worker keep the worker and its loaded models', () => {
+// On WASM in both projects: run once, in wasm-only (the WebGPU classification has unit tests).
+describe.skipIf(project === 'webgpu')('input errors in the worker keep the worker and its loaded models', () => {
   const { client, workers } = sharedClient('inpage');
 
   it('fill-mask text without the mask token is INVALID_INPUT, and the models keep working on the same worker', async () => {
@@ -123,7 +124,7 @@ describe('input errors in the worker keep the worker and its loaded models', () 
   });
 });
 
-describe('rejected ONNX Runtime calls do not poison the worker', () => {
+describe.skipIf(project === 'webgpu')('rejected ONNX Runtime calls do not poison the worker', () => {
   const { client, workers } = sharedClient('reject-ort');
 
   it('a rejected ORT run is classified, and the next run on the same worker succeeds (the session chain is healed)', async () => {
