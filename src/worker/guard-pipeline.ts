@@ -49,11 +49,9 @@ function guardGeneration(task: string, model: ModelLike): void {
   const prepare = model._prepare_generation_config;
   if (typeof generate !== 'function' || typeof prepare !== 'function') return;
   model.generate = function (this: ModelLike, options: Record<string, unknown>): Promise<unknown> {
-    const { inputs, generation_config, logits_processor, stopping_criteria, streamer, ...kwargs } = options;
-    void logits_processor;
-    void stopping_criteria;
-    void streamer;
-    // transformers.js's own merge of the model's generation config, the pipeline defaults and the call's options.
+    const { inputs, generation_config, ...kwargs } = options;
+    // transformers.js's own merge of the model's generation config, the pipeline defaults and the
+    // call's options (it picks only generation-config keys from `kwargs`).
     const config = prepare.call(this, generation_config ?? null, kwargs);
     const ids = (kwargs['input_ids'] ?? inputs) as { dims?: readonly number[] } | undefined;
     const lengths: GenerationLengths = {
