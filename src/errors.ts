@@ -39,7 +39,10 @@ const fail: ErrorPolicy = { restartWorker: false, demoteDevice: false, retry: fa
 
 /**
  * The error taxonomy: for each code, whether it restarts the worker, demotes the device, or may be
- * retried. The transport's one recovery policy reads this table; nothing else decides it.
+ * retried. The transport's one recovery policy reads this table; nothing else decides it. The
+ * worker decides the code of a failure in `worker/classify-error.ts`.
+ * @example
+ * if (errorPolicies[error.code].restartWorker) await restart();
  */
 export const errorPolicies: { readonly [C in ErrorCode]: ErrorPolicy } = {
   MODEL_NOT_FOUND: fail,
@@ -53,15 +56,22 @@ export const errorPolicies: { readonly [C in ErrorCode]: ErrorPolicy } = {
   /** The GPU failed under a session (device lost, out of memory, a WebGPU validation error). */
   DEVICE_FAILED: { restartWorker: true, demoteDevice: true, retry: true },
   UNSUPPORTED_TASK: fail,
-  /** Raised before any ONNX Runtime call (config, `model_type`, graph inputs): the worker is intact. */
+  /**
+   * The model does not fit the runtime or the task (config, `model_type`, graph inputs, a session
+   * WASM cannot create, an output of the wrong shape): the worker is intact.
+   */
   UNSUPPORTED_MODEL: fail,
-  /** Raised before any ONNX Runtime call (validation, tokenizer, lengths): the worker is intact. */
+  /**
+   * Validation, tokenizer or lengths (a prompt longer than the positions, fill-mask text without
+   * the mask token), mostly caught before any ONNX Runtime call; or a WASM run that failed on this
+   * input. The worker is intact: the worker keeps transformers.js's session chains alive.
+   */
   INVALID_INPUT: fail,
   ABORTED: fail,
   DISPOSED: fail,
   /** The worker is already gone; the next call starts a fresh one. Not retried: the call may have killed it. */
   WORKER_CRASHED: fail,
-  /** A rejected ONNX Runtime session create or run: transformers.js 4.3.1 chains them, so the worker is poisoned. */
+  /** The worker's runtime is unusable (a WebAssembly abort: its heap is gone), or a failure of unknown origin. */
   RUNTIME: { restartWorker: true, demoteDevice: false, retry: true },
 };
 

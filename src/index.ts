@@ -5,6 +5,7 @@
  */
 export { createClient } from './client/client.ts';
 export { InpageError, isInpageError, errorCodes } from './errors.ts';
+export { MAX_ITEMS_PER_INFERENCE, MAX_CHARS_PER_INFERENCE, MAX_NEW_TOKENS } from './tasks/limits.ts';
 
 export type { InpageClient, LoadOptions } from './client/client.ts';
 export type { ClientOptions, StorageOptions } from './client/client-options.ts';

@@ -18,7 +18,7 @@ export function textItems(input: string | readonly string[]): string[] {
 /**
  * Splits the output of a batched call (whose input was an array, so its output is a list with
  * one result per text) into those results.
- * @throws InpageError `RUNTIME` when the output does not hold `count` results.
+ * @throws InpageError `UNSUPPORTED_MODEL` when the output does not hold `count` results.
  * @example
  * splitPerText('fill-mask', [[a], [b]], 2); // [[a], [b]]
  */
@@ -27,7 +27,7 @@ export function splitPerText<T>(task: string, output: T | T[], count: number): T
   const list = output as T[];
   if (!Array.isArray(list) || list.length !== count) {
     throw new InpageError(
-      'RUNTIME',
+      'UNSUPPORTED_MODEL',
       `${task}: a batched output should hold ${count} results, got ${Array.isArray(list) ? list.length : 'none'}.`,
     );
   }
@@ -37,7 +37,7 @@ export function splitPerText<T>(task: string, output: T | T[], count: number): T
 /**
  * Rebuilds one caller's output from its per-text results: the only result for a string input,
  * the list for an array input.
- * @throws InpageError `RUNTIME` when a string input does not get exactly one result.
+ * @throws InpageError `UNSUPPORTED_MODEL` when a string input does not get exactly one result.
  * @example
  * joinPerText('text-classification', [[{ label: 'POSITIVE', score: 0.99 }]], 'I love it');
  * // [{ label: 'POSITIVE', score: 0.99 }]
@@ -46,7 +46,7 @@ export function joinPerText<T>(task: string, items: readonly T[], input: string 
   if (typeof input !== 'string') return [...items];
   const [only] = items;
   if (items.length !== 1 || only === undefined) {
-    throw new InpageError('RUNTIME', `${task}: a single text should get one result, got ${items.length}.`);
+    throw new InpageError('UNSUPPORTED_MODEL', `${task}: a single text should get one result, got ${items.length}.`);
   }
   return only;
 }

@@ -122,7 +122,7 @@ function resolve(options: FeatureExtractionOptions | undefined): Required<Featur
 
 function concatRows(task: string, rows: readonly FeatureExtractionTensor[]): FeatureExtractionTensor {
   const [first] = rows;
-  if (first === undefined) throw new InpageError('RUNTIME', `${task}: nothing to join.`);
+  if (first === undefined) throw new InpageError('UNSUPPORTED_MODEL', `${task}: nothing to join.`);
   const rowLength = first.data.length;
   const data = new (first.data.constructor as new (length: number) => EmbeddingData)(rowLength * rows.length);
   rows.forEach((row, index) => data.set(row.data, index * rowLength));
@@ -166,7 +166,7 @@ export const featureExtractionTask: BatchableTask<
   batchInput: (items: readonly string[]) => [...items],
   splitOutput(output: FeatureExtractionOutput, count: number): FeatureExtractionOutput[] {
     const [rows, ...rest] = output.dims;
-    if (rows !== count) throw new InpageError('RUNTIME', `${id}: a batched output should hold ${count} rows, got ${rows ?? 0}.`);
+    if (rows !== count) throw new InpageError('UNSUPPORTED_MODEL', `${id}: a batched output should hold ${count} rows, got ${rows ?? 0}.`);
     const rowLength = output.data.length / count;
     return Array.from({ length: count }, (_, index) => ({
       data: output.data.slice(index * rowLength, (index + 1) * rowLength),
@@ -177,7 +177,7 @@ export const featureExtractionTask: BatchableTask<
     if (typeof input !== 'string') return concatRows(id, items);
     const [only] = items;
     if (items.length !== 1 || only === undefined) {
-      throw new InpageError('RUNTIME', `${id}: a single text should get one row, got ${items.length}.`);
+      throw new InpageError('UNSUPPORTED_MODEL', `${id}: a single text should get one row, got ${items.length}.`);
     }
     return only;
   },

@@ -3,6 +3,7 @@
  * text2text-generation, text-generation): their types, range checks and snake_case mapping.
  * @module
  */
+import { MAX_NEW_TOKENS } from './limits.ts';
 import { checkBoolean, checkInteger, checkNumber } from './validate.ts';
 import type { NumberBounds } from './validate.ts';
 
@@ -14,18 +15,24 @@ import type { NumberBounds } from './validate.ts';
  */
 export interface GenerationOptions {
   /**
-   * Most tokens to generate, not counting the prompt. Integer from 1 to 4096.
+   * Most tokens to generate, not counting the prompt. Integer from 1 to {@link MAX_NEW_TOKENS}
+   * (4096). The prompt and these tokens must fit the model's positions together: a prompt that
+   * does not fit is refused with `INVALID_INPUT`, never cut.
    * @default 256 (the transformers.js pipeline default)
    */
   maxNewTokens?: number;
   /**
    * Most tokens in the whole output sequence (for decoder-only models, the prompt included).
-   * Integer ≥ 1. Set either this or `maxNewTokens`, not both.
+   * Integer ≥ 1, at most the model's positions (`max_position_embeddings` / `n_positions`;
+   * `INVALID_INPUT` beyond). Set either this or `maxNewTokens`, not both.
    */
   maxLength?: number;
-  /** Fewest tokens in the whole output sequence (end-of-sequence is suppressed before). Integer ≥ 0. */
+  /**
+   * Fewest tokens in the whole output sequence (end-of-sequence is suppressed before). Integer ≥ 0,
+   * at most the model's positions (`INVALID_INPUT` beyond).
+   */
   minLength?: number;
-  /** Fewest tokens to generate, not counting the prompt. Integer from 0 to 4096. */
+  /** Fewest tokens to generate, not counting the prompt. Integer from 0 to {@link MAX_NEW_TOKENS} (4096). */
   minNewTokens?: number;
   /**
    * Sample the next token instead of taking the most likely one.
@@ -61,10 +68,11 @@ const unbounded = Number.MAX_SAFE_INTEGER;
 
 /** Each option's accepted values. */
 const generationOptionRules: Readonly<Record<keyof GenerationOptions, Rule>> = {
-  maxNewTokens: { kind: 'integer', min: 1, max: 4096 },
+  maxNewTokens: { kind: 'integer', min: 1, max: MAX_NEW_TOKENS },
+  // Bounded by the model's positions, which only the worker knows (worker/model-limits.ts).
   maxLength: { kind: 'integer', min: 1, max: unbounded },
   minLength: { kind: 'integer', min: 0, max: unbounded },
-  minNewTokens: { kind: 'integer', min: 0, max: 4096 },
+  minNewTokens: { kind: 'integer', min: 0, max: MAX_NEW_TOKENS },
   doSample: { kind: 'boolean' },
   temperature: { kind: 'number', bounds: { min: 0, minExclusive: true } },
   topK: { kind: 'integer', min: 0, max: unbounded },

@@ -1,6 +1,6 @@
 /**
  * Duck-typed readers for transformers.js raw pipeline output. They copy only the fields inpage
- * returns, so the result is plain data, and they fail with InpageError `RUNTIME` naming the task
+ * returns, so the result is plain data, and they fail with InpageError `UNSUPPORTED_MODEL` naming the task
  * when the shape is not the expected one.
  * @module
  */
@@ -8,7 +8,7 @@ import { unexpectedOutput } from './validate.ts';
 
 /**
  * Reads an array.
- * @throws InpageError `RUNTIME` when `value` is not an array.
+ * @throws InpageError `UNSUPPORTED_MODEL` when `value` is not an array.
  * @example
  * const rows = readArray('fill-mask', raw, 'the candidates');
  */
@@ -19,7 +19,7 @@ export function readArray(task: string, value: unknown, what: string): readonly 
 
 /**
  * Reads an array of exactly `length` items.
- * @throws InpageError `RUNTIME` when `value` is not an array of that length.
+ * @throws InpageError `UNSUPPORTED_MODEL` when `value` is not an array of that length.
  * @example
  * const perText = readArrayOf('token-classification', raw, texts.length, 'one list per text');
  */
@@ -31,7 +31,7 @@ export function readArrayOf(task: string, value: unknown, length: number, what: 
 
 /**
  * Reads an object (not an array, not null).
- * @throws InpageError `RUNTIME` otherwise.
+ * @throws InpageError `UNSUPPORTED_MODEL` otherwise.
  * @example
  * const answer = readRecord('question-answering', raw, 'the answer');
  */
@@ -44,7 +44,7 @@ export function readRecord(task: string, value: unknown, what: string): Readonly
 
 /**
  * Reads a string field.
- * @throws InpageError `RUNTIME` when the field is not a string.
+ * @throws InpageError `UNSUPPORTED_MODEL` when the field is not a string.
  * @example
  * const label = readString('text-classification', item, 'label');
  */
@@ -56,7 +56,7 @@ export function readString(task: string, record: Readonly<Record<string, unknown
 
 /**
  * Reads a numeric field; a bigint (token ids are int64) becomes a number.
- * @throws InpageError `RUNTIME` when the field is neither a number nor a bigint.
+ * @throws InpageError `UNSUPPORTED_MODEL` when the field is neither a number nor a bigint.
  * @example
  * const score = readNumber('text-classification', item, 'score');
  */
@@ -69,7 +69,7 @@ export function readNumber(task: string, record: Readonly<Record<string, unknown
 
 /**
  * Reads a list of strings.
- * @throws InpageError `RUNTIME` when it is not an array of strings.
+ * @throws InpageError `UNSUPPORTED_MODEL` when it is not an array of strings.
  * @example
  * const labels = readStrings('zero-shot-classification', record.labels, 'labels');
  */
@@ -82,7 +82,7 @@ export function readStrings(task: string, value: unknown, what: string): string[
 
 /**
  * Reads a list of numbers.
- * @throws InpageError `RUNTIME` when it is not an array of numbers.
+ * @throws InpageError `UNSUPPORTED_MODEL` when it is not an array of numbers.
  * @example
  * const scores = readNumbers('zero-shot-classification', record.scores, 'scores');
  */

@@ -60,7 +60,7 @@ export interface TaskPipeline<Input, Options, Output> {
   toPipelineArgs(input: Input, options?: Options): unknown[];
   /**
    * Converts the pipeline's raw output into the task's plain output (structured-clone safe).
-   * @throws InpageError `RUNTIME` when the raw output does not have the expected shape.
+   * @throws InpageError `UNSUPPORTED_MODEL` when the raw output does not have the expected shape.
    */
   fromPipelineOutput(raw: unknown, input: Input, options?: Options): Output;
   /**

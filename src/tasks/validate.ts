@@ -92,8 +92,8 @@ export function checkText(task: string, value: unknown, field: string): asserts 
 
 /**
  * Checks a list of strings: an array of 1 to {@link inputLimits}`.maxItems` strings, each
- * checked with {@link checkText}.
- * @throws TypeError when not an array of strings, InpageError `INVALID_INPUT` when empty or too long.
+ * checked with {@link checkText}. A sparse array (`new Array(5)`) is refused: its holes are not strings.
+ * @throws TypeError when not an array of strings (holes included), InpageError `INVALID_INPUT` when empty or too long.
  * @example
  * checkTextList('zero-shot-classification', options.candidateLabels, 'option "candidateLabels"');
  */
@@ -109,7 +109,8 @@ export function checkTextList(task: string, value: unknown, field: string): asse
       `${task}: ${field} has ${list.length} items; the limit is ${inputLimits.maxItems}. Split it into several calls.`,
     );
   }
-  list.forEach((item, index) => checkText(task, item, `${field}[${index}]`));
+  // By index, not forEach: a sparse array's holes (`new Array(5)`) are items too, and not strings.
+  for (let index = 0; index < list.length; index++) checkText(task, list[index], `${field}[${index}]`);
 }
 
 /**
@@ -224,11 +225,12 @@ export function stableKey(value: unknown): string {
 }
 
 /**
- * The error for a pipeline output that does not have the shape this task expects (a
- * transformers.js change, or a model whose head does not fit the task).
+ * The error for a pipeline output that does not have the shape this task expects (a model whose
+ * head does not fit the task, or a transformers.js change). `UNSUPPORTED_MODEL`, not `RUNTIME`:
+ * the worker is healthy, and restarting it would not change the output.
  * @example
  * if (!Array.isArray(raw)) throw unexpectedOutput('fill-mask', 'expected an array', raw);
  */
 export function unexpectedOutput(task: string, detail: string, raw: unknown): InpageError {
-  return new InpageError('RUNTIME', `${task}: unexpected pipeline output (${detail}), got ${describeValue(raw)}.`);
+  return new InpageError('UNSUPPORTED_MODEL', `${task}: unexpected pipeline output (${detail}), got ${describeValue(raw)}.`);
 }

@@ -1,6 +1,8 @@
 import { pipeline } from '@huggingface/transformers';
 import type { PipelineType } from '@huggingface/transformers';
 import type { ResolvedDevice, ResolvedDtype } from '../types.ts';
+import { classifyError } from './classify-error.ts';
+import { guardPipeline } from './guard-pipeline.ts';
 
 /** A transformers.js pipeline as inpage calls it. */
 export interface LoadedPipeline {
@@ -45,14 +47,20 @@ export class PipelineRegistry {
     const id = [key.pipelineTask, key.repo, key.commit, key.dtype, key.device].join('|');
     let entry = this.#entries.get(id);
     if (!entry) {
-      const load = async (): Promise<LoadedPipeline> =>
-        (await pipeline(key.pipelineTask as PipelineType, key.repo, {
-          revision: key.commit,
-          device: key.device,
-          dtype: key.dtype,
-          // A fresh copy: transformers.js wraps it in its own config object.
-          config: structuredClone(config) as never,
-        })) as unknown as LoadedPipeline;
+      const load = async (): Promise<LoadedPipeline> => {
+        try {
+          const created = await pipeline(key.pipelineTask as PipelineType, key.repo, {
+            revision: key.commit,
+            device: key.device,
+            dtype: key.dtype,
+            // A fresh copy: transformers.js wraps it in its own config object.
+            config: structuredClone(config) as never,
+          });
+          return guardPipeline(created as unknown as LoadedPipeline);
+        } catch (error) {
+          throw classifyError(error, `Could not start "${key.repo}" (${key.dtype}) on ${key.device}`, 'load');
+        }
+      };
       entry = { pipeline: create(load), users: 0 };
       this.#entries.set(id, entry);
       entry.pipeline.catch(() => this.#entries.delete(id));

@@ -1,4 +1,5 @@
-import { InpageError, abortError, isInpageError } from '../errors.ts';
+import { InpageError, abortError } from '../errors.ts';
+import { classifyError } from './classify-error.ts';
 import type { ProgressEvent } from '../progress.ts';
 import { throttleProgress } from '../progress.ts';
 import { hubConfig } from '../hub/hub-client.ts';
@@ -309,11 +310,9 @@ async function guarded(inference: () => Promise<unknown> | undefined, signal: Ab
   }
 }
 
-/** ORT and transformers.js failures: fatal to this worker (see {@link createWorkerApi}). */
+/** ORT and transformers.js failures, classified: only an unusable worker is `RUNTIME` (see classify-error.ts). */
 function runtimeError(error: unknown, message: string): Error {
-  if (isInpageError(error) || error instanceof TypeError || error instanceof RangeError) return error as Error;
-  const detail = error instanceof Error ? error.message : String(error);
-  return new InpageError('RUNTIME', `${message}: ${detail}`, { cause: error });
+  return classifyError(error, message);
 }
 
 /** Large typed arrays in an output are moved to the main thread, not copied. */

@@ -1,4 +1,6 @@
 import { InferenceSession } from 'onnxruntime-web/webgpu';
+import { recordOrtFailure } from './classify-error.ts';
+import type { OrtCall } from './classify-error.ts';
 
 /**
  * Resolves after one macrotask, without the 4 ms clamp of nested `setTimeout`s.
@@ -16,23 +18,90 @@ export function nextTask(): Promise<void> {
   });
 }
 
+/**
+ * A stand-in value for a rejected ONNX Runtime call: it throws the original error at the first use
+ * (a property read or write, a key listing) and only answers `then` (with `undefined`, so that a
+ * promise resolved with it stays resolved).
+ *
+ * transformers.js 4.3.1 chains every session create and run (`webInitChain = webInitChain.then(load)`
+ * in `backends/onnx.js`) and awaits the chain itself, so a rejected call leaves the chain rejected
+ * and every later create or run in the worker fails with the same error. Resolving the chain with
+ * this stand-in keeps it alive, while transformers.js still sees the error where it used the
+ * result: `session.config = …` after a create, `replaceTensors(output)` after a run.
+ * @example
+ * const value = rejectionCarrier(new Error('boom'));
+ * value.config = {}; // throws Error: boom
+ */
+export function rejectionCarrier(error: unknown): object {
+  const fail = (): never => {
+    throw error;
+  };
+  return new Proxy(Object.create(null) as object, {
+    get: (_target, key) => (key === 'then' ? undefined : fail()),
+    set: fail,
+    has: fail,
+    ownKeys: fail,
+    getOwnPropertyDescriptor: fail,
+    defineProperty: fail,
+    deleteProperty: fail,
+    getPrototypeOf: fail,
+  });
+}
+
+type Method = (...args: unknown[]) => Promise<unknown>;
+
+const sessionProviders = new WeakMap<object, readonly string[]>();
+
+function providersOf(options: unknown): string[] {
+  const providers = (options as { executionProviders?: unknown } | undefined)?.executionProviders;
+  if (!Array.isArray(providers)) return [];
+  return providers.map((provider: unknown) => (typeof provider === 'string' ? provider : String((provider as { name?: unknown }).name)));
+}
+
+/** Runs an ORT call; a rejection is recorded for the classifier and carried as a resolved value. */
+async function carried(call: OrtCall, providers: readonly string[], work: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await work();
+  } catch (reason) {
+    const error = reason instanceof Error ? reason : new Error(String(reason), { cause: reason });
+    recordOrtFailure(error, { call, providers });
+    return rejectionCarrier(error);
+  }
+}
+
 let installed = false;
 
 /**
- * Makes every ONNX Runtime session run start in a new macrotask. transformers.js generates text
- * in a loop of promise continuations (microtasks only, on WASM), so without this the worker
- * would not see an abort or a heartbeat until generation ends: a `break` out of `stream()` or an
- * `AbortSignal` could not stop it at the next token.
+ * Patches ONNX Runtime's `InferenceSession` once per worker:
+ * - every session run starts in a new macrotask. transformers.js generates text in a loop of
+ *   promise continuations (microtasks only, on WASM), so without this the worker would not see an
+ *   abort or a heartbeat until generation ends: a `break` out of `stream()` or an `AbortSignal`
+ *   could not stop it at the next token;
+ * - a rejected session create or run no longer poisons transformers.js's chains of them (see
+ *   {@link rejectionCarrier}); the rejection is recorded with its execution providers, so that
+ *   `classifyError` can tell a GPU failure from a model or input the runtime refused.
  * @example
- * yieldBetweenRuns(); // once, at worker start-up
+ * yieldBetweenRuns(); // once, at worker start-up, before any session is created
  */
 export function yieldBetweenRuns(): void {
   if (installed) return;
   installed = true;
-  const { prototype } = InferenceSession as unknown as { prototype: { run: (...args: unknown[]) => Promise<unknown> } };
+  const session = InferenceSession as unknown as { create: Method; prototype: { run: Method } };
+  const create = session.create;
+  session.create = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    const providers = providersOf(args.at(-1));
+    return carried('create', providers, async () => {
+      const created = await create.apply(this, args);
+      if (typeof created === 'object' && created !== null) sessionProviders.set(created, providers);
+      return created;
+    });
+  };
+  const { prototype } = session;
   const run = prototype.run;
-  prototype.run = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    await nextTask();
-    return run.apply(this, args);
+  prototype.run = function (this: object, ...args: unknown[]): Promise<unknown> {
+    return carried('run', sessionProviders.get(this) ?? [], async () => {
+      await nextTask();
+      return run.apply(this, args);
+    });
   };
 }

@@ -7,8 +7,16 @@ import * as inpage from '../../src/index.ts';
 import * as inpageVite from '../../src/vite.ts';
 
 describe('public exports', () => {
-  it('inpage exports exactly createClient, InpageError, isInpageError and errorCodes at run time', () => {
-    expect(Object.keys(inpage).sort()).toEqual(['InpageError', 'createClient', 'errorCodes', 'isInpageError']);
+  it('inpage exports exactly createClient, InpageError, isInpageError, errorCodes and the limits at run time', () => {
+    expect(Object.keys(inpage).sort()).toEqual([
+      'InpageError',
+      'MAX_CHARS_PER_INFERENCE',
+      'MAX_ITEMS_PER_INFERENCE',
+      'MAX_NEW_TOKENS',
+      'createClient',
+      'errorCodes',
+      'isInpageError',
+    ]);
   });
 
   it('inpage/vite exports the plugin and its header values', () => {

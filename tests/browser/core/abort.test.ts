@@ -55,7 +55,7 @@ describe('abort', () => {
     const controller = new AbortController();
     let text = '';
     const error: unknown = await (async () => {
-      for await (const piece of counter.stream('one two three', { maxNewTokens: 4096, signal: controller.signal })) {
+      for await (const piece of counter.stream('one two three', { maxNewTokens: 1000, signal: controller.signal })) {
         text += piece;
         if (text.includes('five')) controller.abort();
       }
@@ -81,7 +81,7 @@ describe('abort', () => {
     const client = testClient();
     const counter = await client.load('text-generation', models.counter);
     const controller = new AbortController();
-    const run = counter.run('one two three', { maxNewTokens: 4096, signal: controller.signal });
+    const run = counter.run('one two three', { maxNewTokens: 1000, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     expect(isInpageError(await run.catch((e: unknown) => e), 'ABORTED')).toBe(true);
     expect(await counter.run('one two three', { maxNewTokens: 1 })).toBe(' four');

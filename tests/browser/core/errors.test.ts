@@ -18,12 +18,12 @@ describe('errors from a real worker', () => {
     expect((await model.run('I love this wonderful movie'))[0]?.label).toBe('POSITIVE');
   });
 
-  it.skipIf(project !== 'webgpu')('keep their cause chain (a RUNTIME failure without fallback)', async () => {
+  it.skipIf(project !== 'webgpu')('keep their cause chain (a DEVICE_FAILED failure without fallback)', async () => {
     const probe = workerProbe('fail-webgpu');
     const client = testClient({ worker: probe.factory });
     const error: unknown = await client.load('sentiment-analysis', models.sentiment, { device: 'webgpu' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InpageError);
-    expect(isInpageError(error, 'RUNTIME')).toBe(true);
+    expect(isInpageError(error, 'DEVICE_FAILED')).toBe(true);
     const cause = (error as Error).cause;
     expect(cause).toBeInstanceOf(Error);
     expect((cause as Error).message).toContain('WebGPU session creation failed on purpose');

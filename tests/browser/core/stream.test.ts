@@ -47,7 +47,7 @@ describe('streaming', () => {
     probe.current().postMessage({ type: 'test:slow-runs', ms: 25 });
     const beforeStream = (await probe.stats()).sessionRuns;
     let text = '';
-    for await (const piece of counter.stream('one two three', { maxNewTokens: 4096 })) {
+    for await (const piece of counter.stream('one two three', { maxNewTokens: 1000 })) {
       text += piece;
       if (text.includes('five')) break;
     }

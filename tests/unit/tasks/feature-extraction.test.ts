@@ -104,23 +104,23 @@ describe('feature-extraction', () => {
     expect(run('a', { pooling: 'mean', quantize: true, precision: 'ubinary' }).data).toBeInstanceOf(Uint8Array);
   });
 
-  it('reports malformed raw output as RUNTIME', () => {
-    expectInpageError(() => pipeline.fromPipelineOutput({ data: [1, 2], dims: [1, 2] }, 'x'), 'RUNTIME', 'typed array');
+  it('reports malformed raw output as UNSUPPORTED_MODEL', () => {
+    expectInpageError(() => pipeline.fromPipelineOutput({ data: [1, 2], dims: [1, 2] }, 'x'), 'UNSUPPORTED_MODEL', 'typed array');
     expectInpageError(
       () => pipeline.fromPipelineOutput(new FakeTensor('float32', new Float32Array(3), [1, 2]), 'x'),
-      'RUNTIME',
+      'UNSUPPORTED_MODEL',
       'do not match',
     );
     expectInpageError(
       () => pipeline.fromPipelineOutput(new FakeTensor('float32', new Float32Array(4), [2, 2]), 'x'),
-      'RUNTIME',
+      'UNSUPPORTED_MODEL',
       'expected 1 rows',
     );
     expectInpageError(
       () => pipeline.fromPipelineOutput(new FakeTensor('int64', new BigInt64Array(2) as unknown as Float32Array, [1, 2]), 'x'),
-      'RUNTIME',
+      'UNSUPPORTED_MODEL',
     );
-    expectInpageError(() => pipeline.fromPipelineOutput(null, 'x'), 'RUNTIME');
+    expectInpageError(() => pipeline.fromPipelineOutput(null, 'x'), 'UNSUPPORTED_MODEL');
   });
 
   it('validates input and options', () => {
@@ -163,6 +163,6 @@ describe('feature-extraction', () => {
     expect(task.batchKey({ pooling: 'mean' })).toBe(
       task.batchKey({ normalize: false, pooling: 'mean', precision: 'binary', quantize: false }),
     );
-    expectInpageError(() => task.splitOutput(batch, 3), 'RUNTIME');
+    expectInpageError(() => task.splitOutput(batch, 3), 'UNSUPPORTED_MODEL');
   });
 });

@@ -27,9 +27,9 @@ describe('fill-mask', () => {
     expect(structuredClone(output)).toEqual(output);
   });
 
-  it('reports malformed raw output as RUNTIME', () => {
-    expectInpageError(() => pipeline.fromPipelineOutput([{ score: 1, token: 1, sequence: 's' }], 'x'), 'RUNTIME', 'token_str');
-    expectInpageError(() => pipeline.fromPipelineOutput([survival], ['a', 'b']), 'RUNTIME');
+  it('reports malformed raw output as UNSUPPORTED_MODEL', () => {
+    expectInpageError(() => pipeline.fromPipelineOutput([{ score: 1, token: 1, sequence: 's' }], 'x'), 'UNSUPPORTED_MODEL', 'token_str');
+    expectInpageError(() => pipeline.fromPipelineOutput([survival], ['a', 'b']), 'UNSUPPORTED_MODEL');
   });
 
   it('validates input and options', () => {

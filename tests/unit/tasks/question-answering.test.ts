@@ -51,9 +51,17 @@ describe('question-answering', () => {
     });
   });
 
-  it('reports malformed raw output as RUNTIME', () => {
-    expectInpageError(() => pipeline.fromPipelineOutput([{ answer: 'x', score: 1 }], input), 'RUNTIME', 'an answer should be an object');
-    expectInpageError(() => pipeline.fromPipelineOutput({ answer: 'x', score: 1 }, input, { topK: 2 }), 'RUNTIME', 'should be an array');
+  it('reports malformed raw output as UNSUPPORTED_MODEL', () => {
+    expectInpageError(
+      () => pipeline.fromPipelineOutput([{ answer: 'x', score: 1 }], input),
+      'UNSUPPORTED_MODEL',
+      'an answer should be an object',
+    );
+    expectInpageError(
+      () => pipeline.fromPipelineOutput({ answer: 'x', score: 1 }, input, { topK: 2 }),
+      'UNSUPPORTED_MODEL',
+      'should be an array',
+    );
   });
 
   it('validates input and options', () => {

@@ -56,10 +56,10 @@ describe('text-classification', () => {
     expect(structuredClone(output)).toEqual(output);
   });
 
-  it('reports a malformed raw output as RUNTIME', () => {
-    expectInpageError(() => pipeline.fromPipelineOutput({ label: 'x' }, 'x'), 'RUNTIME', 'text-classification');
-    expectInpageError(() => pipeline.fromPipelineOutput([{ label: 1, score: 1 }], 'x'), 'RUNTIME', 'field "label"');
-    expectInpageError(() => pipeline.fromPipelineOutput([{ label: 'a', score: 1 }], ['x', 'y']), 'RUNTIME', 'expected 2 items');
+  it('reports a malformed raw output as UNSUPPORTED_MODEL', () => {
+    expectInpageError(() => pipeline.fromPipelineOutput({ label: 'x' }, 'x'), 'UNSUPPORTED_MODEL', 'text-classification');
+    expectInpageError(() => pipeline.fromPipelineOutput([{ label: 1, score: 1 }], 'x'), 'UNSUPPORTED_MODEL', 'field "label"');
+    expectInpageError(() => pipeline.fromPipelineOutput([{ label: 'a', score: 1 }], ['x', 'y']), 'UNSUPPORTED_MODEL', 'expected 2 items');
   });
 
   it('validates input and options', () => {

@@ -43,10 +43,10 @@ describe('text-generation', () => {
     expect(pipeline.fromPipelineOutput(pipe(...pipeline.toPipelineArgs(['a'])), ['a'])).toEqual([' and then']);
   });
 
-  it('reports malformed raw output as RUNTIME', () => {
-    expectInpageError(() => pipeline.fromPipelineOutput([], 'x'), 'RUNTIME', 'no result');
-    expectInpageError(() => pipeline.fromPipelineOutput([{ generated_text: [] }], 'x'), 'RUNTIME', 'generated_text');
-    expectInpageError(() => pipeline.fromPipelineOutput([[{ generated_text: 'a' }]], ['a', 'b']), 'RUNTIME', 'expected 2 items');
+  it('reports malformed raw output as UNSUPPORTED_MODEL', () => {
+    expectInpageError(() => pipeline.fromPipelineOutput([], 'x'), 'UNSUPPORTED_MODEL', 'no result');
+    expectInpageError(() => pipeline.fromPipelineOutput([{ generated_text: [] }], 'x'), 'UNSUPPORTED_MODEL', 'generated_text');
+    expectInpageError(() => pipeline.fromPipelineOutput([[{ generated_text: 'a' }]], ['a', 'b']), 'UNSUPPORTED_MODEL', 'expected 2 items');
   });
 
   it('validates input and options', () => {

@@ -46,12 +46,12 @@ describe.each(cases)('$task.id', ({ task, pipeline, key }) => {
     expect(pipeline.fromPipelineOutput(raw, ['a', 'b'])).toEqual(['a1', 'b1']);
   });
 
-  it('reports malformed raw output as RUNTIME', () => {
-    expectInpageError(() => pipeline.fromPipelineOutput([], 'x'), 'RUNTIME', task.id);
-    expectInpageError(() => pipeline.fromPipelineOutput([{ wrong: 'x' }], 'x'), 'RUNTIME', `field "${key}"`);
+  it('reports malformed raw output as UNSUPPORTED_MODEL', () => {
+    expectInpageError(() => pipeline.fromPipelineOutput([], 'x'), 'UNSUPPORTED_MODEL', task.id);
+    expectInpageError(() => pipeline.fromPipelineOutput([{ wrong: 'x' }], 'x'), 'UNSUPPORTED_MODEL', `field "${key}"`);
     expectInpageError(
       () => pipeline.fromPipelineOutput([{ [key]: 'x' }, { [key]: 'y' }, { [key]: 'z' }], ['a', 'b']),
-      'RUNTIME',
+      'UNSUPPORTED_MODEL',
       '3 results for 2 texts',
     );
   });

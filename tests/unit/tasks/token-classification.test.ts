@@ -154,9 +154,9 @@ describe('token-classification', () => {
     expect(structuredClone(output)).toEqual(output);
   });
 
-  it('reports a malformed raw output as RUNTIME', () => {
-    expectInpageError(() => pipeline.fromPipelineOutput([{ entity: 'O' }], 'x'), 'RUNTIME', 'field "word"');
-    expectInpageError(() => pipeline.fromPipelineOutput([[]], ['a', 'b']), 'RUNTIME', 'expected 2 items');
+  it('reports a malformed raw output as UNSUPPORTED_MODEL', () => {
+    expectInpageError(() => pipeline.fromPipelineOutput([{ entity: 'O' }], 'x'), 'UNSUPPORTED_MODEL', 'field "word"');
+    expectInpageError(() => pipeline.fromPipelineOutput([[]], ['a', 'b']), 'UNSUPPORTED_MODEL', 'expected 2 items');
   });
 
   it('validates input and options', () => {

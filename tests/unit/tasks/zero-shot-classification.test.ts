@@ -37,10 +37,10 @@ describe('zero-shot-classification', () => {
     expect(structuredClone(output)).toEqual(output);
   });
 
-  it('reports malformed raw output as RUNTIME', () => {
-    expectInpageError(() => pipeline.fromPipelineOutput({ ...raw, scores: [1] }, text), 'RUNTIME', '5 labels but 1 scores');
-    expectInpageError(() => pipeline.fromPipelineOutput({ ...raw, labels: 'urgent' }, text), 'RUNTIME', 'labels');
-    expectInpageError(() => pipeline.fromPipelineOutput(raw, [text, 'b']), 'RUNTIME');
+  it('reports malformed raw output as UNSUPPORTED_MODEL', () => {
+    expectInpageError(() => pipeline.fromPipelineOutput({ ...raw, scores: [1] }, text), 'UNSUPPORTED_MODEL', '5 labels but 1 scores');
+    expectInpageError(() => pipeline.fromPipelineOutput({ ...raw, labels: 'urgent' }, text), 'UNSUPPORTED_MODEL', 'labels');
+    expectInpageError(() => pipeline.fromPipelineOutput(raw, [text, 'b']), 'UNSUPPORTED_MODEL');
   });
 
   it('requires candidateLabels: TypeError when missing or not strings, INVALID_INPUT when empty', () => {
