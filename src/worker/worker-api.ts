@@ -156,7 +156,7 @@ export function createWorkerApi(): WorkerApi {
               try {
                 return await load();
               } catch (error) {
-                throw runtimeError(error, `Could not start "${request.model}" (${prepared.dtype}) on ${device}`);
+                throw classifyError(error, `Could not start "${request.model}" (${prepared.dtype}) on ${device}`, 'load');
               } finally {
                 release();
               }
@@ -306,13 +306,8 @@ async function guarded(inference: () => Promise<unknown> | undefined, signal: Ab
   try {
     return await inference();
   } catch (error) {
-    throw runtimeError(error, 'Inference failed');
+    throw classifyError(error, 'Inference failed', 'run');
   }
-}
-
-/** ORT and transformers.js failures, classified: only an unusable worker is `RUNTIME` (see classify-error.ts). */
-function runtimeError(error: unknown, message: string): Error {
-  return classifyError(error, message);
 }
 
 /** Large typed arrays in an output are moved to the main thread, not copied. */
