@@ -6,7 +6,6 @@ import type { CallId, PreparedInfo, WorkerApi, WorkerConfig } from '../rpc/contr
 import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities } from '../runtime/capabilities.ts';
-import { chooseDtype } from '../runtime/device-plan.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/cache-admin.ts';
 import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { prepareHashing } from '../store/hashing.ts';
@@ -17,7 +16,7 @@ import { StoreBridge } from '../store/transformers-bridge.ts';
 import { getTaskPipeline } from '../tasks/pipeline-registry.ts';
 import { getTask } from '../tasks/registry.ts';
 import { isStreamingPipeline } from '../tasks/task.ts';
-import type { ResolvedDtype } from '../types.ts';
+import { filePlanner } from './file-plan.ts';
 import { generationControl, withOptions } from './generation.ts';
 import { PipelineRegistry } from './pipeline-registry.ts';
 import type { LoadedPipeline } from './pipeline-registry.ts';
@@ -91,14 +90,11 @@ export function createWorkerApi(): WorkerApi {
         const { emit, delivered } = progressEmitter(onProgress);
         try {
           const shaderF16 = (await ready().capabilities).webgpu.shaderF16;
-          const dtype =
-            request.dtype === 'auto'
-              ? (available: readonly ResolvedDtype[]) => chooseDtype('auto', request.device, available, shaderF16)
-              : chooseDtype(request.dtype, request.device, [], shaderF16);
-          getTask(request.task);
           const current = ready();
+          const { dtype, device } = request;
+          const plan = filePlanner(current.bridge, { task: getTask(request.task).pipelineTask, dtype, device, shaderF16 });
           const prepared = await withModelAccess(current.store.namespace, request.model, signal, (access) =>
-            prepareStored(current, { repo: request.model, revision: request.revision, dtype, policy: request.policy }, access, emit),
+            prepareStored(current, { repo: request.model, revision: request.revision, dtype, plan, policy: request.policy }, access, emit),
           );
           const info: PreparedInfo = {
             commit: prepared.commit,
@@ -127,9 +123,12 @@ export function createWorkerApi(): WorkerApi {
           // waits for that, or aborts this load; it never pulls bytes from under it.
           const { id } = await withModelAccess(current.store.namespace, request.model, signal, async (access) => {
             // From stored bytes only: the commit is exact, so no network is needed.
+            const shaderF16 = (await current.capabilities).webgpu.shaderF16;
+            const { dtype, device } = request;
+            const plan = filePlanner(current.bridge, { task: task.pipelineTask, dtype, device, shaderF16 });
             const prepared = await prepareStored(
               current,
-              { repo: request.model, revision: request.commit, dtype: request.dtype, policy: 'pinned' },
+              { repo: request.model, revision: request.commit, dtype, plan, policy: 'pinned' },
               access,
             );
             emit?.({ phase: 'compile', ...stage });
