@@ -1,0 +1,85 @@
+/**
+ * What inpage downloads equals what transformers.js then requests, for every fixture, its task
+ * and every dtype it ships: the store prepares the plan transformers.js's `ModelRegistry` gave,
+ * `pipeline()` loads through the bridge, and the bridge's record of the load must show every
+ * planned file served and no other file asked for. Runs in the page (the worker's modules,
+ * without the worker), on the project's device.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipeline } from '@huggingface/transformers';
+import type { PipelineType } from '@huggingface/transformers';
+import { isInpageError } from '../../../src/errors.ts';
+import { hubConfig } from '../../../src/hub/hub-client.ts';
+import { ModelStore } from '../../../src/store/idb-store.ts';
+import { prepareModel } from '../../../src/store/prepare-model.ts';
+import { StoreBridge } from '../../../src/store/transformers-bridge.ts';
+import type { ResolvedDtype } from '../../../src/types.ts';
+import { filePlanner } from '../../../src/worker/file-plan.ts';
+import { configureTransformers } from '../../../src/worker/transformers-env.ts';
+import { fixtures } from '../../fixtures/defs/index.ts';
+import { counter4bitFixture } from '../../fixtures/defs/counter-4bit.ts';
+import { hubUrl, project, uniqueNamespace } from '../support/hub.ts';
+
+const device = project === 'webgpu' ? 'webgpu' : 'wasm';
+/** SwiftShader's adapter (the webgpu project) has no shader-f16: fp16 graphs cannot run there. */
+const shaderF16 = false;
+const store = new ModelStore(uniqueNamespace('plans'));
+const hub = hubConfig({ endpoint: hubUrl });
+const bridge = new StoreBridge(store, hub);
+
+beforeAll(() => {
+  configureTransformers(
+    { hub, storage: { namespace: store.namespace, chunkSize: 1 << 20, concurrency: 4, retries: 1 }, warmup: false },
+    bridge,
+    1,
+  );
+});
+afterAll(() => store.clearAll());
+
+const cases = fixtures.flatMap((fixture) =>
+  (fixture === counter4bitFixture ? (['fp32', 'fp16', 'q8', 'q4', 'q4f16'] as const) : (['fp32', 'fp16', 'q8'] as const)).map(
+    (dtype: ResolvedDtype) => ({ repo: fixture.id, task: fixture.task, dtype }),
+  ),
+);
+
+async function load(
+  repo: string,
+  task: string,
+  dtype: ResolvedDtype,
+): Promise<{ planned: string[]; served: string[]; unplanned: string[] }> {
+  const plan = filePlanner(bridge, { task, dtype, device, shaderF16 });
+  const prepared = await prepareModel(
+    { repo, revision: 'main', dtype, plan, policy: 'pinned' },
+    { hub, store, chunkSize: 1 << 20, retries: 1, concurrency: 4 },
+  );
+  const release = await bridge.activate(prepared);
+  try {
+    const pipe = (await pipeline(task as PipelineType, repo, { revision: prepared.commit, device, dtype })) as unknown as {
+      dispose(): Promise<void>;
+    };
+    await pipe.dispose();
+  } finally {
+    release();
+  }
+  const requests = bridge.requestsOf(repo);
+  return {
+    planned: prepared.files.map((file) => file.path).sort(),
+    served: [...(requests?.served ?? [])].sort(),
+    unplanned: [...(requests?.unplanned ?? [])].sort(),
+  };
+}
+
+describe(`file plans on ${device}: downloads equal requests`, () => {
+  it.each(cases)('$repo, $task, $dtype', async ({ repo, task, dtype }) => {
+    const halfOnWebgpu = device === 'webgpu' && (dtype === 'fp16' || dtype === 'q4f16');
+    if (halfOnWebgpu) {
+      const error = await load(repo, task, dtype).catch((caught: unknown) => caught);
+      expect(isInpageError(error, 'DEVICE_UNAVAILABLE'), String(error)).toBe(true);
+      return;
+    }
+    const { planned, served, unplanned } = await load(repo, task, dtype);
+    expect(unplanned, 'files transformers.js asked for that inpage did not plan').toEqual([]);
+    expect(served, 'planned files transformers.js never asked for').toEqual(planned);
+    expect(planned.some((path) => path.startsWith('onnx/'))).toBe(true);
+  });
+});
