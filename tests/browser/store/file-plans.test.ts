@@ -17,7 +17,8 @@ import type { ResolvedDtype } from '../../../src/types.ts';
 import { filePlanner } from '../../../src/worker/file-plan.ts';
 import { configureTransformers } from '../../../src/worker/transformers-env.ts';
 import { fixtures } from '../../fixtures/defs/index.ts';
-import { counter4bitFixture } from '../../fixtures/defs/counter-4bit.ts';
+import { DTYPE_SUFFIX } from '../../fixtures/hub-files.ts';
+import type { ModelDtype } from '../../fixtures/onnx/graph.ts';
 import { hubUrl, project, uniqueNamespace } from '../support/hub.ts';
 
 const device = project === 'webgpu' ? 'webgpu' : 'wasm';
@@ -36,11 +37,21 @@ beforeAll(() => {
 });
 afterAll(() => store.clearAll());
 
-const cases = fixtures.flatMap((fixture) =>
-  (fixture === counter4bitFixture ? (['fp32', 'fp16', 'q8', 'q4', 'q4f16'] as const) : (['fp32', 'fp16', 'q8'] as const)).map(
-    (dtype: ResolvedDtype) => ({ repo: fixture.id, task: fixture.task, dtype }),
-  ),
-);
+/** Every fixture with its task and each dtype whose weights it ships. */
+const cases = fixtures.flatMap((fixture) => {
+  const shipped = new Set(
+    Object.keys(fixture.files())
+      .filter((path) => path.startsWith('onnx/') && path.endsWith('.onnx'))
+      .map(dtypeOf),
+  );
+  return [...shipped].map((dtype: ResolvedDtype) => ({ repo: fixture.id, task: fixture.task, dtype }));
+});
+
+/** The dtype of an ONNX file name by its suffix (the longest suffix that matches). */
+function dtypeOf(path: string): ModelDtype {
+  const matches = (Object.keys(DTYPE_SUFFIX) as ModelDtype[]).filter((dtype) => path.endsWith(`${DTYPE_SUFFIX[dtype]}.onnx`));
+  return matches.sort((a, b) => DTYPE_SUFFIX[b].length - DTYPE_SUFFIX[a].length)[0] ?? 'fp32';
+}
 
 async function load(
   repo: string,

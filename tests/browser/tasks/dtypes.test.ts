@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { isInpageError } from 'inpage';
 import type { Dtype } from 'inpage';
-import { counter4bitFixture } from '../../fixtures/defs/counter-4bit.ts';
+import { counter4bitFixture, counterConfigDtypeFixture, counterExternalDataFixture } from '../../fixtures/defs/counter-4bit.ts';
 import { countFrom } from '../../fixtures/defs/text-generation.ts';
 import { testClient } from '../support/client.ts';
 import { hub, project } from '../support/hub.ts';
@@ -41,6 +41,17 @@ describe(`dtypes on ${device}`, () => {
   it(`auto picks ${device === 'webgpu' ? 'q4 (no shader-f16 on SwiftShader)' : 'q8'} for a generation model`, async () => {
     const model = await client.load('text-generation', repo, { dtype: 'auto' as Dtype });
     expect([model.dtype, model.device]).toEqual([device === 'webgpu' ? 'q4' : 'q8', device]);
+    expect(await model.run('one two three', { maxNewTokens: 30 })).toBe(expected);
+  });
+
+  it("auto takes the model's transformers.js_config.dtype (q4) over inpage's choice", async () => {
+    const model = await client.load('text-generation', counterConfigDtypeFixture.id, { device });
+    expect([model.dtype, model.device]).toEqual(['q4', device]);
+    expect(await model.run('one two three', { maxNewTokens: 30 })).toBe(expected);
+  });
+
+  it.each(['fp32', 'q4'] as const)('%s runs from weights in two .onnx_data chunks', async (dtype) => {
+    const model = await client.load('text-generation', counterExternalDataFixture.id, { dtype, device });
     expect(await model.run('one two three', { maxNewTokens: 30 })).toBe(expected);
   });
 
