@@ -16,6 +16,7 @@ import { StoreBridge } from '../../../src/store/transformers-bridge.ts';
 import type { ResolvedDtype } from '../../../src/types.ts';
 import { filePlanner } from '../../../src/worker/file-plan.ts';
 import { configureTransformers } from '../../../src/worker/transformers-env.ts';
+import { COUNTER_CHAT_TEMPLATE, counter4bitFixture } from '../../fixtures/defs/counter-4bit.ts';
 import { fixtures } from '../../fixtures/defs/index.ts';
 import { DTYPE_SUFFIX } from '../../fixtures/hub-files.ts';
 import type { ModelDtype } from '../../fixtures/onnx/graph.ts';
@@ -53,21 +54,28 @@ function dtypeOf(path: string): ModelDtype {
   return matches.sort((a, b) => DTYPE_SUFFIX[b].length - DTYPE_SUFFIX[a].length)[0] ?? 'fp32';
 }
 
-async function load(
-  repo: string,
-  task: string,
-  dtype: ResolvedDtype,
-): Promise<{ planned: string[]; served: string[]; unplanned: string[] }> {
+interface Loaded {
+  planned: string[];
+  served: string[];
+  unplanned: string[];
+  /** The loaded tokenizer's chat template. */
+  chatTemplate: unknown;
+}
+
+async function load(repo: string, task: string, dtype: ResolvedDtype): Promise<Loaded> {
   const plan = filePlanner(bridge, { task, dtype, device, shaderF16 });
   const prepared = await prepareModel(
     { repo, revision: 'main', dtype, plan, policy: 'pinned' },
     { hub, store, chunkSize: 1 << 20, retries: 1, concurrency: 4 },
   );
   const release = await bridge.activate(prepared);
+  let chatTemplate: unknown;
   try {
     const pipe = (await pipeline(task as PipelineType, repo, { revision: prepared.commit, device, dtype })) as unknown as {
+      tokenizer?: { chat_template?: unknown };
       dispose(): Promise<void>;
     };
+    chatTemplate = pipe.tokenizer?.chat_template;
     await pipe.dispose();
   } finally {
     release();
@@ -77,6 +85,7 @@ async function load(
     planned: prepared.files.map((file) => file.path).sort(),
     served: [...(requests?.served ?? [])].sort(),
     unplanned: [...(requests?.unplanned ?? [])].sort(),
+    chatTemplate,
   };
 }
 
@@ -88,9 +97,11 @@ describe(`file plans on ${device}: downloads equal requests`, () => {
       expect(isInpageError(error, 'DEVICE_UNAVAILABLE'), String(error)).toBe(true);
       return;
     }
-    const { planned, served, unplanned } = await load(repo, task, dtype);
+    const { planned, served, unplanned, chatTemplate } = await load(repo, task, dtype);
     expect(unplanned, 'files transformers.js asked for that inpage did not plan').toEqual([]);
     expect(served, 'planned files transformers.js never asked for').toEqual(planned);
     expect(planned.some((path) => path.startsWith('onnx/'))).toBe(true);
+    // chat_template.jinja reaches the tokenizer as its chat_template.
+    if (repo === counter4bitFixture.id) expect(chatTemplate).toBe(COUNTER_CHAT_TEMPLATE);
   });
 });
