@@ -124,7 +124,10 @@ async function planDtype(
     if (file) files.push(file);
     else if (isRequired(path)) {
       const has = available.join(', ') || 'none';
-      throw new InpageError('FILE_NOT_FOUND', `"${snapshot.repo}" has no "${path}", so dtype "${dtype}" cannot load (it has: ${has}).`);
+      throw new InpageError(
+        'FILE_NOT_FOUND',
+        `"${snapshot.repo}" has no "${path}", so dtype "${dtype}" is not available (the repo has: ${has}).`,
+      );
     }
   }
   const plan: FilePlan = { dtype, files };

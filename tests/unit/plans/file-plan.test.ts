@@ -107,7 +107,7 @@ describe('name-only listings: every dtype transformers.js knows', () => {
     const fp32Only = nameOnly(gpt2, ['config.json', ...tokenizer, 'onnx/model.onnx']);
     const error = await plan(fp32Only, { dtype: 'q4' }).catch((caught: unknown) => caught);
     expect(isInpageError(error, 'FILE_NOT_FOUND')).toBe(true);
-    expect((error as Error).message).toContain('it has: fp32');
+    expect((error as Error).message).toContain('(the repo has: fp32)');
   });
 
   it('refuses half-precision dtypes on WebGPU without shader-f16 (DEVICE_UNAVAILABLE)', async () => {
