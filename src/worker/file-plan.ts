@@ -1,4 +1,13 @@
-import { ModelRegistry } from '@huggingface/transformers';
+import {
+  AutoModel,
+  AutoModelForCausalLM,
+  AutoModelForMaskedLM,
+  AutoModelForQuestionAnswering,
+  AutoModelForSeq2SeqLM,
+  AutoModelForSequenceClassification,
+  AutoModelForTokenClassification,
+  ModelRegistry,
+} from '@huggingface/transformers';
 import type { PretrainedConfig } from '@huggingface/transformers';
 import { InpageError } from '../errors.ts';
 import type { RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
@@ -27,6 +36,20 @@ interface LoadingConfig {
   device_config?: Record<string, Record<string, unknown> | undefined>;
 }
 
+/** The model class `pipeline()` loads for each task inpage runs (transformers.js 4.3.1's `SUPPORTED_TASKS`). */
+const taskModels: Readonly<Record<string, { MODEL_CLASS_MAPPINGS: Map<string, string>[] }>> = {
+  'text-classification': AutoModelForSequenceClassification,
+  'zero-shot-classification': AutoModelForSequenceClassification,
+  'token-classification': AutoModelForTokenClassification,
+  'question-answering': AutoModelForQuestionAnswering,
+  'fill-mask': AutoModelForMaskedLM,
+  'feature-extraction': AutoModel,
+  'text-generation': AutoModelForCausalLM,
+  'text2text-generation': AutoModelForSeq2SeqLM,
+  translation: AutoModelForSeq2SeqLM,
+  summarization: AutoModelForSeq2SeqLM,
+};
+
 const concreteDtypes = dtypes.filter((dtype): dtype is ResolvedDtype => dtype !== 'auto');
 const chatTemplateFile = 'chat_template.jinja';
 /** Files without which `pipeline()` fails; any other planned file is optional (loaded when the repo has it). */
@@ -51,7 +74,7 @@ const isRequired = (path: string): boolean => path.startsWith('onnx/') || path =
  */
 export function filePlanner(bridge: Pick<StoreBridge, 'listing'>, request: PlanRequest): FilePlanner {
   return async (config, snapshot) => {
-    const merged = withDeviceConfig(config, request.device);
+    const merged = asLoaded(request.task, withDeviceConfig(config, request.device));
     const available = await availableDtypes(merged, snapshot, request.device);
     const { device, shaderF16 } = request;
     const generation = generationTasks.has(request.task);
@@ -71,6 +94,30 @@ export function withDeviceConfig(config: ModelConfig, device: ResolvedDevice): M
   const loading = config['transformers.js_config'] as LoadingConfig | undefined;
   const overrides = loading?.device_config?.[device];
   return overrides ? { ...config, 'transformers.js_config': { ...loading, ...overrides } } : config;
+}
+
+/**
+ * `config.json` as `from_pretrained` sees it for a task. `ModelRegistry` picks the sessions by the
+ * config's first architecture; `from_pretrained` by the class the task loads (`gpt2` with
+ * `architectures: ['GPT2Model']` is headless for the registry, a `GPT2LMHeadModel` with
+ * `generation_config.json` for text generation). Where they differ, the plan follows
+ * `from_pretrained`: the registry is asked with that class as the architecture. Loading a
+ * `…ForConditionalGeneration` model with a `…ForCausalLM` class is `from_pretrained`'s text-only
+ * mode, which `get_pipeline_files` already applies.
+ * @example
+ * asLoaded('text-generation', { model_type: 'gpt2', architectures: ['GPT2Model'] }).architectures; // ['GPT2LMHeadModel']
+ */
+export function asLoaded(task: string, config: ModelConfig): ModelConfig {
+  const modelType = config.model_type;
+  const native = (config.architectures as string[] | undefined)?.[0];
+  let loaded: string | undefined;
+  for (const mapping of taskModels[task]?.MODEL_CLASS_MAPPINGS ?? []) {
+    loaded ??=
+      typeof modelType === 'string' ? (mapping.get(modelType) ?? [...mapping.values()].find((name) => name === modelType)) : undefined;
+  }
+  if (!loaded || loaded === native) return config;
+  if (loaded.endsWith('ForCausalLM') && native?.endsWith('ForConditionalGeneration')) return config;
+  return { ...config, architectures: [loaded] };
 }
 
 /**

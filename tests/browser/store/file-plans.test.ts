@@ -20,7 +20,7 @@ import { COUNTER_CHAT_TEMPLATE, counter4bitFixture } from '../../fixtures/defs/c
 import { fixtures } from '../../fixtures/defs/index.ts';
 import { DTYPE_SUFFIX } from '../../fixtures/hub-files.ts';
 import type { ModelDtype } from '../../fixtures/onnx/graph.ts';
-import { hubUrl, project, uniqueNamespace } from '../support/hub.ts';
+import { hub as hubServer, hubUrl, project, uniqueNamespace } from '../support/hub.ts';
 
 const device = project === 'webgpu' ? 'webgpu' : 'wasm';
 /** SwiftShader's adapter (the webgpu project) has no shader-f16: fp16 graphs cannot run there. */
@@ -62,10 +62,10 @@ interface Loaded {
   chatTemplate: unknown;
 }
 
-async function load(repo: string, task: string, dtype: ResolvedDtype): Promise<Loaded> {
+async function load(repo: string, task: string, dtype: ResolvedDtype, revision = 'main'): Promise<Loaded> {
   const plan = filePlanner(bridge, { task, dtype, device, shaderF16 });
   const prepared = await prepareModel(
-    { repo, revision: 'main', dtype, plan, policy: 'pinned' },
+    { repo, revision, dtype, plan, policy: 'pinned' },
     { hub, store, chunkSize: 1 << 20, retries: 1, concurrency: 4 },
   );
   const release = await bridge.activate(prepared);
@@ -103,5 +103,17 @@ describe(`file plans on ${device}: downloads equal requests`, () => {
     expect(planned.some((path) => path.startsWith('onnx/'))).toBe(true);
     // chat_template.jinja reaches the tokenizer as its chat_template.
     if (repo === counter4bitFixture.id) expect(chatTemplate).toBe(COUNTER_CHAT_TEMPLATE);
+  });
+});
+
+describe("file plans follow from_pretrained's class", () => {
+  it('a gpt2 repo whose config names the headless GPT2Model still gets the generation config text generation loads', async () => {
+    const repo = 'inpage-fixtures/counter';
+    const config = JSON.parse(String(fixtures.find((fixture) => fixture.id === repo)?.files()['config.json'])) as Record<string, unknown>;
+    const { sha } = await hubServer.commit(repo, { 'config.json': JSON.stringify({ ...config, architectures: ['GPT2Model'] }) });
+    const { planned, served, unplanned } = await load(repo, 'text-generation', 'fp32', sha);
+    expect(unplanned).toEqual([]);
+    expect(served).toEqual(planned);
+    expect(planned).toContain('generation_config.json');
   });
 });

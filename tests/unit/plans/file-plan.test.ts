@@ -12,7 +12,7 @@ import type { RepoFile, RepoSnapshot } from '../../../src/hub/hub-client.ts';
 import type { ModelStore } from '../../../src/store/idb-store.ts';
 import type { ModelConfig } from '../../../src/store/prepare-model.ts';
 import { StoreBridge } from '../../../src/store/transformers-bridge.ts';
-import { availableDtypes, filePlanner } from '../../../src/worker/file-plan.ts';
+import { asLoaded, availableDtypes, filePlanner } from '../../../src/worker/file-plan.ts';
 import type { PlanRequest } from '../../../src/worker/file-plan.ts';
 import { dtypes } from '../../../src/types.ts';
 import type { ResolvedDtype } from '../../../src/types.ts';
@@ -192,6 +192,24 @@ describe('external data, chat templates, processors', () => {
   it('plans no tokenizer without tokenizer_config.json, as transformers.js 4.3.1 loads none then', async () => {
     const listing = nameOnly(gpt2, ['config.json', 'tokenizer.json', 'onnx/model.onnx']);
     expect((await plan(listing, { dtype: 'fp32' }))[0]?.paths).toEqual(['config.json', 'onnx/model.onnx']);
+  });
+});
+
+describe("from_pretrained's class-based sessions", () => {
+  it('follows the class the task loads where the config names another architecture', async () => {
+    const headless = { architectures: ['GPT2Model'], model_type: 'gpt2' };
+    const listing = nameOnly(headless, ['config.json', 'generation_config.json', ...tokenizer, 'onnx/model.onnx']);
+    // text-generation loads GPT2LMHeadModel (a decoder with generation_config.json), not the headless GPT2Model.
+    expect(asLoaded('text-generation', headless).architectures).toEqual(['GPT2LMHeadModel']);
+    expect((await plan(listing, { dtype: 'fp32' }))[0]?.paths).toContain('generation_config.json');
+    // feature-extraction loads GPT2Model itself: no generation config.
+    expect(asLoaded('feature-extraction', headless)).toBe(headless);
+    expect((await plan(listing, { task: 'feature-extraction', dtype: 'fp32' }))[0]?.paths).not.toContain('generation_config.json');
+  });
+
+  it("keeps a multimodal model's own architecture for text generation (text-only mode)", () => {
+    const gemma3 = hubListing('gemma3-multimodal').config;
+    expect(asLoaded('text-generation', gemma3)).toBe(gemma3);
   });
 });
 
