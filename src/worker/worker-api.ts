@@ -6,6 +6,7 @@ import type { CallId, PreparedInfo, WorkerApi, WorkerConfig } from '../rpc/contr
 import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities } from '../runtime/capabilities.ts';
+import { chooseDtype } from '../runtime/device-plan.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/cache-admin.ts';
 import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { prepareHashing } from '../store/hashing.ts';
@@ -92,6 +93,7 @@ export function createWorkerApi(): WorkerApi {
           const shaderF16 = (await ready().capabilities).webgpu.shaderF16;
           const current = ready();
           const { dtype, device } = request;
+          if (dtype !== 'auto') chooseDtype(dtype, device, [], shaderF16); // DEVICE_UNAVAILABLE before any download
           const plan = filePlanner(current.bridge, { task: getTask(request.task).pipelineTask, dtype, device, shaderF16 });
           const prepared = await withModelAccess(current.store.namespace, request.model, signal, (access) =>
             prepareStored(current, { repo: request.model, revision: request.revision, dtype, plan, policy: request.policy }, access, emit),
