@@ -1,4 +1,5 @@
 import type { StoreProgressEvent } from './store/prepare-model.ts';
+import type { ResolvedDevice, ResolvedDtype } from './types.ts';
 
 /**
  * Progress of `load()`, a discriminated union on `phase`:
@@ -16,8 +17,8 @@ import type { StoreProgressEvent } from './store/prepare-model.ts';
  */
 export type ProgressEvent =
   | StoreProgressEvent
-  | { phase: 'compile'; model: string; device: 'webgpu' | 'wasm'; dtype: 'fp32' | 'fp16' | 'q8' }
-  | { phase: 'ready'; model: string; device: 'webgpu' | 'wasm'; dtype: 'fp32' | 'fp16' | 'q8' };
+  | { phase: 'compile'; model: string; device: ResolvedDevice; dtype: ResolvedDtype }
+  | { phase: 'ready'; model: string; device: ResolvedDevice; dtype: ResolvedDtype };
 
 /**
  * Limits progress to at most one event per file (and one `total`) per `intervalMs`, always

@@ -10,11 +10,35 @@ export type Device = 'auto' | 'webgpu' | 'wasm';
 export type ResolvedDevice = Exclude<Device, 'auto'>;
 
 /**
- * Weight precision, chosen by file suffix on the Hub: `fp32` → `onnx/model.onnx`,
- * `fp16` → `_fp16`, `q8` → `_quantized`. `auto` lets inpage pick one both the chosen
- * device and its fallback can run.
+ * Every weight precision transformers.js 4.3.1 knows (its `DataType`), `auto` first. A concrete
+ * dtype selects the ONNX files by suffix: `fp32` → `onnx/model.onnx`, `fp16` → `_fp16`,
+ * `q8` → `_quantized`, every other one → `_{dtype}` (e.g. `q4f16` → `onnx/model_q4f16.onnx`).
+ * @example
+ * dtypes.includes('q4'); // true
  */
-export type Dtype = 'auto' | 'fp32' | 'fp16' | 'q8';
+export const dtypes = Object.freeze([
+  'auto',
+  'fp32',
+  'fp16',
+  'q8',
+  'int8',
+  'uint8',
+  'q4',
+  'bnb4',
+  'q4f16',
+  'q2',
+  'q2f16',
+  'q1',
+  'q1f16',
+] as const);
+
+/**
+ * Weight precision (see {@link dtypes}). `auto` lets inpage pick: for generation models q4f16 on
+ * WebGPU with `shader-f16` (q4 without), q8 on WASM; for other models the device's preferred
+ * dtype that both it and its fallback can run. The model's own `transformers.js_config.dtype`
+ * wins over inpage's choice.
+ */
+export type Dtype = (typeof dtypes)[number];
 
 /** A concrete dtype (never `auto`). */
 export type ResolvedDtype = Exclude<Dtype, 'auto'>;

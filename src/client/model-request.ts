@@ -6,6 +6,7 @@ import type { Capabilities } from '../runtime/capabilities.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import type { Device, Dtype, RevisionPolicy } from '../types.ts';
+import { dtypes } from '../types.ts';
 import type { LoadOptions } from './client.ts';
 import { assertOneOf } from './client-options.ts';
 import type { WorkerHost } from './worker-host.ts';
@@ -74,7 +75,7 @@ export function modelRequest(
   const requestedDevice = options.device ?? defaults.device;
   assertOneOf('device', requestedDevice, ['auto', 'webgpu', 'wasm'] as const);
   const dtype = options.dtype ?? 'auto';
-  assertOneOf('dtype', dtype, ['auto', 'fp32', 'fp16', 'q8'] as const);
+  assertOneOf('dtype', dtype, dtypes);
   const revision = options.revision ?? 'main';
   if (typeof revision !== 'string' || revision.length === 0) throw new TypeError('inpage: revision must be a non-empty string.');
   const policy = options.revisionPolicy ?? defaults.policy;

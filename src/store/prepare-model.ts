@@ -10,7 +10,7 @@ import {
   resolveSnapshot,
 } from '../hub/hub-client.ts';
 import { withDeadline } from '../hub/hub-http.ts';
-import type { ResolvedDtype, RevisionPolicy } from '../types.ts';
+import type { Dtype, ResolvedDtype, RevisionPolicy } from '../types.ts';
 import { makeRoom, touchModel } from './cache-admin.ts';
 import { fileLock, withFileLock } from './cross-tab.ts';
 import type { RoomRequest } from './cache-admin.ts';
@@ -18,8 +18,6 @@ import { downloadFile } from './download-file.ts';
 import type { DownloadContext } from './download-file.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
-import type { ModelConfig } from './model-files.ts';
-import { availableDtypes, planModelFiles } from './model-files.ts';
 import { storedBytes } from './records.ts';
 import { scheduleRevalidation, settleRevalidation } from './revalidation.ts';
 
@@ -30,12 +28,31 @@ export type StoreProgressEvent =
   | { phase: 'download'; model: string; file: string; loaded: number; total: number }
   | { phase: 'total'; model: string; loaded: number; total: number; files: number };
 
+/** A model's parsed `config.json`. */
+export type ModelConfig = Readonly<Record<string, unknown>>;
+
+/** One way to load a model: its dtype and exactly the files `pipeline()` will ask for. */
+export interface FilePlan {
+  dtype: ResolvedDtype;
+  files: RepoFile[];
+  /** `chat_template.jinja`, when it is planned to be passed as the tokenizer's `chat_template`. */
+  chatTemplate?: string;
+}
+
+/**
+ * Plans a load from the verified `config.json` and the commit's tree listing: the preferred plan
+ * first, then (for `auto`) the other plans the device and its fallback can run, best first.
+ * @throws InpageError `FILE_NOT_FOUND` when the repo lacks what the dtype needs.
+ */
+export type FilePlanner = (config: ModelConfig, snapshot: RepoSnapshot) => Promise<FilePlan[]>;
+
 /** What to make available. */
 export interface PrepareRequest {
   repo: string;
   revision: string;
-  /** A dtype, or a function choosing one from the dtypes the repo has. */
-  dtype: ResolvedDtype | ((available: readonly ResolvedDtype[]) => ResolvedDtype);
+  /** The requested dtype (the planner decides the files). */
+  dtype: Dtype;
+  plan: FilePlanner;
   policy: RevisionPolicy;
 }
 
@@ -61,6 +78,8 @@ export interface PreparedModel {
   dtype: ResolvedDtype;
   /** The files `pipeline()` will ask for. */
   files: RepoFile[];
+  /** `chat_template.jinja`, passed as the tokenizer's `chat_template` (see {@link FilePlan}). */
+  chatTemplate?: string;
   /** Every file of the commit (so a request for any other file is known to be absent). */
   snapshot: RepoSnapshot;
   /** `true` when the Hub could not be reached and stored data was used. */
@@ -121,7 +140,7 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
       if (!isConnectionFailure(error)) throw error;
       throw new InpageError(
         'OFFLINE_NOT_CACHED',
-        `The Hub cannot be reached and "${repo}" (${revision}, ${typeof request.dtype === 'function' ? 'auto dtype' : request.dtype}) is not stored for offline use.`,
+        `The Hub cannot be reached and "${repo}" (${revision}, ${request.dtype === 'auto' ? 'auto dtype' : request.dtype}) is not stored for offline use.`,
         { cause: error },
       );
     }
@@ -129,26 +148,20 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
     offline = true;
   }
   const { config, blob, downloaded } = await readConfig(snapshot, options);
-  const dtype = pickDtype(request, config, snapshot);
-  const plan: Plan = {
-    snapshot,
-    dtype,
-    files: planModelFiles(config, dtype, snapshot.files),
-    config,
-    blobs: new Map([['config.json', blob]]),
-  };
-  const prepared = await finish(request, options, plan, offline, downloaded);
+  const [plan] = await request.plan(config, snapshot);
+  if (!plan) throw new InpageError('FILE_NOT_FOUND', `"${repo}" has no weights this device can run.`);
+  const prepared = await finish(
+    request,
+    options,
+    { ...plan, snapshot, config, blobs: new Map([['config.json', blob]]) },
+    offline,
+    downloaded,
+  );
   return offlineReason === undefined ? prepared : { ...prepared, offlineReason };
 }
 
-function pickDtype(request: PrepareRequest, config: ModelConfig, snapshot: RepoSnapshot): ResolvedDtype {
-  return typeof request.dtype === 'function' ? request.dtype(availableDtypes(config, snapshot.files)) : request.dtype;
-}
-
-interface Plan {
+interface Plan extends FilePlan {
   snapshot: RepoSnapshot;
-  dtype: ResolvedDtype;
-  files: RepoFile[];
   config: ModelConfig;
   /** Stored files already read (see {@link PreparedModel.blobs}). */
   blobs: Map<string, Blob>;
@@ -173,18 +186,19 @@ async function storedPlan(
   const configRecord = await options.store.getFile(request.repo, commit, 'config.json');
   const blob = configRecord?.verified ? await options.store.readFile(configRecord) : undefined;
   if (!blob) return undefined;
-  let config: ModelConfig;
-  let plan: Plan;
+  let plans: Plan[];
   try {
-    config = JSON.parse(await blob.text()) as ModelConfig;
-    const dtype = pickDtype(request, config, snapshot);
-    plan = { snapshot, dtype, files: planModelFiles(config, dtype, snapshot.files), config, blobs: new Map([['config.json', blob]]) };
+    const config = JSON.parse(await blob.text()) as ModelConfig;
+    // Each plan its own map: one plan's reads are not another's.
+    plans = (await request.plan(config, snapshot)).map((plan) => ({ ...plan, snapshot, config, blobs: new Map([['config.json', blob]]) }));
   } catch {
     return undefined;
   }
+  const [plan, ...others] = plans;
+  if (!plan) return undefined;
   const complete = await isStored(plan, options.store);
-  if (complete || typeof request.dtype !== 'function') return { ...plan, complete };
-  const alternative = await storedAlternative(request.dtype, config, plan, options.store);
+  if (complete || request.dtype !== 'auto') return { ...plan, complete };
+  const alternative = await storedAlternative(others, options.store);
   return alternative ? { ...plan, complete, alternative } : { ...plan, complete };
 }
 
@@ -198,30 +212,13 @@ async function isStored(plan: Plan, store: ModelStore): Promise<boolean> {
 }
 
 /**
- * For an `auto` dtype whose preferred plan is not all stored: the next dtype in the chooser's own
+ * For an `auto` dtype whose preferred plan is not all stored: the next plan in the planner's own
  * order (so one the device and its fallback can run) whose files are all stored. An offline load
  * on another device than the first visit's (WASM picks q8, but WebGPU downloaded fp32) then runs
  * the stored bytes instead of failing with `OFFLINE_NOT_CACHED`.
  */
-async function storedAlternative(
-  choose: (available: readonly ResolvedDtype[]) => ResolvedDtype,
-  config: ModelConfig,
-  preferred: Plan,
-  store: ModelStore,
-): Promise<Plan | undefined> {
-  const { snapshot } = preferred;
-  let candidates = availableDtypes(config, snapshot.files).filter((dtype) => dtype !== preferred.dtype);
-  while (candidates.length > 0) {
-    let plan: Plan;
-    try {
-      const dtype = choose(candidates);
-      plan = { ...preferred, dtype, files: planModelFiles(config, dtype, snapshot.files) };
-    } catch {
-      return undefined; // None of the rest can run here.
-    }
-    if (await isStored(plan, store)) return plan;
-    candidates = candidates.filter((dtype) => dtype !== plan.dtype);
-  }
+async function storedAlternative(others: readonly Plan[], store: ModelStore): Promise<Plan | undefined> {
+  for (const plan of others) if (await isStored(plan, store)) return plan;
   return undefined;
 }
 
@@ -370,7 +367,7 @@ async function finish(
     },
     isCommit(request.revision),
   );
-  return {
+  const prepared: PreparedModel = {
     repo: request.repo,
     revision: request.revision,
     commit: snapshot.commit,
@@ -382,6 +379,8 @@ async function finish(
     config: plan.config,
     blobs: plan.blobs,
   };
+  if (plan.chatTemplate !== undefined) prepared.chatTemplate = plan.chatTemplate;
+  return prepared;
 }
 
 async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {

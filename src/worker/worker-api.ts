@@ -19,7 +19,8 @@ import { getTaskPipeline } from '../tasks/pipeline-registry.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { TaskOutput } from '../tasks/registry.ts';
 import { isStreamingPipeline } from '../tasks/task.ts';
-import type { ResolvedDevice, ResolvedDtype } from '../types.ts';
+import type { ResolvedDevice } from '../types.ts';
+import { filePlanner } from './file-plan.ts';
 import { generationControl, withOptions } from './generation.ts';
 import { PipelineRegistry } from './pipeline-registry.ts';
 import type { LoadedPipeline } from './pipeline-registry.ts';
@@ -80,19 +81,17 @@ export function createWorkerApi(): WorkerApi {
 
   /** Plans the device from the probe and prepares the files for it; the caller holds the model's access. */
   async function plan(request: PrepareRequest, access: AbortSignal, emit?: (event: StoreProgressEvent) => void): Promise<Planned> {
-    getTask(request.task);
     const current = ready();
     const caps = await current.capabilities;
     const device = chooseDevice(request.device, { hasAdapter: caps.webgpu.adapter !== null && !request.avoidWebgpu });
-    const dtypeDevice = request.dtypeFor ?? device;
     const shaderF16 = caps.webgpu.shaderF16;
-    const dtype =
-      request.dtype === 'auto'
-        ? (available: readonly ResolvedDtype[]) => chooseDtype('auto', dtypeDevice, available, shaderF16)
-        : chooseDtype(request.dtype, device, [], shaderF16);
+    const { dtype } = request;
+    if (dtype !== 'auto') chooseDtype(dtype, device, [], shaderF16); // DEVICE_UNAVAILABLE before any download
+    const planRequest = { task: getTask(request.task).pipelineTask, dtype, device, shaderF16 };
+    const plan = filePlanner(current.bridge, request.dtypeFor ? { ...planRequest, autoFor: request.dtypeFor } : planRequest);
     const prepared = await prepareStored(
       current,
-      { repo: request.model, revision: request.revision, dtype, policy: request.policy },
+      { repo: request.model, revision: request.revision, dtype, plan, policy: request.policy },
       access,
       emit,
     );

@@ -45,7 +45,7 @@ export const defaultDtype: ResolvedDtype = project === 'webgpu' ? 'fp32' : 'q8';
 export function expectScore(actual: number | undefined, expected: number, dtype: ResolvedDtype): void {
   expect(actual).toBeTypeOf('number');
   const distance = Math.abs((actual ?? Number.NaN) - expected);
-  expect(distance, `score ${actual} vs ${expected} (${dtype})`).toBeLessThanOrEqual(scoreTolerance[dtype]);
+  expect(distance, `score ${actual} vs ${expected} (${dtype})`).toBeLessThanOrEqual(scoreTolerance[dtype as keyof typeof scoreTolerance]);
 }
 
 /** Row `index` of a `[rows, d]` tensor. */

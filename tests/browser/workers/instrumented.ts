@@ -14,7 +14,6 @@ import { InferenceSession, env as ortEnv } from 'onnxruntime-web/webgpu';
 // during a top-level await finds no comlink listener). Patching after it is soon enough: the body
 // below runs before any message or session creation.
 import '../../../src/worker.ts';
-import { InpageError } from '../../../src/errors.ts';
 import { ModelStore } from '../../../src/store/idb-store.ts';
 
 /** What the probe saw, as answered to `{ type: 'test:stats' }`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isInpageError } from '../../../src/errors.ts';
-import { chooseDevice, chooseDtype } from '../../../src/runtime/device-plan.ts';
+import { autoDtypes, chooseDevice, chooseDtype } from '../../../src/runtime/device-plan.ts';
 import type { ResolvedDtype } from '../../../src/types.ts';
 
 const all: ResolvedDtype[] = ['fp32', 'fp16', 'q8'];
@@ -52,5 +52,26 @@ describe('chooseDtype', () => {
     expect(chooseDtype('fp16', 'webgpu', [], true)).toBe('fp16');
     expect(chooseDtype('fp16', 'wasm', [], false)).toBe('fp16');
     expect(codeOf(() => chooseDtype('fp16', 'webgpu', [], false))).toBe('DEVICE_UNAVAILABLE');
+  });
+});
+
+describe('autoDtypes for generation models', () => {
+  const repo: ResolvedDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+  it('prefers q4f16 on WebGPU with shader-f16, q4 without, q8 on WASM', () => {
+    expect(autoDtypes('webgpu', repo, true, true)).toEqual(['q4f16', 'q4', 'fp16', 'fp32', 'q8']);
+    expect(autoDtypes('webgpu', repo, false, true)).toEqual(['q4', 'fp32', 'q8']);
+    expect(autoDtypes('wasm', repo, false, true)).toEqual(['q8', 'q4', 'fp32', 'fp16']);
+    expect(chooseDtype('auto', 'webgpu', repo, false, true)).toBe('q4');
+  });
+  it('takes what the repo has, and keeps the encoder order for other models', () => {
+    expect(autoDtypes('webgpu', ['fp32', 'q4'], true, true)).toEqual(['q4', 'fp32']);
+    expect(autoDtypes('webgpu', ['fp32', 'fp16', 'q8'], true, true)).toEqual(['fp16', 'fp32', 'q8']);
+    expect(autoDtypes('webgpu', repo, true)).toEqual(['fp16', 'fp32', 'q8']);
+  });
+  it('refuses every f16 dtype on WebGPU without shader-f16 when asked for explicitly', () => {
+    for (const dtype of ['fp16', 'q4f16', 'q2f16', 'q1f16'] as const) {
+      expect(codeOf(() => chooseDtype(dtype, 'webgpu', [], false))).toBe('DEVICE_UNAVAILABLE');
+      expect(chooseDtype(dtype, 'wasm', [], false)).toBe(dtype);
+    }
   });
 });

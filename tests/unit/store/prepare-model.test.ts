@@ -13,6 +13,8 @@ const request = (policy: PrepareRequest['policy'] = 'stale-while-revalidate'): P
   repo,
   revision: 'main',
   dtype: 'fp32',
+  // Every listed file: these tests are about resolution and transfer, not about plans.
+  plan: async (_config, snapshot) => [{ dtype: 'fp32', files: [...snapshot.files] }],
   policy,
 });
 const options = (store = memoryStore(), config: HubConfig = hub.config()): PrepareOptions => ({
