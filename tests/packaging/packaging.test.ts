@@ -3,16 +3,14 @@
  * `os.tmpdir()`, and runs that app in `vite` dev and in a production build (`vite build` +
  * `vite preview`) in headless Chromium against the local Hub server.
  */
-import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLibrary, runtimeFileNames } from '../../scripts/build.ts';
+import { runtimeFileNames } from '../../scripts/build.ts';
 import { fixtureAliases } from '../fixtures/aliases.ts';
-import { writeFixtures } from '../fixtures/generate.ts';
 import { startHubServer } from '../hub/server.ts';
 import type { HubServer } from '../hub/server.ts';
 import { gatedRepos } from '../setup/hub-config.ts';
@@ -39,8 +37,6 @@ let browser: Browser;
 const closers: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  buildLibrary();
-  if (!existsSync(modelsDir)) await writeFixtures(modelsDir);
   hub = await startHubServer({ root: modelsDir, aliases: fixtureAliases, gated: gatedRepos });
   closers.push(() => hub.close());
   app = await createScratchApp(hub.url);
