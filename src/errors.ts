@@ -20,6 +20,7 @@ export const errorCodes = [
   'DISPOSED',
   'WORKER_CRASHED',
   'RUNTIME',
+  'RUNTIME_UNAVAILABLE',
 ] as const;
 
 /** One of {@link errorCodes}. */
@@ -63,6 +64,8 @@ export const errorPolicies: { readonly [C in ErrorCode]: ErrorPolicy } = {
   WORKER_CRASHED: fail,
   /** A rejected ONNX Runtime session create or run: transformers.js 4.3.1 chains them, so the worker is poisoned. */
   RUNTIME: { restartWorker: true, demoteDevice: false, retry: true },
+  /** An ONNX Runtime file could not be fetched (404, wrong MIME type, blocked): a fresh worker would fetch the same URL. */
+  RUNTIME_UNAVAILABLE: fail,
 };
 
 const errorName = 'InpageError';

@@ -3,6 +3,7 @@ import type { WorkerConfig } from '../rpc/contract.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { connectWorker, releaseRemote, workerExposed } from '../rpc/comlink.ts';
 import { createDefaultWorker } from './default-worker.ts';
+import { createRecordedWorker, explainWorkerStartFailure } from './worker-startup.ts';
 
 /** How a host starts workers. */
 export interface WorkerHostOptions {
@@ -104,7 +105,7 @@ export class WorkerHost {
   #ensure(): Running {
     if (this.#disposed) throw new InpageError('DISPOSED', 'The inpage client was disposed.');
     if (this.#running) return this.#running;
-    const worker = this.#createWorker();
+    const worker = createRecordedWorker(() => this.#createWorker());
     const exposed = workerExposed(worker);
     const remote = connectWorker(worker);
     let fail: (error: InpageError) => void = () => undefined;
@@ -125,7 +126,9 @@ export class WorkerHost {
     running.ready.then(() => (running.started = true)).catch(() => undefined);
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      this.#crash(running, `an uncaught error in the worker: ${event.message || 'unknown error'}`);
+      // A script that failed to load fires a bare event: find out which URL failed and why.
+      if (event.message || running.started) this.#crash(running, `an uncaught error in the worker: ${event.message || 'unknown error'}`);
+      else void explainWorkerStartFailure(worker).then((reason) => this.#crash(running, reason));
     });
     worker.addEventListener('messageerror', () => this.#crash(running, 'a message from the worker could not be read'));
     this.#running = running;

@@ -99,3 +99,33 @@ describe.each<BundlerName>(['webpack', 'esbuild', 'rollup'])('%s', (bundler) => 
     await host.close();
   });
 });
+
+describe('a build whose host does not serve a file inpage needs', () => {
+  /** The esbuild build (made above), served at a sub-path with `name` answered by 404. */
+  async function runWithout(pattern: RegExp): Promise<{ run: PageRun; url: string }> {
+    const outDir = path.join(app.dir, 'out/esbuild');
+    const name = (await filesOf(outDir)).find((file) => pattern.test(file));
+    expect(name).toBeDefined();
+    const host = await startStaticHost(outDir, '/sub/');
+    closers.push(() => host.close());
+    host.hidden.add(name ?? '');
+    const run = await visitApp(browser, host.url);
+    await host.close();
+    return { run, url: `${host.url}${name ?? ''}` };
+  }
+
+  it('fails with WORKER_CRASHED naming the worker script and its 404', async () => {
+    const { run, url } = await runWithout(/^inpage-worker-\w+\.js$/);
+    console.log(`packaging: without the worker → ${run.result}`);
+    expect(run.result).toMatch(/^ERROR WORKER_CRASHED /);
+    expect(run.result).toContain(`${url} answered HTTP 404`);
+    expect(run.result).not.toContain('unknown error');
+  });
+
+  it.each([/\.mjs$/, /\.wasm$/])('fails with RUNTIME_UNAVAILABLE naming the runtime file (%s) and its 404', async (pattern) => {
+    const { run, url } = await runWithout(pattern);
+    console.log(`packaging: without ${pattern} → ${run.result}`);
+    expect(run.result).toMatch(/^ERROR RUNTIME_UNAVAILABLE /);
+    expect(run.result).toContain(`${url} answered HTTP 404`);
+  });
+});
