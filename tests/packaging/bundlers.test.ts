@@ -2,7 +2,8 @@
  * Packaging with the other bundlers the README names: the packed library in one scratch app,
  * built for production by webpack 5, esbuild (with `inpage/esbuild`) and Rollup (with
  * `inpage/rollup`), each build served by a static host with the README's headers at the site root
- * and under a sub-path, and run in headless Chromium against the local Hub server.
+ * and under a sub-path, and a Next.js app (`next build` + `next start`, root and `basePath`); each
+ * runs in headless Chromium against the local Hub server.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { launchChromium, nonLocalRequests, visitApp } from './browser-run.ts';
 import type { PageRun } from './browser-run.ts';
 import { buildWith, writeBundlerApps } from './bundler-apps.ts';
 import type { BundlerName } from './bundler-apps.ts';
+import { buildNext, startNext, writeNextApp } from './next-app.ts';
 import { createScratchApp } from './scratch-app.ts';
 import type { ScratchApp } from './scratch-app.ts';
 import { startStaticHost } from './static-host.ts';
@@ -25,6 +27,8 @@ import { startStaticHost } from './static-host.ts';
 const modelsDir = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
 /** Strings only transformers.js / onnxruntime-web bundles contain. */
 const runtimeMarkers = ['InferenceSession', 'AutoTokenizer'];
+/** A production build minifies transformers.js and onnxruntime-web: minutes on 2 busy cores. */
+const buildTimeoutMs = 300_000;
 const runtimeFile = /ort-wasm-simd-threaded\.asyncify[-.][\w]{8,}\.(?:wasm|mjs)$/;
 
 let hub: HubServer;
@@ -38,6 +42,7 @@ beforeAll(async () => {
   app = await createScratchApp(hub.url);
   closers.push(() => app.remove());
   await writeBundlerApps(app.dir, hub.url);
+  await writeNextApp(app.dir, hub.url);
   browser = await launchChromium();
   closers.push(() => browser.close());
 });
@@ -68,27 +73,31 @@ function expectRunUnder(run: PageRun, appUrl: string): void {
 describe.each<BundlerName>(['webpack', 'esbuild', 'rollup'])('%s', (bundler) => {
   let outDir = '';
 
-  it('builds one runtime .wasm and .mjs, a worker, and a main entry without the runtime', async () => {
-    const started = Date.now();
-    ({ outDir } = await buildWith(app.dir, bundler));
-    const files = await filesOf(outDir);
-    expect(files.filter((file) => file.endsWith('.wasm'))).toEqual([expect.stringMatching(runtimeFile)]);
-    const scripts = files.filter((file) => /\.m?js$/.test(file));
-    expect(scripts.filter((file) => runtimeFile.test(file))).toHaveLength(1);
+  it(
+    'builds one runtime .wasm and .mjs, a worker, and a main entry without the runtime',
+    async () => {
+      const started = Date.now();
+      ({ outDir } = await buildWith(app.dir, bundler));
+      const files = await filesOf(outDir);
+      expect(files.filter((file) => file.endsWith('.wasm'))).toEqual([expect.stringMatching(runtimeFile)]);
+      const scripts = files.filter((file) => /\.m?js$/.test(file));
+      expect(scripts.filter((file) => runtimeFile.test(file))).toHaveLength(1);
 
-    const main = await readFile(path.join(outDir, 'main.js'), 'utf8');
-    for (const marker of runtimeMarkers) expect(main).not.toContain(marker);
-    let workerBytes = 0;
-    for (const file of scripts.filter((name) => name !== 'main.js' && !runtimeFile.test(name))) {
-      const code = await readFile(path.join(outDir, file), 'utf8');
-      if (runtimeMarkers.every((marker) => code.includes(marker))) workerBytes += (await stat(path.join(outDir, file))).size;
-    }
-    expect(workerBytes).toBeGreaterThan(0);
-    console.log(
-      `packaging: ${bundler} built in ${Date.now() - started} ms; main ${main.length} B (${gzipSync(main).length} B gzip), ` +
-        `worker ${workerBytes} B; files: ${files.filter((file) => !file.endsWith('.LICENSE.txt')).join(', ')}`,
-    );
-  });
+      const main = await readFile(path.join(outDir, 'main.js'), 'utf8');
+      for (const marker of runtimeMarkers) expect(main).not.toContain(marker);
+      let workerBytes = 0;
+      for (const file of scripts.filter((name) => name !== 'main.js' && !runtimeFile.test(name))) {
+        const code = await readFile(path.join(outDir, file), 'utf8');
+        if (runtimeMarkers.every((marker) => code.includes(marker))) workerBytes += (await stat(path.join(outDir, file))).size;
+      }
+      expect(workerBytes).toBeGreaterThan(0);
+      console.log(
+        `packaging: ${bundler} built in ${Date.now() - started} ms; main ${main.length} B (${gzipSync(main).length} B gzip), ` +
+          `worker ${workerBytes} B; files: ${files.filter((file) => !file.endsWith('.LICENSE.txt')).join(', ')}`,
+      );
+    },
+    buildTimeoutMs,
+  );
 
   it.each(['/', '/sub/'])('runs the sentiment fixture from the build served at %s', async (basePath) => {
     const host = await startStaticHost(outDir, basePath);
@@ -128,4 +137,32 @@ describe('a build whose host does not serve a file inpage needs', () => {
     expect(run.result).toMatch(/^ERROR RUNTIME_UNAVAILABLE /);
     expect(run.result).toContain(`${url} answered HTTP 404`);
   });
+});
+
+describe('Next.js (App Router, a client component)', () => {
+  it.each(['', '/sub'])(
+    'runs the sentiment fixture from `next build` + `next start` with basePath "%s"',
+    async (basePath) => {
+      const started = Date.now();
+      const { distDir } = await buildNext(app.dir, basePath);
+      const media = await filesOf(path.join(distDir, 'static/media'));
+      expect(media.filter((file) => file.endsWith('.wasm'))).toEqual([expect.stringMatching(/^ort-wasm-simd-threaded\.asyncify\./)]);
+      console.log(`packaging: next (basePath "${basePath}") built in ${Date.now() - started} ms; media: ${media.join(', ')}`);
+
+      const server = await startNext(app.dir, basePath);
+      closers.push(() => server.close());
+      const run = await visitApp(browser, server.url);
+      console.log(`packaging: next at ${basePath}/ → ${run.result} in ${run.ms} ms`);
+      expect(run.result, `page errors: ${run.errors.join('\n')}`).toBe('POSITIVE');
+      expect(run.crossOriginIsolated).toBe(true);
+      expect(nonLocalRequests(run.requests)).toEqual([]);
+      const origin = new URL(server.url).origin;
+      for (const worker of run.workers) expect(worker.startsWith(`${origin}${basePath}/_next/`), worker).toBe(true);
+      const runtimeRequests = run.requests.filter((url) => /ort-wasm-simd-threaded\.asyncify\.[\w-]+\.(?:wasm|mjs)$/.test(url));
+      expect(new Set(runtimeRequests).size, runtimeRequests.join('\n')).toBe(2);
+      for (const url of runtimeRequests) expect(url.startsWith(`${origin}${basePath}/_next/static/media/`), url).toBe(true);
+      await server.close();
+    },
+    buildTimeoutMs,
+  );
 });
