@@ -23,6 +23,7 @@ import { buildNext, startNext, writeNextApp } from './next-app.ts';
 import { createScratchApp } from './scratch-app.ts';
 import type { ScratchApp } from './scratch-app.ts';
 import { startStaticHost } from './static-host.ts';
+import type { Fault } from './static-host.ts';
 
 const modelsDir = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
 /** Strings only transformers.js / onnxruntime-web bundles contain. */
@@ -110,30 +111,59 @@ describe.each<BundlerName>(['webpack', 'esbuild', 'rollup'])('%s', (bundler) => 
 });
 
 describe('a build whose host does not serve a file inpage needs', () => {
-  /** The esbuild build (made above), served at a sub-path with `name` answered by 404. */
-  async function runWithout(pattern: RegExp): Promise<{ run: PageRun; url: string }> {
+  /**
+   * The esbuild build (made above), served at a sub-path, with `fault` on the file matching
+   * `pattern` (none when `fault` is undefined) and `headers` on every response.
+   * @returns the page's run and the URL of the file matching `pattern`.
+   */
+  async function runWith(pattern: RegExp, fault?: Fault, headers: Record<string, string> = {}): Promise<{ run: PageRun; url: string }> {
     const outDir = path.join(app.dir, 'out/esbuild');
-    const name = (await filesOf(outDir)).find((file) => pattern.test(file));
-    expect(name).toBeDefined();
+    const name = (await filesOf(outDir)).find((file) => pattern.test(file)) ?? '';
+    expect(name).not.toBe('');
     const host = await startStaticHost(outDir, '/sub/');
     closers.push(() => host.close());
-    host.hidden.add(name ?? '');
+    if (fault) host.faults.set(name, fault);
+    for (const [header, value] of Object.entries(headers)) host.headers.set(header, value);
     const run = await visitApp(browser, host.url);
     await host.close();
-    return { run, url: `${host.url}${name ?? ''}` };
+    console.log(`packaging: ${name} ${fault ?? JSON.stringify(headers)} → ${run.result}`);
+    return { run, url: `${host.url}${name}` };
   }
 
+  const worker = /^inpage-worker-\w+\.js$/;
+
   it('fails with WORKER_CRASHED naming the worker script and its 404', async () => {
-    const { run, url } = await runWithout(/^inpage-worker-\w+\.js$/);
-    console.log(`packaging: without the worker → ${run.result}`);
+    const { run, url } = await runWith(worker, 'missing');
     expect(run.result).toMatch(/^ERROR WORKER_CRASHED /);
     expect(run.result).toContain(`${url} answered HTTP 404`);
     expect(run.result).not.toContain('unknown error');
   });
 
+  it('names the worker script served as HTML (a single-page-app fallback)', async () => {
+    const { run, url } = await runWith(worker, 'html');
+    expect(run.result).toMatch(/^ERROR WORKER_CRASHED /);
+    expect(run.result).toContain(`${url} was served as "text/html", not as JavaScript`);
+  });
+
+  it('names the worker script served without COEP to an isolated page', async () => {
+    const { run, url } = await runWith(worker, 'no-coep');
+    expect(run.result).toMatch(/^ERROR WORKER_CRASHED /);
+    expect(run.result).toContain(`${url} was served without a Cross-Origin-Embedder-Policy header`);
+  });
+
+  it("names the worker script blocked by the page's Content-Security-Policy", async () => {
+    const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'";
+    const { run, url } = await runWith(/^index\.html$/, 'no-coep', { 'Content-Security-Policy': csp });
+    const workerUrl = url.replace(
+      /index\.html$/,
+      (await filesOf(path.join(app.dir, 'out/esbuild'))).find((file) => worker.test(file)) ?? '',
+    );
+    expect(run.result).toMatch(/^ERROR WORKER_CRASHED /);
+    expect(run.result).toContain(`its script ${workerUrl} was blocked by the page's Content-Security-Policy (worker-src)`);
+  });
+
   it.each([/\.mjs$/, /\.wasm$/])('fails with RUNTIME_UNAVAILABLE naming the runtime file (%s) and its 404', async (pattern) => {
-    const { run, url } = await runWithout(pattern);
-    console.log(`packaging: without ${pattern} → ${run.result}`);
+    const { run, url } = await runWith(pattern, 'missing');
     expect(run.result).toMatch(/^ERROR RUNTIME_UNAVAILABLE /);
     expect(run.result).toContain(`${url} answered HTTP 404`);
   });

@@ -33,14 +33,23 @@ export const isolationHeaders: Readonly<Record<string, string>> = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * A fault the host can simulate for one file: `missing` answers 404 (a file the host does not
+ * serve), `html` answers the app's `index.html` (a single-page-app fallback), `no-coep` serves the
+ * file without the isolation headers.
+ */
+export type Fault = 'missing' | 'html' | 'no-coep';
+
 /** A running static host. */
 export interface StaticHost {
   /** Origin, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   readonly origin: string;
   /** The app's URL: origin + base path (ends with `/`). */
   readonly url: string;
-  /** Paths (relative to the base path) answered with 404, to simulate a file the host does not serve. */
-  readonly hidden: Set<string>;
+  /** Faults per path, relative to the base path. */
+  readonly faults: Map<string, Fault>;
+  /** Headers added to every response (e.g. a `Content-Security-Policy`). */
+  readonly headers: Map<string, string>;
   close(): Promise<void>;
 }
 
@@ -52,13 +61,16 @@ export interface StaticHost {
  * await page.goto(host.url);
  */
 export async function startStaticHost(root: string, basePath = '/'): Promise<StaticHost> {
-  const hidden = new Set<string>();
+  const faults = new Map<string, Fault>();
+  const headers = new Map<string, string>();
   const server = createServer((request, response) => {
     void (async () => {
-      for (const [name, value] of Object.entries(isolationHeaders)) response.setHeader(name, value);
       const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname);
       const relative = pathname.startsWith(basePath) ? pathname.slice(basePath.length) : undefined;
-      let file = relative === undefined || hidden.has(relative) ? undefined : path.join(root, relative);
+      const fault = relative === undefined ? undefined : faults.get(relative);
+      if (fault !== 'no-coep') for (const [name, value] of Object.entries(isolationHeaders)) response.setHeader(name, value);
+      for (const [name, value] of headers) response.setHeader(name, value);
+      let file = relative === undefined || fault === 'missing' ? undefined : path.join(root, fault === 'html' ? 'index.html' : relative);
       if (file && !file.startsWith(path.resolve(root))) file = undefined;
       const info = file ? await stat(file).catch(() => undefined) : undefined;
       if (file && info?.isDirectory()) file = path.join(file, 'index.html');
@@ -79,7 +91,8 @@ export async function startStaticHost(root: string, basePath = '/'): Promise<Sta
   return {
     origin,
     url: `${origin}${basePath}`,
-    hidden,
+    faults,
+    headers,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
