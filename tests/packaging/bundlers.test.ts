@@ -112,12 +112,17 @@ describe.each<BundlerName>(['webpack', 'esbuild', 'rollup'])('%s', (bundler) => 
 
 describe('a build whose host does not serve a file inpage needs', () => {
   /**
-   * The esbuild build (made above), served at a sub-path, with `fault` on the file matching
-   * `pattern` (none when `fault` is undefined) and `headers` on every response.
+   * The esbuild build (made above; `bundler` picks another), served at a sub-path, with `fault` on
+   * the file matching `pattern` (none when `fault` is undefined) and `headers` on every response.
    * @returns the page's run and the URL of the file matching `pattern`.
    */
-  async function runWith(pattern: RegExp, fault?: Fault, headers: Record<string, string> = {}): Promise<{ run: PageRun; url: string }> {
-    const outDir = path.join(app.dir, 'out/esbuild');
+  async function runWith(
+    pattern: RegExp,
+    fault?: Fault,
+    headers: Record<string, string> = {},
+    bundler: BundlerName = 'esbuild',
+  ): Promise<{ run: PageRun; url: string }> {
+    const outDir = path.join(app.dir, 'out', bundler);
     const name = (await filesOf(outDir)).find((file) => pattern.test(file)) ?? '';
     expect(name).not.toBe('');
     const host = await startStaticHost(outDir, '/sub/');
@@ -137,6 +142,12 @@ describe('a build whose host does not serve a file inpage needs', () => {
     expect(run.result).toMatch(/^ERROR WORKER_CRASHED /);
     expect(run.result).toContain(`${url} answered HTTP 404`);
     expect(run.result).not.toContain('unknown error');
+  });
+
+  it("names webpack's worker script (a classic worker there) and its 404", async () => {
+    const { run, url } = await runWith(/^inpage\.\w+\.js$/, 'missing', {}, 'webpack');
+    expect(run.result).toMatch(/^ERROR WORKER_CRASHED /);
+    expect(run.result).toContain(`${url} answered HTTP 404`);
   });
 
   it('names the worker script served as HTML (a single-page-app fallback)', async () => {
