@@ -61,7 +61,7 @@ function runtimeUrls(names: Map<string, string>): Plugin {
  * chunks of `splitting: true`). The worker inherits `minify`, `sourcemap` and `target`.
  *
  * @returns an esbuild plugin.
- * @throws Error (at build start) when neither `outdir` nor `outfile` is set.
+ * @throws Error (at build start) when neither `outdir` nor `outfile` is set; a build error unless `format: 'esm'`.
  * @example
  * // build.mjs
  * import * as esbuild from 'esbuild';
@@ -81,6 +81,11 @@ export function inpage(): Plugin {
       const options = build.initialOptions;
       let workerName = '';
       build.onStart(async () => {
+        // `import.meta.url` is empty outside ES modules: the worker and runtime URLs could not resolve.
+        if (options.format !== 'esm')
+          return {
+            errors: [{ text: "inpage/esbuild: set `format: 'esm'` (the worker and runtime files are found through import.meta.url)." }],
+          };
         const outdir = outputDir(options);
         const names = await emitRuntimeFiles(outdir);
         const result = await build.esbuild.build({
