@@ -6,7 +6,7 @@
  *    are rewritten to `./x.js` here (consumers on `moduleResolution: node16` need them).
  * 3. The two ONNX Runtime files the worker references with `new URL('../ort/…', import.meta.url)`
  *    are copied from onnxruntime-web into `dist/ort/`.
- * 4. Sanity checks: the three entries exist and no emitted file still imports a `.ts` path.
+ * 4. Sanity checks: the five entries exist and no emitted file still imports a `.ts` path.
  *
  * Not Vite library mode on purpose: it would inline the 27 MB wasm as base64.
  * @module
@@ -24,7 +24,10 @@ const dist = path.join(root, 'dist');
 export const runtimeFileNames: readonly string[] = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'];
 
 /** The entries `package.json` exports, as built files. */
-export const entryFiles: readonly string[] = ['index.js', 'index.d.ts', 'worker.js', 'worker.d.ts', 'vite.js', 'vite.d.ts'];
+export const entryFiles: readonly string[] = ['index', 'worker', 'vite', 'esbuild', 'rollup'].flatMap((entry) => [
+  `${entry}.js`,
+  `${entry}.d.ts`,
+]);
 
 /** Relative import specifiers ending in `.ts`: `from './x.ts'`, `import './x.ts'`, `import('./x.ts')`. */
 const relativeTsSpecifier = /(\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"\n]*?)\.ts\2/g;

@@ -20,6 +20,7 @@ export const errorCodes = [
   'DISPOSED',
   'WORKER_CRASHED',
   'RUNTIME',
+  'RUNTIME_UNAVAILABLE',
 ] as const;
 
 /** One of {@link errorCodes}. */
@@ -73,6 +74,8 @@ export const errorPolicies: { readonly [C in ErrorCode]: ErrorPolicy } = {
   WORKER_CRASHED: fail,
   /** The worker's runtime is unusable (a WebAssembly abort: its heap is gone), or a failure of unknown origin. */
   RUNTIME: { restartWorker: true, demoteDevice: false, retry: true },
+  /** An ONNX Runtime file could not be fetched (404, wrong MIME type, blocked): a fresh worker would fetch the same URL. */
+  RUNTIME_UNAVAILABLE: fail,
 };
 
 const errorName = 'InpageError';

@@ -5,6 +5,7 @@ import { connectWorker, releaseRemote, workerExposed } from '../rpc/comlink.ts';
 import { createDefaultWorker } from './default-worker.ts';
 import type { Liveness } from './liveness.ts';
 import { defaultLiveness, lateTolerantTimeout, minPingTimeoutMs, pingLiveness } from './liveness.ts';
+import { createRecordedWorker } from './worker-startup.ts';
 
 /** How a host starts and watches workers. */
 export interface WorkerHostOptions {
@@ -27,6 +28,8 @@ interface Running {
   fail: (error: InpageError) => void;
   failed: Promise<never>;
   generation: number;
+  /** `init` answered: a message-less error after that is not a script that failed to load. */
+  started: boolean;
   /** Stops the start-up deadline and the liveness watch. */
   unwatch: () => void;
 }
@@ -117,7 +120,7 @@ export class WorkerHost {
   #ensure(): Running {
     if (this.#disposed) throw new InpageError('DISPOSED', 'The inpage client was disposed.');
     if (this.#running) return this.#running;
-    const worker = this.#createWorker();
+    const worker = createRecordedWorker(() => this.#createWorker());
     const exposed = workerExposed(worker);
     const remote = connectWorker(worker);
     let fail: (error: InpageError) => void = () => undefined;
@@ -130,6 +133,7 @@ export class WorkerHost {
       fail,
       failed,
       generation: this.#generation,
+      started: false,
       ready: Promise.resolve(),
       unwatch: () => undefined,
     };
@@ -144,6 +148,7 @@ export class WorkerHost {
     running.ready.catch(() => undefined);
     started.then(
       ({ lockHeld }) => {
+        running.started = true;
         cancelDeadline();
         if (this.#running !== running) return;
         // A worker that could not take its lock is watched by pings instead.
@@ -154,7 +159,14 @@ export class WorkerHost {
     );
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      this.#crash(running, `an uncaught error in the worker: ${event.message || 'unknown error'}`);
+      // A script that failed to load fires a bare event: find out which URL failed and why.
+      if (event.message || running.started) this.#crash(running, `an uncaught error in the worker: ${event.message || 'unknown error'}`);
+      else {
+        void import('./worker-startup-diagnosis.ts')
+          .then(({ explainWorkerStartFailure }) => explainWorkerStartFailure(worker))
+          .catch(() => 'the worker failed to start, and the module that explains why could not be loaded either')
+          .then((reason) => this.#crash(running, reason));
+      }
     });
     worker.addEventListener('messageerror', () => this.#crash(running, 'a message from the worker could not be read'));
     this.#running = running;

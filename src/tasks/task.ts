@@ -3,7 +3,7 @@
  * task ({@link TaskDefinition}: public types, metadata, input checks, batching) for the main
  * thread, and the pipeline ({@link TaskPipeline}: camelCase options → transformers.js's
  * snake_case call, raw output → inpage's plain, typed output) for the worker. Each half is a
- * `@__PURE__`-annotated `Object.freeze({…})` (or factory) call: esbuild and Rolldown (Vite 8)
+ * PURE-annotated `Object.freeze({…})` (or factory) call: esbuild and Rolldown (Vite 8)
  * keep an unannotated top-level call, and with it the whole pipeline half, in the main bundle.
  * A task module never imports transformers.js at run time.
  * @module

@@ -1,5 +1,6 @@
 import { InferenceSession } from 'onnxruntime-web/webgpu';
 import { prepareHashing } from '../store/hashing.ts';
+import { explainRuntimeFailure } from './runtime-files.ts';
 
 // A 70-byte ONNX model (one Identity node): creating a session from it starts the runtime.
 const identityModel = new Uint8Array([
@@ -19,7 +20,9 @@ export function startRuntime(): Promise<number> {
   started ??= (async () => {
     const begin = performance.now();
     await prepareHashing().catch(() => undefined);
-    const session = await InferenceSession.create(identityModel, { executionProviders: ['wasm'] });
+    const session = await InferenceSession.create(identityModel, { executionProviders: ['wasm'] }).catch(async (error: unknown) => {
+      throw await explainRuntimeFailure(error);
+    });
     await session.release();
     return performance.now() - begin;
   })();

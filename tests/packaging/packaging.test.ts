@@ -1,18 +1,17 @@
 /**
- * Packaging: builds the library, packs it, installs the tarball into a plain Vite app in
- * `os.tmpdir()`, and runs that app in `vite` dev and in a production build (`vite build` +
- * `vite preview`) in headless Chromium against the local Hub server.
+ * Packaging: packs the library (built once by the global setup), installs the tarball into a plain
+ * Vite app in `os.tmpdir()`, and runs that app in `vite` dev, in a production build (`vite build` +
+ * `vite preview`), and in a build for a sub-path served by a static host, in headless Chromium
+ * against the local Hub server.
  */
-import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLibrary, runtimeFileNames } from '../../scripts/build.ts';
+import { runtimeFileNames } from '../../scripts/build.ts';
 import { fixtureAliases } from '../fixtures/aliases.ts';
-import { writeFixtures } from '../fixtures/generate.ts';
 import { startHubServer } from '../hub/server.ts';
 import type { HubServer } from '../hub/server.ts';
 import { gatedRepos } from '../setup/hub-config.ts';
@@ -20,6 +19,7 @@ import { launchChromium, nonLocalRequests, visitApp } from './browser-run.ts';
 import type { PageRun } from './browser-run.ts';
 import { createScratchApp, exportNamesInNode, typecheckApp } from './scratch-app.ts';
 import type { ScratchApp } from './scratch-app.ts';
+import { startStaticHost } from './static-host.ts';
 import { buildApp, startVite } from './vite-process.ts';
 
 const modelsDir = fileURLToPath(new URL('../fixtures/models/', import.meta.url));
@@ -39,8 +39,6 @@ let browser: Browser;
 const closers: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  buildLibrary();
-  if (!existsSync(modelsDir)) await writeFixtures(modelsDir);
   hub = await startHubServer({ root: modelsDir, aliases: fixtureAliases, gated: gatedRepos });
   closers.push(() => hub.close());
   app = await createScratchApp(hub.url);
@@ -76,7 +74,7 @@ describe('the packed library', () => {
   it('holds dist (with declarations and the two runtime files), README and package.json only', () => {
     const files = app.packedFiles;
     expect(files.filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(file))).toEqual([]);
-    for (const entry of ['index', 'worker', 'vite'])
+    for (const entry of ['index', 'worker', 'vite', 'esbuild', 'rollup'])
       expect(files).toEqual(expect.arrayContaining([`dist/${entry}.js`, `dist/${entry}.d.ts`]));
     expect(files).toEqual(expect.arrayContaining(runtimeFileNames.map((name) => `dist/ort/${name}`)));
     expect(files.filter((file) => /(?:^|\/)(?:tests?|demo|bench|scripts)\/|\.test\.|\.config\./.test(file))).toEqual([]);
@@ -90,7 +88,7 @@ describe('the packed library', () => {
 
   it('resolves every entry in Node and exports exactly the public surface', async () => {
     expect(await exportNamesInNode(app, 'inpage')).toEqual(publicExports);
-    expect(await exportNamesInNode(app, 'inpage/vite')).toContain('inpage');
+    for (const plugin of ['vite', 'esbuild', 'rollup']) expect(await exportNamesInNode(app, `inpage/${plugin}`)).toContain('inpage');
   });
 
   it('type-checks a consumer against the published declarations', async () => {
@@ -143,6 +141,21 @@ describe('a plain Vite app using the package', () => {
     expectSameOriginRun(run, preview.url);
     for (const worker of run.workers) expect(new URL(worker).pathname).toMatch(/^\/assets\//);
     await preview.close();
+  });
+});
+
+describe('a Vite build under a sub-path', () => {
+  it('runs the sentiment fixture from `vite build --base /sub/` served at /sub/', async () => {
+    await buildApp(app.dir, ['--base', '/sub/', '--outDir', 'dist-sub']);
+    const host = await startStaticHost(path.join(app.dir, 'dist-sub'), '/sub/');
+    closers.push(() => host.close());
+    const run = await visitApp(browser, host.url);
+    console.log(`packaging: vite build at /sub/ → ${run.result} in ${run.ms} ms`);
+    expectSameOriginRun(run, host.origin);
+    for (const worker of run.workers) expect(new URL(worker).pathname).toMatch(/^\/sub\/assets\//);
+    for (const url of run.requests.filter((request) => runtimeFile.test(new URL(request).pathname)))
+      expect(new URL(url).pathname).toMatch(/^\/sub\/assets\//);
+    await host.close();
   });
 });
 

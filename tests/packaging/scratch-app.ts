@@ -4,7 +4,7 @@
  *
  * Installing is offline and fast on purpose: the tarball is unpacked into `node_modules/inpage`
  * (what `npm install <tarball>` does, minus fetching dependencies), and each dependency the packed
- * `package.json` declares, plus `vite`, is a symlink to the repo's own `node_modules` (present
+ * `package.json` declares, plus each bundler under test, is a symlink to the repo's own `node_modules` (present
  * after `npm ci`). Only declared dependencies are linked, so an undeclared import fails the test.
  * @module
  */
@@ -17,6 +17,19 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+
+/** The bundlers (and what their test apps need) the app gets besides inpage's own dependencies. */
+const bundlerPackages = [
+  'vite',
+  'webpack',
+  'webpack-cli',
+  'esbuild',
+  'rollup',
+  '@rollup/plugin-node-resolve',
+  'next',
+  'react',
+  'react-dom',
+];
 
 /** The repo root (where `npm pack` runs and whose `node_modules` the app links to). */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -125,7 +138,7 @@ export async function createScratchApp(hubUrl: string): Promise<ScratchApp> {
   await rename(path.join(appModules, 'package'), packageDir);
 
   const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  for (const name of [...Object.keys(manifest.dependencies ?? {}), 'vite']) await linkFromRepo(appModules, name);
+  for (const name of [...Object.keys(manifest.dependencies ?? {}), ...bundlerPackages]) await linkFromRepo(appModules, name);
 
   await writeFile(
     path.join(dir, 'package.json'),

@@ -97,11 +97,11 @@ export async function startVite(appDir: string, options: StartViteOptions): Prom
 }
 
 /**
- * Runs `vite build` in `appDir` (output in `dist/`).
+ * Runs `vite build` in `appDir` (output in `dist/`), with extra CLI arguments (`--base /sub/`).
  * @returns what Vite printed.
  */
-export async function buildApp(appDir: string): Promise<string> {
-  const { stdout, stderr } = await run(process.execPath, [viteBin(appDir), 'build'], {
+export async function buildApp(appDir: string, args: readonly string[] = []): Promise<string> {
+  const { stdout, stderr } = await run(process.execPath, [viteBin(appDir), 'build', ...args], {
     cwd: appDir,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
     maxBuffer: 16 * 1024 * 1024,

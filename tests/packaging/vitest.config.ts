@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The `packaging` project (`npm run test:packaging`): builds and packs the library, then runs it
- * from a scratch Vite app. Node only; it drives Chromium itself. One file, so it runs alone.
+ * from scratch apps built by Vite, webpack 5, esbuild, Rollup and Next.js. Node only; it drives
+ * Chromium itself. The library is built once (global setup); files run one after the other, as
+ * each bundler already uses both cores.
  */
 // eslint-disable-next-line no-restricted-syntax -- Vitest loads a config file's default export.
 export default defineConfig({
@@ -12,6 +14,8 @@ export default defineConfig({
     root: fileURLToPath(new URL('.', import.meta.url)),
     include: ['**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['./global-setup.ts'],
+    fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
