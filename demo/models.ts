@@ -2,7 +2,7 @@
  * Loads each (task, model) once and tells the progress and device panels what happens.
  * @module
  */
-import type { Fallback, InpageClient, Model, ProgressEvent, TaskId } from 'inpage';
+import type { Fallback, InpageClient, Model, LoadProgressEvent, TaskId } from 'inpage';
 
 /** A model that has finished loading, as the device panel shows it. */
 export interface LoadedModel {
@@ -17,7 +17,7 @@ export interface LoadedModel {
 export interface LoadListener {
   /** A load starts (before its first progress event). */
   onStart?(model: string): void;
-  onProgress?(event: ProgressEvent): void;
+  onProgress?(event: LoadProgressEvent): void;
   onLoaded?(loaded: LoadedModel): void;
   /** A load failed or was aborted. */
   onFailed?(model: string, error: unknown): void;

@@ -3,7 +3,7 @@
  * phase (resolving, downloading, compiling, ready).
  * @module
  */
-import type { ProgressEvent } from 'inpage';
+import type { LoadProgressEvent } from 'inpage';
 import { describeError, el } from './dom.ts';
 import { formatBytes, formatDuration } from './format.ts';
 import type { ModelLoader } from './models.ts';
@@ -86,7 +86,7 @@ export function createProgressPanel(models: ModelLoader): HTMLElement {
     return entry;
   };
 
-  const onProgress = (event: ProgressEvent): void => {
+  const onProgress = (event: LoadProgressEvent): void => {
     const row = rowFor(event.model);
     switch (event.phase) {
       case 'resolve':

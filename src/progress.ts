@@ -15,7 +15,7 @@ import type { ResolvedDevice, ResolvedDtype } from './types.ts';
  *   if (event.phase === 'total') bar.value = event.loaded / event.total;
  * }
  */
-export type ProgressEvent =
+export type LoadProgressEvent =
   | StoreProgressEvent
   | { phase: 'compile'; model: string; device: ResolvedDevice; dtype: ResolvedDtype }
   | { phase: 'ready'; model: string; device: ResolvedDevice; dtype: ResolvedDtype };
@@ -27,10 +27,10 @@ export type ProgressEvent =
  * const emit = throttleProgress(onProgress, 100);
  */
 export function throttleProgress(
-  emit: (event: ProgressEvent) => void,
+  emit: (event: LoadProgressEvent) => void,
   intervalMs = 100,
   now: () => number = () => Date.now(),
-): (event: ProgressEvent) => void {
+): (event: LoadProgressEvent) => void {
   const last = new Map<string, number>();
   return (event) => {
     if (event.phase !== 'download' && event.phase !== 'total') return emit(event);

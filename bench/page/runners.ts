@@ -4,7 +4,7 @@
  * @module
  */
 import { createClient } from 'inpage';
-import type { InpageClient, ProgressEvent } from 'inpage';
+import type { InpageClient, LoadProgressEvent } from 'inpage';
 import type { FloorResult, LoadResult, LoadSpec, Milestone } from './protocol.ts';
 import type * as TfjsOps from './tfjs-ops.ts';
 import type { Pipe } from './tfjs-ops.ts';
@@ -41,7 +41,7 @@ export function inpageRunner(): Runner {
         ...(spec.threads === undefined ? {} : { threads: spec.threads }),
         storage: { namespace: spec.namespace ?? 'bench', ...(spec.chunkSize ? { chunkSize: spec.chunkSize } : {}) },
       });
-      const onProgress = (event: ProgressEvent): void => {
+      const onProgress = (event: LoadProgressEvent): void => {
         if (event.phase === 'cached') mark(`cached ${event.file}`);
         else if (event.phase === 'download' && event.loaded >= event.total) mark(`downloaded ${event.file}`);
         else if (event.phase === 'compile' || event.phase === 'ready' || event.phase === 'resolve') mark(event.phase);

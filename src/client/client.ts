@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '../progress.ts';
+import type { LoadProgressEvent } from '../progress.ts';
 import type { LoadedInfo } from '../rpc/contract.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
@@ -6,6 +6,8 @@ import type { TaskId } from '../tasks/registry.ts';
 import type { Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
 import type { CacheAdmin } from './cache-admin.ts';
 import { createCacheAdmin } from './cache-admin.ts';
+import { ClientEvents } from './events.ts';
+import type { ClientEventListener, ClientEventType } from './events.ts';
 import type { ClientOptions } from './client-options.ts';
 import { resolveClientOptions } from './client-options.ts';
 import { ModelHandle } from './model-handle.ts';
@@ -34,7 +36,7 @@ export interface LoadOptions {
   /** This load's revision policy (default: the client's). */
   revisionPolicy?: RevisionPolicy;
   /** Progress: resolve, per-file and total download bytes, cached files, compile, ready. */
-  onProgress?: (event: ProgressEvent) => void;
+  onProgress?: (event: LoadProgressEvent) => void;
   /** Aborts the load: downloads stop (what is stored is kept for a resume) and it rejects with `ABORTED`. */
   signal?: AbortSignal;
 }
@@ -65,6 +67,20 @@ export interface InpageClient {
   dispose(): Promise<void>;
   /** What inpage stores, and control over it: list, usage, install, delete, clear, pin. */
   readonly cache: CacheAdmin;
+  /**
+   * Listens to what the client does on its own: a model falling back to WASM, a worker restart.
+   * @returns the removal of the listener.
+   * @example
+   * client.on('fallback', ({ model, reason }) => console.warn(`${model} runs on WASM: ${reason}`));
+   * client.on('worker-restart', ({ code, reason }) => console.warn(code, reason));
+   */
+  on<K extends ClientEventType>(type: K, listener: ClientEventListener<K>): () => void;
+  /**
+   * {@link InpageClient.dispose} for `await using`.
+   * @example
+   * await using client = createClient(); // disposed at the end of the scope
+   */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -88,7 +104,9 @@ export function createClient(options: ClientOptions = {}): InpageClient {
  */
 export function createClientOn(options: ClientOptions, hostOverrides: Partial<WorkerHostOptions> = {}): InpageClient {
   const resolved = resolveClientOptions(options);
+  const events = new ClientEvents();
   const host = new WorkerHost({
+    onWorkerLost: (error) => events.emit('worker-restart', { reason: error.message, code: error.code }),
     config: resolved.worker,
     ...(options.worker ? { worker: options.worker } : {}),
     heartbeatMs: resolved.heartbeatMs,
@@ -98,7 +116,7 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
   let callIds = 0;
   const handles = new Set<ModelHandle<TaskId>>();
   const health: DeviceHealth = { webgpuFailure: null };
-  const services: HandleServices = { host, health, nextCallId: () => ++callIds, forget: (handle) => handles.delete(handle) };
+  const services: HandleServices = { host, health, events, nextCallId: () => ++callIds, forget: (handle) => handles.delete(handle) };
   let capabilities: Promise<Capabilities> | undefined;
   if (!options.lazy) host.start();
 
@@ -110,9 +128,22 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
   const requestServices = { host, health, nextCallId: services.nextCallId, capabilities: probe };
   const cache = createCacheAdmin(requestServices, { device: resolved.device, policy: resolved.policy, persist: options.storage?.persist });
 
+  const dispose = async (): Promise<void> => {
+    // Callers are rejected first (each handle's own DISPOSED); stopping the worker then ends any
+    // running inference at once instead of waiting for it.
+    const disposing = [...handles].map((handle) => handle.dispose().catch(() => undefined));
+    host.dispose();
+    await Promise.all(disposing);
+    handles.clear();
+    events.clear();
+  };
+
   return {
     capabilities: probe,
     cache,
+    on: (type, listener) => events.on(type, listener),
+    dispose,
+    [Symbol.asyncDispose]: dispose,
 
     async load<T extends TaskId>(task: T, model: string, loadOptions: LoadOptions = {}): Promise<Model<T>> {
       const request = modelRequest(task, model, loadOptions, resolved);
@@ -125,7 +156,7 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
       let workerLoad = workerRequest(request, health);
       // The device the worker planned for the current attempt (its `compile` event comes before any session).
       let attemptDevice: ResolvedDevice | undefined;
-      const progress = remoteCallback((event: ProgressEvent) => {
+      const progress = remoteCallback((event: LoadProgressEvent) => {
         if (event.phase === 'compile') attemptDevice = event.device;
         onProgress?.(event);
       });
@@ -138,6 +169,7 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
             if (attemptDevice !== 'webgpu' || requestedDevice !== 'auto') return false;
             health.webgpuFailure = reason;
             fallback = { from: 'webgpu', reason };
+            events.emit('fallback', { model, from: 'webgpu', to: 'wasm', reason });
             // Same commit and dtype as planned for WebGPU: WASM runs the stored bytes.
             workerLoad = { ...workerLoad, avoidWebgpu: true, dtypeFor: 'webgpu', policy: 'pinned' };
             return true;
@@ -161,15 +193,6 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
       const handle = new ModelHandle<T>(services, spec, { id: info.pipelineId, generation }, fallback);
       handles.add(handle as unknown as ModelHandle<TaskId>);
       return handle;
-    },
-
-    async dispose() {
-      // Callers are rejected first (each handle's own DISPOSED); stopping the worker then ends any
-      // running inference at once instead of waiting for it.
-      const disposing = [...handles].map((handle) => handle.dispose().catch(() => undefined));
-      host.dispose();
-      await Promise.all(disposing);
-      handles.clear();
     },
   };
 }

@@ -11,6 +11,7 @@ import { CallQueue } from './call-queue.ts';
 import type { QueuedCall } from './call-queue.ts';
 import type { DeviceHealth } from './model-request.ts';
 import { withRecovery } from './recovery.ts';
+import type { ClientEvents } from './events.ts';
 import type { WorkerHost } from './worker-host.ts';
 
 /** Why a model runs on WASM although WebGPU was planned. */
@@ -45,6 +46,8 @@ export interface HandleServices {
   health: DeviceHealth;
   /** Called once the handle is disposed (the client stops tracking it). */
   forget?(handle: ModelHandle<TaskId>): void;
+  /** The client's events (a fallback during a call is announced there). */
+  events?: ClientEvents;
 }
 
 type OptionsWithSignal = Record<string, unknown> & CallOptions;
@@ -112,6 +115,15 @@ export class ModelHandle<T extends TaskId> {
   /** `null`, or why the model runs on WASM although WebGPU was planned. */
   get fallback(): Fallback | null {
     return this.#fallback;
+  }
+
+  /**
+   * {@link dispose} for `await using`.
+   * @example
+   * await using sentiment = await client.load('sentiment-analysis', model); // disposed at the end of the scope
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
   }
 
   /**
@@ -279,6 +291,7 @@ export class ModelHandle<T extends TaskId> {
           this.#pipeline = undefined;
           this.#fallback = { from: 'webgpu', reason };
           this.#services.health.webgpuFailure = reason;
+          this.#services.events?.emit('fallback', { model: this.#spec.model, from: 'webgpu', to: 'wasm', reason });
           return true;
         },
       },

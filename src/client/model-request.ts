@@ -1,6 +1,6 @@
 import { InpageError } from '../errors.ts';
 import { repoIdPattern } from '../hub/hub-client.ts';
-import type { ProgressEvent } from '../progress.ts';
+import type { LoadProgressEvent } from '../progress.ts';
 import type { PrepareRequest } from '../rpc/contract.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { getTask } from '../tasks/registry.ts';
@@ -24,7 +24,7 @@ export interface ModelRequest {
   policy: RevisionPolicy;
   signal: AbortSignal | undefined;
   /** The caller's progress callback. */
-  onProgress: ((event: ProgressEvent) => void) | undefined;
+  onProgress: ((event: LoadProgressEvent) => void) | undefined;
 }
 
 /** What the client services give every model request. */

@@ -18,6 +18,8 @@ export interface WorkerHostOptions {
   heartbeatMs: number;
   /** A worker that has not started (exposed its API, applied the config) within this many ms counts as crashed. */
   startupTimeoutMs: number;
+  /** Told each time a worker stops other than by {@link WorkerHost.dispose} (it died or was restarted). */
+  onWorkerLost?: (error: InpageError) => void;
 }
 
 interface Running {
@@ -196,5 +198,6 @@ export class WorkerHost {
     running.fail(error);
     running.worker.terminate();
     releaseRemote(running.remote);
+    if (error.code !== 'DISPOSED') this.#options.onWorkerLost?.(error);
   }
 }

@@ -34,6 +34,8 @@ function listenForViolations(): void {
 export function createRecordedWorker(create: () => Worker): Worker {
   listenForViolations();
   const NativeWorker = globalThis.Worker;
+  // No global Worker to record (a test's factory of fake workers in Node): nothing to diagnose later.
+  if (typeof NativeWorker !== 'function') return create();
   let url: string | undefined;
   globalThis.Worker = class extends NativeWorker {
     constructor(scriptUrl: string | URL, options?: WorkerOptions) {

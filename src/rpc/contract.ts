@@ -6,7 +6,7 @@
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import type { Device, Dtype, ResolvedDevice, ResolvedDtype, RevisionPolicy } from '../types.ts';
-import type { ProgressEvent } from '../progress.ts';
+import type { LoadProgressEvent } from '../progress.ts';
 import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
 
 /** Configuration the client sends to the worker at start-up; the worker sets transformers.js `env` from it. */
@@ -100,9 +100,9 @@ export interface WorkerApi {
    * Probes, plans device and dtype, resolves, downloads and verifies, and creates the pipeline:
    * each stored file is read at most once.
    */
-  load(callId: CallId, request: LoadRequest, onProgress?: (event: ProgressEvent) => void): Promise<LoadedInfo>;
+  load(callId: CallId, request: LoadRequest, onProgress?: (event: LoadProgressEvent) => void): Promise<LoadedInfo>;
   /** The first half of `load` only (`cache.install()`): nothing is started. */
-  prepare(callId: CallId, request: PrepareRequest, onProgress?: (event: ProgressEvent) => void): Promise<PreparedInfo>;
+  prepare(callId: CallId, request: PrepareRequest, onProgress?: (event: LoadProgressEvent) => void): Promise<PreparedInfo>;
   run<T extends TaskId>(callId: CallId, pipelineId: string, task: T, input: TaskInput<T>, options: TaskOptions<T>): Promise<TaskOutput<T>>;
   stream<T extends StreamableTaskId>(
     callId: CallId,

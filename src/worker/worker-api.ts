@@ -1,6 +1,6 @@
 import { InpageError, abortError } from '../errors.ts';
 import { classifyError } from './classify-error.ts';
-import type { ProgressEvent } from '../progress.ts';
+import type { LoadProgressEvent } from '../progress.ts';
 import { throttleProgress } from '../progress.ts';
 import { hubConfig } from '../hub/hub-client.ts';
 import type { CallId, LivenessConfig, LoadedInfo, PreparedInfo, PrepareRequest, WorkerApi, WorkerConfig } from '../rpc/contract.ts';
@@ -266,8 +266,8 @@ function preparedInfo(prepared: PreparedModel, device: ResolvedDevice): Prepared
  * Throttled progress to the client. Events travel on the callback's own port, which is not ordered
  * with the call's reply: `delivered()` waits for them, so the client sees `ready` before `load()` resolves.
  */
-function progressEmitter(onProgress?: (event: ProgressEvent) => void): {
-  emit?: (event: ProgressEvent) => void;
+function progressEmitter(onProgress?: (event: LoadProgressEvent) => void): {
+  emit?: (event: LoadProgressEvent) => void;
   delivered: () => Promise<void>;
 } {
   if (!onProgress) return { delivered: async () => undefined };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isInpageError } from 'inpage';
-import type { ProgressEvent } from 'inpage';
+import type { LoadProgressEvent } from 'inpage';
 import { hub } from '../support/hub.ts';
 import { testClient } from '../support/client.ts';
 import { models, texts } from './models.ts';
@@ -13,7 +13,7 @@ describe('abort', () => {
     await hub.addFault({ repo: models.sentimentLarge, file: 'model.onnx', bytesPerSecond: 400_000 });
     const controller = new AbortController();
     let downloaded = 0;
-    const onProgress = (event: ProgressEvent): void => {
+    const onProgress = (event: LoadProgressEvent): void => {
       if (event.phase !== 'download' || !event.file.endsWith('.onnx')) return;
       downloaded = event.loaded;
       // Past a few whole 64 KiB chunks, so that there is something stored to resume from.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isInpageError } from 'inpage';
-import type { ProgressEvent, TokenEntity } from 'inpage';
+import type { LoadProgressEvent, TokenEntity } from 'inpage';
 import { hub } from '../support/hub.ts';
 import { testClient } from '../support/client.ts';
 import { models, texts } from './models.ts';
@@ -9,7 +9,7 @@ import { workerProbe } from './worker-probe.ts';
 afterEach(() => hub.clearFaults());
 
 /** Resolves at the first `download` progress event of a load. */
-function firstDownload(): { onProgress: (event: ProgressEvent) => void; started: Promise<void> } {
+function firstDownload(): { onProgress: (event: LoadProgressEvent) => void; started: Promise<void> } {
   let resolve: () => void = () => undefined;
   const started = new Promise<void>((r) => (resolve = r));
   return { onProgress: (event) => void (event.phase === 'download' && resolve()), started };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ProgressEvent } from 'inpage';
+import type { LoadProgressEvent } from 'inpage';
 import { testClient } from '../support/client.ts';
 import { models, texts } from './models.ts';
 
 describe('load progress and custom workers', () => {
   it('reports resolve, downloads with the total known up front, then compile and ready', async () => {
     const client = testClient();
-    const events: ProgressEvent[] = [];
+    const events: LoadProgressEvent[] = [];
     const model = await client.load('sentiment-analysis', models.sentiment, { onProgress: (event) => events.push(event) });
     const phases = events.map((event) => event.phase);
     expect(phases[0]).toBe('resolve');

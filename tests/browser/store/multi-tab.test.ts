@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProgressEvent } from 'inpage';
+import type { LoadProgressEvent } from 'inpage';
 import { testClient } from '../support/client.ts';
 import { hubUrl, uniqueNamespace } from '../support/hub.ts';
 import { openTab, until } from '../support/tabs.ts';
@@ -28,7 +28,7 @@ function specIn(namespace: string): TabLoadSpec {
 
 /** A load in this page, recording the `download` progress of the weights (into `weightsProgress` as it comes). */
 async function loadHere(namespace: string, weightsProgress: number[] = []): Promise<{ output: unknown; weightsProgress: number[] }> {
-  const onProgress = (event: ProgressEvent): void => {
+  const onProgress = (event: LoadProgressEvent): void => {
     if (event.phase === 'download' && event.file === weights) weightsProgress.push(event.loaded);
   };
   const client = testClient({ device: 'wasm', lazy: true, storage: { namespace, chunkSize, persist: false } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProgressEvent } from 'inpage';
+import type { LoadProgressEvent } from 'inpage';
 import { testClient } from '../support/client.ts';
 import { uniqueNamespace } from '../support/hub.ts';
 import { chunkSize, largeModelSize, largeRepo, weights } from './support.ts';
@@ -10,7 +10,7 @@ const fp32Total = 723 + 8336 + 1182 + largeModelSize;
 describe('store progress', () => {
   it('reports the total before any byte, then downloads; a second load reports every file cached', async () => {
     const namespace = uniqueNamespace('progress');
-    const events: ProgressEvent[] = [];
+    const events: LoadProgressEvent[] = [];
     await testClient({ storage: { namespace, chunkSize } }).load('sentiment-analysis', largeRepo, {
       dtype: 'fp32',
       onProgress: (event) => events.push(event),
@@ -26,7 +26,7 @@ describe('store progress', () => {
     const lastWeights = events.filter((event) => event.phase === 'download' && event.file === weights).at(-1);
     expect(lastWeights).toMatchObject({ loaded: largeModelSize, total: largeModelSize });
 
-    const again: ProgressEvent[] = [];
+    const again: LoadProgressEvent[] = [];
     await testClient({ storage: { namespace, chunkSize } }).load('sentiment-analysis', largeRepo, {
       dtype: 'fp32',
       onProgress: (event) => again.push(event),

@@ -5,7 +5,7 @@
  * @module
  */
 import { InpageError } from '../../../src/errors.ts';
-import type { ProgressEvent } from '../../../src/progress.ts';
+import type { LoadProgressEvent } from '../../../src/progress.ts';
 import { exposeWorkerApi } from '../../../src/rpc/comlink.ts';
 import type { LoadedInfo, LoadRequest, WorkerApi } from '../../../src/rpc/contract.ts';
 import type { Capabilities } from '../../../src/runtime/capabilities.ts';
@@ -21,7 +21,7 @@ export interface FakeContext {
 /** The behaviour of one fake worker; unset methods answer at once with plausible data. */
 export interface Script {
   init?(worker: FakeWorker): Promise<void>;
-  load?(request: LoadRequest, onProgress: ((event: ProgressEvent) => void) | undefined, context: FakeContext): Promise<LoadedInfo>;
+  load?(request: LoadRequest, onProgress: ((event: LoadProgressEvent) => void) | undefined, context: FakeContext): Promise<LoadedInfo>;
   run?(pipelineId: string, input: unknown, context: FakeContext): Promise<unknown>;
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { throttleProgress } from '../../../src/progress.ts';
-import type { ProgressEvent } from '../../../src/progress.ts';
+import type { LoadProgressEvent } from '../../../src/progress.ts';
 
-const download = (file: string, loaded: number, total = 1000): ProgressEvent => ({
+const download = (file: string, loaded: number, total = 1000): LoadProgressEvent => ({
   phase: 'download',
   model: 'org/m',
   file,
@@ -13,7 +13,7 @@ const download = (file: string, loaded: number, total = 1000): ProgressEvent => 
 describe('throttleProgress', () => {
   it('passes the first and last event of each file and at most one per 100 ms in between', () => {
     let time = 0;
-    const seen: ProgressEvent[] = [];
+    const seen: LoadProgressEvent[] = [];
     const emit = throttleProgress(
       (event) => seen.push(event),
       100,

@@ -6,7 +6,7 @@ import type { ClientOptions } from '../../../src/client/client-options.ts';
 import type { WorkerHostOptions } from '../../../src/client/worker-host.ts';
 import { pingLiveness } from '../../../src/client/liveness.ts';
 import { InpageError, isInpageError } from '../../../src/errors.ts';
-import { deferred, fakeWorkers, settled } from './fake-engine.ts';
+import { deferred, fakeWorkers, loaded, settled } from './fake-engine.ts';
 
 const clients: InpageClient[] = [];
 afterEach(async () => {
@@ -260,5 +260,45 @@ describe('limits', () => {
     // Three texts of 99,000 characters: two fit in 262,144.
     await sentiment.run(['x', 'y', 'z'].map((letter) => letter.repeat(99_000)));
     expect(sizes.slice(3)).toEqual([2, 1]);
+  });
+});
+
+describe('client events and disposal', () => {
+  it('announce a fallback at load and during a run, and each worker restart, with plain data', async () => {
+    let failLoads = 1;
+    const fake = fakeWorkers(
+      {
+        load: async (request, onProgress) => {
+          await onProgress?.({ phase: 'compile', model: request.model, device: 'webgpu', dtype: 'fp32' });
+          if (failLoads-- > 0) throw new InpageError('DEVICE_FAILED', 'GPU device lost');
+          return loaded(request);
+        },
+      },
+      {},
+    );
+    const inpage = client(fake.factory, { liveness: fake.liveness });
+    const fallbacks: unknown[] = [];
+    const restarts: string[] = [];
+    inpage.on('fallback', (event) => fallbacks.push(event));
+    const off = inpage.on('worker-restart', (event) => restarts.push(event.code));
+    await inpage.load('sentiment-analysis', model);
+    expect(fallbacks).toEqual([{ model, from: 'webgpu', to: 'wasm', reason: expect.stringContaining('GPU device lost') }]);
+    expect(restarts).toEqual(['WORKER_CRASHED']);
+    off();
+    fake.workers[1]?.close();
+    await sleep(50);
+    expect(restarts).toEqual(['WORKER_CRASHED']);
+  });
+
+  it('dispose the client and its models with `await using`', async () => {
+    const fake = fakeWorkers({}, {});
+    let handle: Awaited<ReturnType<InpageClient['load']>> | undefined;
+    {
+      await using inpage = createClientOn({ worker: fake.factory }, { liveness: fake.liveness });
+      handle = await inpage.load('sentiment-analysis', model);
+    }
+    expect(fake.workers[0]?.terminated).toBe(true);
+    const disposed = handle;
+    expect(() => disposed.run('text')).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
   });
 });
