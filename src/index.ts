@@ -4,7 +4,7 @@
  * @module
  */
 export { createClient } from './client/client.ts';
-export { InpageError, isInpageError, errorCodes } from './errors.ts';
+export { InpageError, isInpageError, errorCodes, errorPolicies } from './errors.ts';
 export { MAX_ITEMS_PER_INFERENCE, MAX_CHARS_PER_INFERENCE, MAX_NEW_TOKENS } from './tasks/limits.ts';
 
 export type { InpageClient, LoadOptions } from './client/client.ts';
@@ -12,7 +12,7 @@ export type { ClientEventMap, ClientEventType, ClientEventListener } from './cli
 export type { ClientOptions, StorageOptions } from './client/client-options.ts';
 export type { CacheAdmin, CachedModel, CacheUsage, InstallOptions, InstallResult } from './client/cache-admin.ts';
 export type { Model, ModelHandle, Fallback, CallOptions } from './client/model-handle.ts';
-export type { ErrorCode } from './errors.ts';
+export type { ErrorCode, ErrorPolicy } from './errors.ts';
 export type { LoadProgressEvent } from './progress.ts';
 export type { Capabilities } from './runtime/capabilities.ts';
 export type { Device, Dtype, HubOptions, ResolvedDevice, ResolvedDtype, RevisionPolicy } from './types.ts';

@@ -141,7 +141,6 @@ export function createWorkerApi(): WorkerApi {
         try {
           const task = getTask(request.task);
           const current = ready();
-          const runtime = startRuntime();
           // One locked section from resolve to created sessions: a delete from any tab waits for it,
           // or aborts this load; it never pulls bytes from under it.
           const info = await withModelAccess(current.store.namespace, request.model, signal, async (access): Promise<LoadedInfo> => {
@@ -150,7 +149,9 @@ export function createWorkerApi(): WorkerApi {
             emit?.({ phase: 'compile', ...stage });
             const key = { pipelineTask: task.pipelineTask, repo: request.model, commit: prepared.commit, dtype: prepared.dtype, device };
             const { id } = await registry.acquire(key, prepared.config, async (load) => {
-              await runtime;
+              // Only now: the runtime's start holds this thread for about a second, and a download's
+              // bytes not read meanwhile are lost when its connection drops (see the performance issue).
+              await startRuntime();
               const release = await current.bridge.activate(prepared);
               try {
                 return await load();

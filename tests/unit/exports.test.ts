@@ -7,7 +7,7 @@ import * as inpage from '../../src/index.ts';
 import * as inpageVite from '../../src/vite.ts';
 
 describe('public exports', () => {
-  it('inpage exports exactly createClient, InpageError, isInpageError, errorCodes and the limits at run time', () => {
+  it('inpage exports exactly createClient, InpageError, isInpageError, errorCodes, errorPolicies and the limits at run time', () => {
     expect(Object.keys(inpage).sort()).toEqual([
       'InpageError',
       'MAX_CHARS_PER_INFERENCE',
@@ -15,6 +15,7 @@ describe('public exports', () => {
       'MAX_NEW_TOKENS',
       'createClient',
       'errorCodes',
+      'errorPolicies',
       'isInpageError',
     ]);
   });
