@@ -6,9 +6,9 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './vite-process.ts';
 
 const run = promisify(execFile);
 
@@ -108,17 +108,6 @@ export async function buildNext(appDir: string, basePath: string): Promise<{ dis
     maxBuffer: 16 * 1024 * 1024,
   });
   return { distDir: path.join(cwd, basePath ? '.next-sub' : '.next'), log: `${stdout}${stderr}` };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** A running `next start`. */

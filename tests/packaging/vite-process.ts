@@ -36,7 +36,7 @@ function viteBin(appDir: string): string {
 }
 
 /** A port that was free a moment ago (Vite then runs with `--strictPort`). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
