@@ -14,6 +14,7 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
+      '.cache/',
       'dist/',
       'demo/dist/',
       'test-results/',
