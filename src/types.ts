@@ -56,3 +56,12 @@ export interface HubOptions {
   /** Access token for gated or private repos. Sent only to `endpoint`, never to its CDN. */
   token?: string;
 }
+
+/**
+ * `[Symbol.asyncDispose](): Promise<void>` where the app's TypeScript lib declares
+ * `Symbol.asyncDispose` (lib `esnext.disposable`, or `@types/node`), and no member otherwise: `await
+ * using` type-checks for apps that have it, and inpage's declarations compile for apps that do not.
+ */
+export type AsyncDisposableIfSupported = SymbolConstructor extends { readonly asyncDispose: infer K extends symbol }
+  ? { [P in K]: () => Promise<void> }
+  : Record<never, never>;

@@ -3,7 +3,7 @@ import type { LoadedInfo } from '../rpc/contract.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import type { Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
+import type { AsyncDisposableIfSupported, Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
 import type { CacheAdmin } from './cache-admin.ts';
 import { createCacheAdmin } from './cache-admin.ts';
 import { ClientEvents } from './events.ts';
@@ -41,8 +41,11 @@ export interface LoadOptions {
   signal?: AbortSignal;
 }
 
-/** The main-thread client. Create it with {@link createClient}. */
-export interface InpageClient {
+/**
+ * The main-thread client. Create it with {@link createClient}. Disposable with `await using` where
+ * the app's TypeScript lib has `Symbol.asyncDispose` (see {@link AsyncDisposableIfSupported}).
+ */
+export interface InpageClient extends AsyncDisposableIfSupported {
   /**
    * What the browser offers: the WebGPU adapter (probed for real), shader-f16, WASM SIMD and threads.
    * @example
@@ -75,12 +78,6 @@ export interface InpageClient {
    * client.on('worker-restart', ({ code, reason }) => console.warn(code, reason));
    */
   on<K extends ClientEventType>(type: K, listener: ClientEventListener<K>): () => void;
-  /**
-   * {@link InpageClient.dispose} for `await using`.
-   * @example
-   * await using client = createClient(); // disposed at the end of the scope
-   */
-  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -192,7 +189,8 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
       };
       const handle = new ModelHandle<T>(services, spec, { id: info.pipelineId, generation }, fallback);
       handles.add(handle as unknown as ModelHandle<TaskId>);
-      return handle;
+      // Its prototype has Symbol.asyncDispose wherever the runtime has the symbol (see model-handle.ts).
+      return handle as Model<T>;
     },
   };
 }

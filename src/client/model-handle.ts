@@ -6,7 +6,7 @@ import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } fro
 import { getTask } from '../tasks/registry.ts';
 import type { AnyTaskDefinition } from '../tasks/task.ts';
 import { isBatchable } from '../tasks/task.ts';
-import type { Device, ResolvedDevice, ResolvedDtype } from '../types.ts';
+import type { AsyncDisposableIfSupported, Device, ResolvedDevice, ResolvedDtype } from '../types.ts';
 import { CallQueue } from './call-queue.ts';
 import type { QueuedCall } from './call-queue.ts';
 import type { DeviceHealth } from './model-request.ts';
@@ -115,15 +115,6 @@ export class ModelHandle<T extends TaskId> {
   /** `null`, or why the model runs on WASM although WebGPU was planned. */
   get fallback(): Fallback | null {
     return this.#fallback;
-  }
-
-  /**
-   * {@link dispose} for `await using`.
-   * @example
-   * await using sentiment = await client.load('sentiment-analysis', model); // disposed at the end of the scope
-   */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.dispose();
   }
 
   /**
@@ -340,5 +331,17 @@ export function inferenceChunks(items: readonly string[]): string[][] {
   return chunks;
 }
 
-/** A loaded model of task `T` (see {@link ModelHandle}). */
-export type Model<T extends TaskId> = ModelHandle<T>;
+// `await using` (declared by `Model`, only where the app's lib has Symbol.asyncDispose: see AsyncDisposableIfSupported).
+if (typeof Symbol.asyncDispose === 'symbol') {
+  Object.defineProperty(ModelHandle.prototype, Symbol.asyncDispose, {
+    value(this: ModelHandle<TaskId>) {
+      return this.dispose();
+    },
+  });
+}
+
+/**
+ * A loaded model of task `T` (see {@link ModelHandle}); disposable with `await using` where the
+ * app's TypeScript lib has `Symbol.asyncDispose`.
+ */
+export type Model<T extends TaskId> = ModelHandle<T> & AsyncDisposableIfSupported;

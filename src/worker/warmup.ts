@@ -20,10 +20,14 @@ export function startRuntime(): Promise<number> {
   started ??= (async () => {
     const begin = performance.now();
     await prepareHashing().catch(() => undefined);
-    const session = await InferenceSession.create(identityModel, { executionProviders: ['wasm'] }).catch(async (error: unknown) => {
+    try {
+      // A rejected create may come back as a stand-in that throws at its first use (see
+      // yield-between-runs.ts), so the release is inside the explained block too.
+      const session = await InferenceSession.create(identityModel, { executionProviders: ['wasm'] });
+      await session.release();
+    } catch (error) {
       throw await explainRuntimeFailure(error);
-    });
-    await session.release();
+    }
     return performance.now() - begin;
   })();
   return started;
