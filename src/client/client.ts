@@ -21,8 +21,9 @@ import type { WorkerHostOptions } from './worker-host.ts';
 /** Options of {@link InpageClient.load}. */
 export interface LoadOptions {
   /**
-   * Weight precision. `auto` picks one that both the device and its WASM fallback can run
-   * (WebGPU: fp16 with shader-f16, else fp32; WASM: q8).
+   * Weight precision. `auto` follows the model's own `transformers.js_config.dtype` when the device
+   * can run it; otherwise, for generation models, q4f16 on WebGPU with shader-f16, else q4, and q8 on
+   * WASM; for encoders, fp16 on WebGPU with shader-f16, else fp32, and q8 on WASM.
    * @default 'auto'
    */
   dtype?: Dtype;

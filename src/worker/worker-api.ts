@@ -43,8 +43,8 @@ interface Planned {
 
 /**
  * The worker side of inpage, the engine: the store, the transformers.js pipelines and the calls on
- * them. A failed ORT session creation or run poisons every later one in this worker (transformers.js
- * chains them), so such failures are reported as `RUNTIME` and the client starts a fresh worker.
+ * them. Every failure is classified (see classify-error.ts): only a code whose `errorPolicies` row
+ * says so makes the client restart this worker or move a model to WASM.
  *
  * @example
  * exposeWorkerApi(createWorkerApi());
