@@ -1,4 +1,5 @@
 import { InpageError, abortError } from '../errors.ts';
+import { throttleLatest } from '../progress.ts';
 
 /**
  * Coordination between every tab, worker and client that shares one storage namespace, through
@@ -19,6 +20,8 @@ export const fileLock = (namespace: string, repo: string, commit: string, path: 
 
 type CrossTabMessage =
   | { type: 'progress'; file: string; loaded: number }
+  /** A load starts waiting for a file: its holder answers with its progress at once (even while stalled). */
+  | { type: 'progress-query'; file: string }
   /** `repo: null`: the whole namespace is being cleared. */
   | { type: 'deleting'; repo: string | null };
 
@@ -128,8 +131,8 @@ const progressIntervalMs = 100;
 
 /**
  * Runs `download` holding the file's exclusive lock: one download per file across tabs, workers
- * and clients. While waiting, `onBytes` hears the holder's progress; the holder's own `onBytes`
- * calls are broadcast. When the holder's tab closes, the lock passes to a waiting load, which
+ * and clients. While waiting, `onBytes` hears the holder's progress (at once, then as it comes);
+ * the holder's own `onBytes` calls are broadcast. When the holder's tab closes, the lock passes to a waiting load, which
  * resumes from the stored chunks.
  * @example
  * const record = await withFileLock({ namespace, name: fileLock(namespace, repo, commit, path), signal, onBytes }, (onBytes) => downloadFile({ ...context, onBytes }, file));
@@ -140,20 +143,23 @@ export async function withFileLock<T>(
 ): Promise<T> {
   const { namespace, name, signal, onBytes } = target;
   const channel = channelOf(namespace);
-  let lastPost = 0;
+  let lastLoaded: number | undefined;
+  const post = throttleLatest((loaded: number) => channel.post({ type: 'progress', file: name, loaded }), progressIntervalMs);
   const report = (loaded: number): void => {
+    lastLoaded = loaded;
     onBytes?.(loaded);
-    const time = Date.now();
-    if (time - lastPost < progressIntervalMs) return;
-    lastPost = time;
-    channel.post({ type: 'progress', file: name, loaded });
+    post(name, loaded, false);
   };
   const locks = lockManager();
   if (!locks) return download(report);
   let holding = false;
   const stopListening = channel.listen((message) => {
-    if (message.type === 'progress' && message.file === name && !holding) onBytes?.(message.loaded);
+    if (message.type === 'deleting' || message.file !== name) return;
+    if (message.type === 'progress' && !holding) onBytes?.(message.loaded);
+    if (message.type === 'progress-query' && holding && lastLoaded !== undefined)
+      channel.post({ type: 'progress', file: name, loaded: lastLoaded });
   });
+  channel.post({ type: 'progress-query', file: name });
   try {
     return await locks.request(name, signal ? { signal } : {}, () => {
       holding = true;

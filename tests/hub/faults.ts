@@ -40,6 +40,12 @@ export interface FaultRule {
   stallAfterBytes?: number;
   /** Answer 302 to this location instead: `'loop'` redirects to the request's own URL; otherwise any URL (`data:,x`, `file:///…`). */
   redirect?: string;
+  /**
+   * Send this many body bytes of a file, then pause until the rule is removed (`remove()` or
+   * `DELETE /__inpage/faults/{id}`, which works after the rule fired out too), then send the rest:
+   * a download held at a known point for as long as a test needs.
+   */
+  holdAfterBytes?: number;
 }
 
 /** A live fault rule. */
@@ -89,6 +95,7 @@ export interface FaultEffects {
   retryAfter?: string;
   stallAfterBytes?: number;
   redirect?: string;
+  hold?: { afterBytes: number; released: Promise<void> };
 }
 
 /**
@@ -107,18 +114,22 @@ export function matchesFile(filter: string | RegExp, file: string | undefined): 
 class ActiveRule implements FaultHandle {
   fired = 0;
   left: number;
+  readonly released: Promise<void>;
+  private release!: () => void;
   constructor(
     readonly id: number,
     readonly rule: Readonly<FaultRule>,
     private readonly owner: FaultRegistry,
   ) {
     this.left = rule.times ?? Infinity;
+    this.released = new Promise((resolve) => (this.release = resolve));
   }
   get remaining(): number {
     return this.left;
   }
   remove(): void {
     this.left = 0;
+    this.release();
     this.owner.drop(this);
   }
 }
@@ -136,8 +147,7 @@ export class FaultRegistry implements FaultControls {
   }
 
   clear(): void {
-    for (const rule of this.rules) rule.left = 0;
-    this.rules = [];
+    for (const rule of [...this.rules]) rule.remove();
   }
 
   list(): FaultHandle[] {
@@ -159,6 +169,7 @@ export class FaultRegistry implements FaultControls {
     const effects: FaultEffects = { latencyMs: 0, corruptAt: [] };
     for (const active of [...this.rules]) {
       const { rule } = active;
+      if (active.left <= 0) continue; // a fired-out hold, listed until released
       if (rule.origin && rule.origin !== 'any' && rule.origin !== target.origin) continue;
       if (rule.repo !== undefined && rule.repo !== target.repo) continue;
       if (rule.file !== undefined && !matchesFile(rule.file, target.file)) continue;
@@ -167,7 +178,8 @@ export class FaultRegistry implements FaultControls {
       if (!streamsBody && !anyAnswer) continue;
       active.fired++;
       active.left--;
-      if (active.left <= 0) this.drop(active);
+      // A hold stays listed (so that removing it releases the body) until it is removed.
+      if (active.left <= 0 && rule.holdAfterBytes === undefined) this.drop(active);
       effects.latencyMs += rule.latencyMs ?? 0;
       if (rule.status !== undefined && effects.status === undefined) effects.status = rule.status;
       if (rule.cutAfterBytes !== undefined) effects.cutAfterBytes = Math.min(effects.cutAfterBytes ?? Infinity, rule.cutAfterBytes);
@@ -176,6 +188,8 @@ export class FaultRegistry implements FaultControls {
       if (rule.retryAfter !== undefined && effects.retryAfter === undefined) effects.retryAfter = rule.retryAfter;
       if (rule.redirect !== undefined && effects.redirect === undefined) effects.redirect = rule.redirect;
       if (rule.stallAfterBytes !== undefined) effects.stallAfterBytes = Math.min(effects.stallAfterBytes ?? Infinity, rule.stallAfterBytes);
+      if (rule.holdAfterBytes !== undefined && effects.hold === undefined)
+        effects.hold = { afterBytes: rule.holdAfterBytes, released: active.released };
     }
     return effects;
   }
@@ -193,6 +207,7 @@ function validateRule(rule: FaultRule): void {
   nonNegative('cutAfterBytes', rule.cutAfterBytes);
   nonNegative('latencyMs', rule.latencyMs);
   nonNegative('stallAfterBytes', rule.stallAfterBytes);
+  nonNegative('holdAfterBytes', rule.holdAfterBytes);
   if (rule.retryAfter !== undefined && typeof rule.retryAfter !== 'string') throw new TypeError('Fault rule: retryAfter must be a string');
   if (rule.redirect !== undefined && typeof rule.redirect !== 'string') throw new TypeError('Fault rule: redirect must be a string');
   if (rule.bytesPerSecond !== undefined && !(rule.bytesPerSecond > 0)) throw new TypeError('Fault rule: bytesPerSecond must be > 0');

@@ -76,6 +76,27 @@ describe('mirror and CDN knobs', () => {
     controller.abort();
   });
 
+  it('holds a file body after N bytes until the rule is removed, also after it fired out', async () => {
+    const hold = hub.faults.add({ origin: 'cdn', file: 'onnx/model.onnx', holdAfterBytes: 100, times: 1 });
+    const res = await fetch(await cdnLocation(hub.url, 'test-org/tiny', 'onnx/model.onnx'));
+    const reader = res.body!.getReader();
+    let received = 0;
+    while (received < 100) received += (await reader.read()).value?.length ?? 0;
+    expect(received).toBe(100);
+    const pending = reader.read();
+    expect(await Promise.race([pending, new Promise((resolve) => setTimeout(() => resolve('held'), 300))])).toBe('held');
+    expect(hub.faults.list().map((h) => [h.id, h.remaining])).toEqual([[hold.id, 0]]);
+    hold.remove();
+    const rest: Uint8Array[] = [(await pending).value ?? new Uint8Array()];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest.push(value);
+    }
+    expect(received + rest.reduce((n, part) => n + part.length, 0)).toBe(f.model.length);
+    expect(hub.faults.list()).toEqual([]);
+  });
+
   it('redirects in a loop or to any location, and sends Retry-After with a status', async () => {
     hub.faults.add({ origin: 'hub', redirect: 'loop', times: 1 });
     const loop = await fetch(treeUrl(), { redirect: 'manual' });

@@ -82,7 +82,8 @@ async function streamFile(
   const limit = Math.min(cut ?? Infinity, stall ?? Infinity);
   const rate = effects.bytesPerSecond;
   const pieceSize = rate === undefined ? Infinity : Math.max(1, Math.floor(rate / 20));
-  const began = performance.now();
+  let began = performance.now();
+  let held = false;
   if (cut === 0) {
     res.flushHeaders();
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -100,8 +101,19 @@ async function streamFile(
       chunk = chunk.subarray(0, limit - progress.bytesSent);
       last = true;
     }
-    for (let at = 0; at < chunk.length; at += pieceSize) {
-      const piece = chunk.subarray(at, Math.min(chunk.length, at + pieceSize));
+    for (let at = 0; at < chunk.length;) {
+      let end = Math.min(chunk.length, at + pieceSize);
+      const hold = effects.hold;
+      if (hold && !held && progress.bytesSent >= hold.afterBytes) {
+        held = true;
+        const pausedAt = performance.now();
+        await Promise.race([hold.released, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+        if (aborted()) return;
+        began += performance.now() - pausedAt; // the throttle resumes its pace, no burst to catch up
+      }
+      if (hold && !held) end = Math.min(end, at + hold.afterBytes - progress.bytesSent);
+      const piece = chunk.subarray(at, end);
+      at = end;
       // Throttled: each piece leaves when the rate allows its last byte, so the body takes size / rate.
       if (rate !== undefined) await sleep(began + ((progress.bytesSent + piece.length) / rate) * 1000 - performance.now(), signal);
       if (aborted()) return;

@@ -18,6 +18,8 @@ export interface ControlFaultRule {
   corruptAt?: number[];
   status?: number;
   bytesPerSecond?: number;
+  stallAfterBytes?: number;
+  holdAfterBytes?: number;
 }
 
 async function control<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -70,4 +70,45 @@ describe('throttleProgress', () => {
     emit(download('a', 3));
     expect(seen).toEqual([1, 3]);
   });
+
+  it('passes the last event held back when the bytes stop (a stalled download), unless a newer one passed', () => {
+    let time = 0;
+    const timers: { at: number; run: () => void; cancelled: boolean }[] = [];
+    const seen: number[] = [];
+    const emit = throttleProgress(
+      (event) => seen.push(event.phase === 'download' ? event.loaded : -1),
+      100,
+      () => time,
+      (run, ms) => {
+        const timer = { at: time + ms, run, cancelled: false };
+        timers.push(timer);
+        return () => (timer.cancelled = true);
+      },
+    );
+    const advance = (to: number): void => {
+      time = to;
+      for (const timer of timers.filter((t) => !t.cancelled && t.at <= to)) {
+        timer.cancelled = true;
+        timer.run();
+      }
+    };
+    emit(download('a', 10));
+    advance(30);
+    emit(download('a', 20));
+    advance(60);
+    emit(download('a', 30));
+    // The bytes stop here: the held 30 still arrives, at the end of the interval.
+    advance(99);
+    expect(seen).toEqual([10]);
+    advance(100);
+    expect(seen).toEqual([10, 30]);
+    advance(500);
+    expect(seen).toEqual([10, 30]);
+    // A newer event that passes cancels the held one: nothing older arrives after it.
+    emit(download('a', 40));
+    advance(550);
+    emit(download('a', 1000));
+    advance(700);
+    expect(seen).toEqual([10, 30, 40, 1000]);
+  });
 });
