@@ -25,6 +25,7 @@ import type { ResultsDocument } from './lib/report.ts';
 import { startEnvironment } from './lib/servers.ts';
 import type { Profile } from './lib/servers.ts';
 import { summarize } from './lib/summary.ts';
+import { returningVisits } from './lib/visits.ts';
 import type { RawResults } from './lib/summary.ts';
 
 const benchDir = fileURLToPath(new URL('./', import.meta.url));
@@ -159,6 +160,8 @@ async function main(): Promise<void> {
     raw.resume = await step(raw, 'resume after a cut', () => resumeWaste(env, config, aliases, warm ?? {}));
     await save();
     if (warm && config.threadSettings.length > 0) raw.threads = await step(raw, 'WASM threads', () => threadBenchmarks(env, config, warm));
+    await save();
+    raw.visits = await step(raw, 'returning visits', () => returningVisits(env, config));
     await save();
     if (values.webgpu ?? config.webgpu) raw.webgpu = await step(raw, 'WebGPU correctness', () => webGpuCheck(env, config));
   } finally {

@@ -33,6 +33,9 @@ export interface BenchConfig {
   callerCounts: readonly number[];
   frameCalls: number;
   threadCalls: number;
+  /** Returning visits per contender (the browser restarted before each), and timed calls per visit. */
+  visits: number;
+  visitCalls: number;
   /** WASM thread counts to compare (`null` = the contender's default). */
   threadSettings: readonly (number | null)[];
   /** Whether to run the WebGPU correctness line. */
@@ -79,6 +82,8 @@ export function benchConfig(quick: boolean): BenchConfig {
       callerCounts: [1, 8],
       frameCalls: 10,
       threadCalls: 5,
+      visits: 2,
+      visitCalls: 10,
       threadSettings: [],
       webgpu: false,
       floor: false,
@@ -102,6 +107,8 @@ export function benchConfig(quick: boolean): BenchConfig {
     callerCounts: [1, 8, 64],
     frameCalls: 100,
     threadCalls: 30,
+    visits: 8,
+    visitCalls: 100,
     threadSettings: [1, 2, null],
     webgpu: true,
     floor: true,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { TargetCheck } from './summary.ts';
+import type { TargetCheck, VisitSummary } from './summary.ts';
 
 /** What run.ts writes to `bench/results/latest.json`. */
 export interface ResultsDocument {
@@ -95,6 +95,7 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
     attempts: number;
     error?: string;
   }[];
+  const visits = (s.visits ?? []) as VisitSummary[];
   const bundles = s.bundles as { name: string; bytes: number; gzipBytes: number }[];
   const webgpu = s.webgpu as { contender: string; ok: boolean; sample: string; wasmSample: string; error?: string }[];
   return [
@@ -148,6 +149,21 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
       throughput.map((t) => [t.callers, t.inpagePerS, t.tfjsPerS, `${cell(t.ratio)}×`, `${t.inpageErrors} / ${cell(t.tfjsErrors)}`]),
     ),
     '',
+    '### Returning visits (one profile per contender, the browser restarted before each visit; visit 1 is cold)',
+    '',
+    table(
+      ['visit', 'inpage load ms', 'tfjs load ms', 'load ratio', 'inpage p50 / p95 ms', 'tfjs p50 / p95 ms', 'p50 ratio'],
+      visits.map((v) => [
+        v.visit,
+        v.inpage?.loadMs,
+        v.tfjs?.loadMs,
+        v.loadRatio === null ? '–' : `${v.loadRatio}×`,
+        `${cell(v.inpage?.p50)} / ${cell(v.inpage?.p95)}`,
+        `${cell(v.tfjs?.p50)} / ${cell(v.tfjs?.p95)}`,
+        v.p50Ratio === null ? '–' : `${v.p50Ratio}×`,
+      ]),
+    ),
+    '',
     '### WASM threads',
     '',
     table(
@@ -195,11 +211,13 @@ export function renderChart(doc: ResultsDocument): string {
     cold: { ratio: number | null };
     warm: { ratio: number | null };
     throughput: { callers: number; ratio: number | null }[];
+    visits?: VisitSummary[];
   };
   const bars: [string, number | null][] = [
     ['cold load (lower is better)', s.cold.ratio],
     ['warm load (lower is better)', s.warm.ratio],
     ...s.throughput.map((t): [string, number | null] => [`throughput, ${t.callers} callers (higher is better)`, t.ratio]),
+    ...(s.visits ?? []).map((v): [string, number | null] => [`call p50, visit ${v.visit} (lower is better)`, v.p50Ratio]),
   ];
   const width = 640;
   const rowH = 28;
