@@ -3,6 +3,7 @@ import type { LoadedInfo } from '../rpc/contract.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { TaskId } from '../tasks/registry.ts';
+import { loadTask } from '../tasks/registry.ts';
 import type { AsyncDisposableIfSupported, Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
 import type { CacheAdmin } from './cache-admin.ts';
 import { createCacheAdmin } from './cache-admin.ts';
@@ -112,7 +113,7 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
     ...hostOverrides,
   });
   let callIds = 0;
-  const handles = new Set<ModelHandle<TaskId>>();
+  const handles = new Set<{ dispose(): Promise<void> }>();
   const health: DeviceHealth = { webgpuFailure: null };
   const services: HandleServices = { host, health, events, nextCallId: () => ++callIds, forget: (handle) => handles.delete(handle) };
   let capabilities: Promise<Capabilities> | undefined;
@@ -146,6 +147,9 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
     async load<T extends TaskId>(task: T, model: string, loadOptions: LoadOptions = {}): Promise<Model<T>> {
       const request = modelRequest(task, model, loadOptions, resolved);
       const { requestedDevice, onProgress } = request;
+      // The task's code loads while the worker prepares the model.
+      const definition = loadTask(request.task).then(({ definition }) => definition);
+      definition.catch(() => undefined);
       const earlier = health.webgpuFailure;
       let fallback: Fallback | null =
         requestedDevice === 'auto' && earlier !== null
@@ -188,8 +192,15 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
         device: info.device,
         requestedDevice,
       };
-      const handle = new ModelHandle<T>(services, spec, { id: info.pipelineId, generation }, fallback);
-      handles.add(handle as unknown as ModelHandle<TaskId>);
+      let taskDefinition;
+      try {
+        taskDefinition = await definition;
+      } catch (error) {
+        void host.notify(generation, (remote) => remote.release(info.pipelineId));
+        throw error;
+      }
+      const handle = new ModelHandle<T>(services, spec, taskDefinition, { id: info.pipelineId, generation }, fallback);
+      handles.add(handle);
       // Its prototype has Symbol.asyncDispose wherever the runtime has the symbol (see model-handle.ts).
       return handle as Model<T>;
     },

@@ -3,7 +3,7 @@ import { repoIdPattern } from '../hub/hub-client.ts';
 import type { LoadProgressEvent } from '../progress.ts';
 import type { PrepareRequest } from '../rpc/contract.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
-import { getTask } from '../tasks/registry.ts';
+import { checkTaskId } from '../tasks/registry.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import type { Device, Dtype, RevisionPolicy } from '../types.ts';
 import { dtypes } from '../types.ts';
@@ -69,7 +69,7 @@ export function modelRequest(
   options: ModelRequestOptions,
   defaults: { device: Device; policy: RevisionPolicy },
 ): ModelRequest {
-  getTask(task as string);
+  checkTaskId(task);
   assertModelId(model);
   if (typeof options !== 'object' || options === null) throw new TypeError('inpage: options must be an object.');
   const requestedDevice = options.device ?? defaults.device;

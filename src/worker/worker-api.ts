@@ -15,15 +15,13 @@ import { ModelStore } from '../store/idb-store.ts';
 import { prepareModel } from '../store/prepare-model.ts';
 import type { PreparedModel, PrepareRequest as StorePrepareRequest, StoreProgressEvent } from '../store/prepare-model.ts';
 import { StoreBridge } from '../store/transformers-bridge.ts';
-import { getTaskPipeline } from '../tasks/pipeline-registry.ts';
-import { getTask } from '../tasks/registry.ts';
+import { loadTask } from '../tasks/registry.ts';
 import type { TaskOutput } from '../tasks/registry.ts';
-import { isStreamingPipeline } from '../tasks/task.ts';
 import type { ResolvedDevice } from '../types.ts';
 import { filePlanner } from './file-plan.ts';
-import { generationControl, withOptions } from './generation.ts';
-import { PipelineRegistry } from './pipeline-registry.ts';
-import type { LoadedPipeline } from './pipeline-registry.ts';
+import { LoadedPipelines } from './loaded-pipelines.ts';
+import type { LoadedPipeline } from './loaded-pipelines.ts';
+import { runTask, streamTask, transferablesOf } from './task-calls.ts';
 import { configureTransformers } from './transformers-env.ts';
 import { startRuntime } from './warmup.ts';
 import { yieldBetweenRuns } from './yield-between-runs.ts';
@@ -51,7 +49,7 @@ interface Planned {
  */
 export function createWorkerApi(): WorkerApi {
   let state: WorkerState | undefined;
-  const registry = new PipelineRegistry();
+  const pipelines = new LoadedPipelines();
   const controllers = new Map<CallId, AbortController>();
 
   const ready = (): WorkerState => {
@@ -74,7 +72,7 @@ export function createWorkerApi(): WorkerApi {
   }
 
   async function pipelineFor(pipelineId: string): Promise<LoadedPipeline> {
-    const pipe = await registry.get(pipelineId);
+    const pipe = await pipelines.get(pipelineId);
     if (!pipe) throw new InpageError('DISPOSED', 'This model was disposed; load it again.');
     return pipe;
   }
@@ -87,7 +85,8 @@ export function createWorkerApi(): WorkerApi {
     const shaderF16 = caps.webgpu.shaderF16;
     const { dtype } = request;
     if (dtype !== 'auto') chooseDtype(dtype, device, [], shaderF16); // DEVICE_UNAVAILABLE before any download
-    const planRequest = { task: getTask(request.task).pipelineTask, dtype, device, shaderF16 };
+    const { definition } = await loadTask(request.task);
+    const planRequest = { task: definition.pipelineTask, dtype, device, shaderF16 };
     const plan = filePlanner(current.bridge, request.dtypeFor ? { ...planRequest, autoFor: request.dtypeFor } : planRequest);
     const prepared = await prepareStored(
       current,
@@ -139,7 +138,7 @@ export function createWorkerApi(): WorkerApi {
         const { emit, delivered } = progressEmitter(onProgress);
         let pipelineId: string | undefined;
         try {
-          const task = getTask(request.task);
+          const { definition: task } = await loadTask(request.task);
           const current = ready();
           // One locked section from resolve to created sessions: a delete from any tab waits for it,
           // or aborts this load; it never pulls bytes from under it.
@@ -148,7 +147,7 @@ export function createWorkerApi(): WorkerApi {
             const stage = { model: request.model, device, dtype: prepared.dtype };
             emit?.({ phase: 'compile', ...stage });
             const key = { pipelineTask: task.pipelineTask, repo: request.model, commit: prepared.commit, dtype: prepared.dtype, device };
-            const { id } = await registry.acquire(key, prepared.config, async (load) => {
+            const { id } = await pipelines.acquire(key, prepared.config, async (load) => {
               // Only now: the runtime's start holds this thread for about a second, and a download's
               // bytes not read meanwhile are lost when its connection drops (see the performance issue).
               await startRuntime();
@@ -172,7 +171,7 @@ export function createWorkerApi(): WorkerApi {
           pipelineId = undefined;
           return info;
         } finally {
-          if (pipelineId !== undefined) await registry.release(pipelineId).catch(() => undefined);
+          if (pipelineId !== undefined) await pipelines.release(pipelineId).catch(() => undefined);
           await delivered();
           releaseRemoteCallback(onProgress);
         }
@@ -182,20 +181,7 @@ export function createWorkerApi(): WorkerApi {
     run(callId, pipelineId, taskId, input, options) {
       return tracked(callId, async (signal) => {
         const pipe = await pipelineFor(pipelineId);
-        const task = getTask(taskId);
-        const pipeline = getTaskPipeline(taskId as string);
-        let args = pipeline.toPipelineArgs(input, options);
-        if (task.streamable) {
-          const control = generationControl(pipe);
-          signal.addEventListener('abort', control.interrupt, { once: true });
-          args = withOptions(args, control.options);
-        }
-        // A task with its own `run` calls the tokenizer and model itself (e.g. for token positions).
-        const output = (
-          pipeline.run
-            ? await guarded(() => pipeline.run?.(pipe, input, options), signal)
-            : pipeline.fromPipelineOutput(await callPipeline(pipe, args, signal), input, options)
-        ) as TaskOutput<typeof taskId>;
+        const output = (await runTask(await loadTask(taskId), pipe, input, options, signal)) as TaskOutput<typeof taskId>;
         return withTransfer(output, transferablesOf(output));
       });
     },
@@ -204,16 +190,7 @@ export function createWorkerApi(): WorkerApi {
       return tracked(callId, async (signal) => {
         try {
           const pipe = await pipelineFor(pipelineId);
-          const pipeline = getTaskPipeline(taskId as string);
-          if (!isStreamingPipeline(pipeline)) throw new InpageError('UNSUPPORTED_TASK', `Task "${taskId}" does not stream; use run().`);
-          // Pieces travel on the callback's own port, which is not ordered with this call's reply:
-          // wait until every piece was delivered, or the client would finish the stream without the last ones.
-          const deliveries: Promise<unknown>[] = [];
-          const send = (piece: string): void => void deliveries.push(Promise.resolve(onPiece(piece)).catch(() => undefined));
-          const control = generationControl(pipe, { onPiece: send, ...pipeline.streamerOptions(input, options) });
-          signal.addEventListener('abort', control.interrupt, { once: true });
-          await callPipeline(pipe, withOptions(pipeline.toPipelineArgs(input, options), control.options), signal);
-          await Promise.all(deliveries);
+          await streamTask(await loadTask(taskId), pipe, input, options, signal, onPiece);
         } finally {
           releaseRemoteCallback(onPiece);
         }
@@ -224,7 +201,7 @@ export function createWorkerApi(): WorkerApi {
       controllers.get(callId)?.abort();
     },
 
-    release: (pipelineId) => registry.release(pipelineId),
+    release: (pipelineId) => pipelines.release(pipelineId),
 
     cacheList: () => listCachedModels(ready().store),
     cacheUsage: () => cacheUsage(ready().store, ready().config.storage.budget),
@@ -294,29 +271,4 @@ function prepareStored(
     ...(config.storage.budget !== undefined ? { budget: config.storage.budget } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
-}
-
-function callPipeline(pipe: LoadedPipeline, args: unknown[], signal: AbortSignal): Promise<unknown> {
-  return guarded(() => pipe(...args), signal);
-}
-
-/** Runs an inference, reporting its ORT and transformers.js failures as `RUNTIME`. */
-async function guarded(inference: () => Promise<unknown> | undefined, signal: AbortSignal): Promise<unknown> {
-  if (signal.aborted) throw abortError(signal);
-  try {
-    return await inference();
-  } catch (error) {
-    throw classifyError(error, 'Inference failed', 'run');
-  }
-}
-
-/** Large typed arrays in an output are moved to the main thread, not copied. */
-function transferablesOf(output: unknown): Transferable[] {
-  const found: Transferable[] = [];
-  const visit = (value: unknown, depth: number): void => {
-    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && !found.includes(value.buffer)) found.push(value.buffer);
-    else if (depth < 2 && typeof value === 'object' && value !== null) for (const item of Object.values(value)) visit(item, depth + 1);
-  };
-  visit(output, 0);
-  return found;
 }
