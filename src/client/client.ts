@@ -3,7 +3,8 @@ import type { LoadedInfo } from '../rpc/contract.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import { loadTask } from '../tasks/registry.ts';
+import { taskTable } from '../tasks/registry.ts';
+import type { LoadedTask } from '../tasks/task-table.ts';
 import type { AsyncDisposableIfSupported, Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
 import type { CacheAdmin } from './cache-admin.ts';
 import { createCacheAdmin } from './cache-admin.ts';
@@ -97,11 +98,22 @@ export function createClient(options: ClientOptions = {}): InpageClient {
   return createClientOn(options);
 }
 
+/** The task lookups a client uses: the task table's, or a test's table with tasks of its own. */
+export interface TaskLookup {
+  check(id: unknown): unknown;
+  load(id: unknown): Promise<LoadedTask>;
+}
+
 /**
- * {@link createClient} with host options overridden (tests inject a liveness source).
+ * {@link createClient} with host options overridden (tests inject a liveness source) and, for
+ * tests, another task table.
  * @internal
  */
-export function createClientOn(options: ClientOptions, hostOverrides: Partial<WorkerHostOptions> = {}): InpageClient {
+export function createClientOn(
+  options: ClientOptions,
+  hostOverrides: Partial<WorkerHostOptions> = {},
+  tasks: TaskLookup = taskTable,
+): InpageClient {
   const resolved = resolveClientOptions(options);
   const events = new ClientEvents();
   const host = new WorkerHost({
@@ -145,10 +157,10 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
     [Symbol.asyncDispose]: dispose,
 
     async load<T extends TaskId>(task: T, model: string, loadOptions: LoadOptions = {}): Promise<Model<T>> {
-      const request = modelRequest(task, model, loadOptions, resolved);
+      const request = modelRequest(task, model, loadOptions, resolved, (id) => tasks.check(id));
       const { requestedDevice, onProgress } = request;
       // The task's code loads while the worker prepares the model.
-      const definition = loadTask(request.task).then(({ definition }) => definition);
+      const definition = tasks.load(request.task).then(({ definition }) => definition);
       definition.catch(() => undefined);
       const earlier = health.webgpuFailure;
       let fallback: Fallback | null =

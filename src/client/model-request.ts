@@ -59,6 +59,7 @@ export function assertModelId(model: unknown): string {
 
 /**
  * Validates the arguments of `load()` / `cache.install()` on the main thread, before anything is sent.
+ * `checkTask` checks the task id (the task table's, by default).
  * @throws InpageError `UNSUPPORTED_TASK`, `INVALID_INPUT`; TypeError for wrong option types.
  * @example
  * const request = modelRequest(task, model, options, { device: 'auto', policy: 'stale-while-revalidate' });
@@ -68,8 +69,9 @@ export function modelRequest(
   model: unknown,
   options: ModelRequestOptions,
   defaults: { device: Device; policy: RevisionPolicy },
+  checkTask: (id: unknown) => unknown = checkTaskId,
 ): ModelRequest {
-  checkTaskId(task);
+  checkTask(task);
   assertModelId(model);
   if (typeof options !== 'object' || options === null) throw new TypeError('inpage: options must be an object.');
   const requestedDevice = options.device ?? defaults.device;

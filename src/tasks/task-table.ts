@@ -96,7 +96,7 @@ export function defineTaskTable<const E extends TaskTableEntries>(entries: E): T
     if (!has(id)) throw new InpageError('UNSUPPORTED_TASK', `Unsupported task "${id}". Supported tasks: ${ids.join(', ')}.`);
     return id;
   };
-  const load = (id: unknown): Promise<LoadedTask> => {
+  const load = async (id: unknown): Promise<LoadedTask> => {
     const hubId = hubIdOf.get(check(id)) as string;
     let module = loaded.get(hubId);
     if (!module) {

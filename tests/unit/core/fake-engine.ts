@@ -136,7 +136,7 @@ export class FakeWorker extends EventTarget {
               ? input.map(() => [positive])
               : [positive],
         )) as WorkerApi['run'],
-      stream: async () => undefined,
+      stream: async () => void this.calls.push('stream'),
       abort: (callId) => {
         this.aborted.push(callId);
         this.#controllers.get(callId)?.abort();

@@ -88,8 +88,9 @@ describe('task table', () => {
     );
     expectInpageError(() => checkTaskId('constructor'), 'UNSUPPORTED_TASK');
     expectTypeError(() => checkTaskId(42), 'Task id must be a string, got a number (42)');
-    expectTypeError(() => loadTask(null), 'Task id must be a string, got null');
-    expectInpageError(() => loadTask('toString'), 'UNSUPPORTED_TASK');
+    await expect(loadTask(null)).rejects.toThrow(new TypeError('Task id must be a string, got null.'));
+    const unsupported = await loadTask('toString').catch((error: unknown) => error);
+    expect(unsupported).toMatchObject({ name: 'InpageError', code: 'UNSUPPORTED_TASK' });
     expect(() => checkTaskId('ner')).not.toThrow(InpageError);
   });
 
