@@ -1,7 +1,7 @@
 import type { HubConfig } from '../hub/hub-client.ts';
 import { hubConfig } from '../hub/hub-client.ts';
 import type { WorkerConfig } from '../rpc/contract.ts';
-import type { Device, HubOptions, RevisionPolicy } from '../types.ts';
+import type { Device, Dtype, HubOptions, LoadProgressEvent, RevisionPolicy } from '../types.ts';
 
 /** Where and how models are stored in IndexedDB. */
 export interface StorageOptions {
@@ -155,4 +155,28 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     ...(options.runtime ? { runtime: { wasm: String(options.runtime.wasm), mjs: String(options.runtime.mjs) } } : {}),
   };
   return { hub, device, policy, worker, heartbeatMs, startupTimeoutMs };
+}
+
+/** Options of `client.load()` (and, but for `revisionPolicy`, of `client.cache.install()`). */
+export interface LoadOptions {
+  /**
+   * Weight precision. `auto` follows the model's own `transformers.js_config.dtype` when the device
+   * can run it; otherwise, for generation models, q4f16 on WebGPU with shader-f16, else q4, and q8 on
+   * WASM; for encoders, fp16 on WebGPU with shader-f16, else fp32, and q8 on WASM.
+   * @default 'auto'
+   */
+  dtype?: Dtype;
+  /**
+   * Branch, tag or commit sha.
+   * @default 'main'
+   */
+  revision?: string;
+  /** This load's device (default: the client's). */
+  device?: Device;
+  /** This load's revision policy (default: the client's). */
+  revisionPolicy?: RevisionPolicy;
+  /** Progress: resolve, per-file and total download bytes, cached files, compile, ready. */
+  onProgress?: (event: LoadProgressEvent) => void;
+  /** Aborts the load: downloads stop (what is stored is kept for a resume) and it rejects with `ABORTED`. */
+  signal?: AbortSignal;
 }

@@ -1,16 +1,16 @@
-import type { LoadProgressEvent } from '../progress.ts';
+import type { LoadProgressEvent } from '../types.ts';
 import type { LoadedInfo } from '../rpc/contract.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import { taskTable } from '../tasks/registry.ts';
 import type { LoadedTask } from '../tasks/task-table.ts';
-import type { AsyncDisposableIfSupported, Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
+import type { AsyncDisposableIfSupported, ResolvedDevice } from '../types.ts';
 import type { CacheAdmin } from './cache-admin.ts';
 import { createCacheAdmin } from './cache-admin.ts';
 import { ClientEvents } from './events.ts';
 import type { ClientEventListener, ClientEventType } from './events.ts';
-import type { ClientOptions } from './client-options.ts';
+import type { ClientOptions, LoadOptions } from './client-options.ts';
 import { resolveClientOptions } from './client-options.ts';
 import { ModelHandle } from './model-handle.ts';
 import type { Fallback, HandleServices, Model, ModelSpec } from './model-handle.ts';
@@ -20,29 +20,7 @@ import { withRecovery } from './recovery.ts';
 import { WorkerHost } from './worker-host.ts';
 import type { WorkerHostOptions } from './worker-host.ts';
 
-/** Options of {@link InpageClient.load}. */
-export interface LoadOptions {
-  /**
-   * Weight precision. `auto` follows the model's own `transformers.js_config.dtype` when the device
-   * can run it; otherwise, for generation models, q4f16 on WebGPU with shader-f16, else q4, and q8 on
-   * WASM; for encoders, fp16 on WebGPU with shader-f16, else fp32, and q8 on WASM.
-   * @default 'auto'
-   */
-  dtype?: Dtype;
-  /**
-   * Branch, tag or commit sha.
-   * @default 'main'
-   */
-  revision?: string;
-  /** This load's device (default: the client's). */
-  device?: Device;
-  /** This load's revision policy (default: the client's). */
-  revisionPolicy?: RevisionPolicy;
-  /** Progress: resolve, per-file and total download bytes, cached files, compile, ready. */
-  onProgress?: (event: LoadProgressEvent) => void;
-  /** Aborts the load: downloads stop (what is stored is kept for a resume) and it rejects with `ABORTED`. */
-  signal?: AbortSignal;
-}
+export type { LoadOptions } from './client-options.ts';
 
 /**
  * The main-thread client. Create it with {@link createClient}. Disposable with `await using` where

@@ -1,13 +1,13 @@
 import { InpageError } from '../errors.ts';
 import { repoIdPattern } from '../hub/hub-client.ts';
-import type { LoadProgressEvent } from '../progress.ts';
-import type { PrepareRequest } from '../rpc/contract.ts';
+import type { LoadProgressEvent } from '../types.ts';
+import type { LoadRequest } from '../rpc/contract.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { checkTaskId } from '../tasks/registry.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import type { Device, Dtype, RevisionPolicy } from '../types.ts';
 import { dtypes } from '../types.ts';
-import type { LoadOptions } from './client.ts';
+import type { LoadOptions } from './client-options.ts';
 import { assertOneOf } from './client-options.ts';
 import type { WorkerHost } from './worker-host.ts';
 
@@ -94,7 +94,7 @@ export function modelRequest(
  * @example
  * const info = await remote.load(callId, workerRequest(request, health), request.onProgress);
  */
-export function workerRequest(request: ModelRequest, health: DeviceHealth): PrepareRequest {
+export function workerRequest(request: ModelRequest, health: DeviceHealth): LoadRequest {
   const { task, model, revision, requestedDevice, dtype, policy } = request;
   return { task, model, revision, device: requestedDevice, dtype, policy, avoidWebgpu: health.webgpuFailure !== null };
 }

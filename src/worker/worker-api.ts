@@ -3,7 +3,7 @@ import { classifyError } from './classify-error.ts';
 import type { LoadProgressEvent } from '../progress.ts';
 import { throttleProgress } from '../progress.ts';
 import { hubConfig } from '../hub/hub-client.ts';
-import type { CallId, LivenessConfig, LoadedInfo, PreparedInfo, PrepareRequest, WorkerApi, WorkerConfig } from '../rpc/contract.ts';
+import type { CallId, LivenessConfig, LoadedInfo, LoadRequest, PreparedInfo, WorkerApi, WorkerConfig } from '../rpc/contract.ts';
 import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities, wasmThreads } from '../runtime/capabilities.ts';
@@ -78,7 +78,7 @@ export function createWorkerApi(): WorkerApi {
   }
 
   /** Plans the device from the probe and prepares the files for it; the caller holds the model's access. */
-  async function plan(request: PrepareRequest, access: AbortSignal, emit?: (event: StoreProgressEvent) => void): Promise<Planned> {
+  async function plan(request: LoadRequest, access: AbortSignal, emit?: (event: StoreProgressEvent) => void): Promise<Planned> {
     const current = ready();
     const caps = await current.capabilities;
     const device = chooseDevice(request.device, { hasAdapter: caps.webgpu.adapter !== null && !request.avoidWebgpu });
