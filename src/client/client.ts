@@ -96,6 +96,7 @@ export function createClientOn(
   const events = new ClientEvents();
   const host = new WorkerHost({
     onWorkerLost: (error) => events.emit('worker-restart', { reason: error.message, code: error.code }),
+    onNotice: ({ models, bytes }) => events.emit('eviction', { models, bytes }),
     config: resolved.worker,
     ...(options.worker ? { worker: options.worker } : {}),
     heartbeatMs: resolved.heartbeatMs,

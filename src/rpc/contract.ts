@@ -77,6 +77,18 @@ export interface LoadedInfo extends PreparedInfo {
   pipelineId: string;
 }
 
+/**
+ * What the worker tells the client without being asked (plain data), through the callback given
+ * to {@link WorkerApi.init}: a download evicted stored models to make room.
+ */
+export interface WorkerNotice {
+  type: 'eviction';
+  /** Hub ids of the evicted models, each once. */
+  models: string[];
+  /** Bytes of the files deleted with them. */
+  bytes: number;
+}
+
 /** Identifies one call, so the client can abort it. */
 export type CallId = number;
 
@@ -87,9 +99,10 @@ export type CallId = number;
 export interface WorkerApi {
   /**
    * Applies the configuration and takes the liveness lock; with `warmup`, starts the ONNX Runtime in
-   * the background. Resolves once the lock is held, with whether it could be taken.
+   * the background. Resolves once the lock is held, with whether it could be taken. `onNotice`
+   * hears what the worker did unasked (evictions) for the worker's lifetime.
    */
-  init(config: WorkerConfig, liveness: LivenessConfig): Promise<{ lockHeld: boolean }>;
+  init(config: WorkerConfig, liveness: LivenessConfig, onNotice?: (notice: WorkerNotice) => void): Promise<{ lockHeld: boolean }>;
   /** Heartbeat (where Web Locks are missing): answers at once unless the worker's thread is blocked or dead. */
   ping(): number;
   /** What the browser offers; a `requestAdapter()` that does not answer within 5 s counts as no WebGPU. */

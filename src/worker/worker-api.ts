@@ -3,7 +3,16 @@ import { classifyError } from './classify-error.ts';
 import type { LoadProgressEvent } from '../progress.ts';
 import { throttleProgress } from '../progress.ts';
 import { hubConfig } from '../hub/hub-client.ts';
-import type { CallId, LivenessConfig, LoadedInfo, LoadRequest, PreparedInfo, WorkerApi, WorkerConfig } from '../rpc/contract.ts';
+import type {
+  CallId,
+  LivenessConfig,
+  LoadedInfo,
+  LoadRequest,
+  PreparedInfo,
+  WorkerApi,
+  WorkerConfig,
+  WorkerNotice,
+} from '../rpc/contract.ts';
 import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities, wasmThreads } from '../runtime/capabilities.ts';
@@ -22,6 +31,7 @@ import { filePlanner } from './file-plan.ts';
 import { LoadedPipelines } from './loaded-pipelines.ts';
 import type { LoadedPipeline } from './loaded-pipelines.ts';
 import { runTask, streamTask, transferablesOf } from './task-calls.ts';
+import { watchEvictions } from './eviction-watch.ts';
 import { configureTransformers } from './transformers-env.ts';
 import { startRuntime } from './warmup.ts';
 import { yieldBetweenRuns } from './yield-between-runs.ts';
@@ -31,6 +41,8 @@ interface WorkerState {
   store: ModelStore;
   bridge: StoreBridge;
   capabilities: Promise<Capabilities>;
+  /** The client's callback for what the worker does unasked. */
+  onNotice: ((notice: WorkerNotice) => void) | undefined;
 }
 
 /** A prepared model and the device it was planned for. */
@@ -98,13 +110,13 @@ export function createWorkerApi(): WorkerApi {
   }
 
   return {
-    async init(config, liveness) {
+    async init(config, liveness, onNotice) {
       const lockHeld = await holdLivenessLock(liveness);
       const store = new ModelStore(config.storage.namespace);
       const bridge = new StoreBridge(store, hubConfig(config.hub));
       // In the background: a `requestAdapter()` that never answers must not hold up the start.
       const capabilities = probeCapabilities(config.threads);
-      state = { config, store, bridge, capabilities };
+      state = { config, store, bridge, capabilities, onNotice };
       // Before the runtime compiles, even when it starts later (lazy): see prepareHashing.
       prepareHashing().catch(() => undefined);
       configureTransformers(config, bridge, wasmThreads(config.threads).numThreads);
@@ -254,21 +266,29 @@ function progressEmitter(onProgress?: (event: LoadProgressEvent) => void): {
   return { emit, delivered: async () => void (await Promise.all(deliveries)) };
 }
 
-function prepareStored(
+async function prepareStored(
   state: WorkerState,
   request: StorePrepareRequest,
   signal: AbortSignal,
   onProgress?: (event: StoreProgressEvent) => void,
 ): Promise<PreparedModel> {
-  const { config, store } = state;
-  return prepareModel(request, {
-    hub: hubConfig(config.hub),
-    store,
-    signal,
-    chunkSize: config.storage.chunkSize,
-    retries: config.storage.retries,
-    concurrency: config.storage.concurrency,
-    ...(config.storage.budget !== undefined ? { budget: config.storage.budget } : {}),
-    ...(onProgress ? { onProgress } : {}),
-  });
+  const { config, onNotice } = state;
+  // Eviction happens inside the store's download; the client hears of it from here.
+  const watch = watchEvictions(state.store);
+  try {
+    return await prepareModel(request, {
+      hub: hubConfig(config.hub),
+      store: watch.store,
+      signal,
+      chunkSize: config.storage.chunkSize,
+      retries: config.storage.retries,
+      concurrency: config.storage.concurrency,
+      ...(config.storage.budget !== undefined ? { budget: config.storage.budget } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+  } finally {
+    const evicted = watch.evicted();
+    // Awaited (its own port is not ordered with this call's reply): the app hears of it before the call settles.
+    if (evicted.models.length > 0) await Promise.resolve(onNotice?.({ type: 'eviction', ...evicted })).catch(() => undefined);
+  }
 }
