@@ -1,6 +1,7 @@
 import type { HubConfig } from '../hub/hub-client.ts';
 import { hubConfig } from '../hub/hub-client.ts';
 import type { WorkerConfig } from '../rpc/contract.ts';
+import { describeValue } from '../tasks/describe-value.ts';
 import type { Device, Dtype, HubOptions, LoadProgressEvent, RevisionPolicy } from '../types.ts';
 
 /** Where and how models are stored in IndexedDB. */
@@ -97,17 +98,23 @@ export interface ClientOptions {
 const devices: readonly Device[] = ['auto', 'webgpu', 'wasm'];
 const policies: readonly RevisionPolicy[] = ['stale-while-revalidate', 'pinned', 'always-check'];
 
-/** Throws a `TypeError` unless `value` is one of `allowed`. */
+/**
+ * Throws a `TypeError` unless `value` is one of `allowed` (the rules of the task checks in
+ * `tasks/validate.ts`: a wrong type or an unknown choice is a `TypeError`).
+ */
 export function assertOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): asserts value is T {
   if (!allowed.includes(value as T))
-    throw new TypeError(`inpage: ${name} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${JSON.stringify(value)}.`);
+    throw new TypeError(`inpage: ${name} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${describeValue(value)}.`);
 }
 
-/** Throws a `RangeError` unless `value` is an integer in [min, max]. */
+/**
+ * Throws a `TypeError` unless `value` is a number, and a `RangeError` unless it is an integer in
+ * [min, max] (the rules of `checkInteger` in `tasks/validate.ts`).
+ */
 export function assertInteger(name: string, value: unknown, min: number, max: number): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value))
-    throw new TypeError(`inpage: ${name} must be an integer, got ${JSON.stringify(value)}.`);
-  if (value < min || value > max) throw new RangeError(`inpage: ${name} must be between ${min} and ${max}, got ${value}.`);
+  if (typeof value !== 'number') throw new TypeError(`inpage: ${name} must be an integer, got ${describeValue(value)}.`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`inpage: ${name} must be an integer from ${min} to ${max}, got ${value}.`);
 }
 
 /** Validated client settings. */
