@@ -2,9 +2,8 @@
  * The contract every task module implements. A task module is pure and exports two halves: the
  * task ({@link TaskDefinition}: public types, metadata, input checks, batching) for the main
  * thread, and the pipeline ({@link TaskPipeline}: camelCase options → transformers.js's
- * snake_case call, raw output → inpage's plain, typed output) for the worker. Each half is a
- * PURE-annotated `Object.freeze({…})` (or factory) call: esbuild and Rolldown (Vite 8)
- * keep an unannotated top-level call, and with it the whole pipeline half, in the main bundle.
+ * snake_case call, raw output → inpage's plain, typed output) for the worker, and joins them
+ * with `defineTask` as its `task` export, which the task table (`registry.ts`) loads on demand.
  * A task module never imports transformers.js at run time.
  * @module
  */
