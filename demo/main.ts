@@ -19,7 +19,8 @@ import { createTranslationView } from './views/translation.ts';
 import type { View, ViewContext } from './views/view.ts';
 
 const client = createClient({ hub: { endpoint: hubSettings.endpoint } });
-const models = createModelLoader(client);
+const progress = createProgressPanel();
+const models = createModelLoader(client, progress.reporter);
 const context: ViewContext = { client, models, hub: hubSettings };
 exposeDemoHandle(client);
 const views: readonly View[] = [
@@ -45,7 +46,7 @@ const main = document.getElementById('main');
 const links = views.map((view) => el('a', { href: `#${view.id}` }, view.title));
 nav?.append(el('ul', {}, ...links.map((link) => el('li', {}, link))));
 main?.append(...views.map((view) => view.element));
-document.getElementById('aside')?.append(createProgressPanel(models));
+document.getElementById('aside')?.append(progress.element);
 
 /** Shows the view of the current hash (the first one by default). */
 function route(moveFocus: boolean): void {

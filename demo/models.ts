@@ -1,26 +1,17 @@
 /**
- * Loads each (task, model) once and tells the progress and device panels what happens.
+ * Loads each (task, model) once, and reports each load to the progress panel. What the client does
+ * on its own (a fallback to WASM, a worker restart, an eviction) the views hear from `client.on()`.
  * @module
  */
-import type { Fallback, InpageClient, Model, LoadProgressEvent, TaskId } from 'inpage';
+import type { InpageClient, Model, LoadProgressEvent, TaskId } from 'inpage';
 
-/** A model that has finished loading, as the device panel shows it. */
-export interface LoadedModel {
-  task: TaskId;
-  model: string;
-  device: string;
-  dtype: string;
-  fallback: Fallback | null;
-}
-
-/** Who listens to loads. */
-export interface LoadListener {
+/** Where loads and installs report their progress (the progress panel). */
+export interface LoadReporter {
   /** A load starts (before its first progress event). */
-  onStart?(model: string): void;
-  onProgress?(event: LoadProgressEvent): void;
-  onLoaded?(loaded: LoadedModel): void;
+  onStart(model: string): void;
+  onProgress(event: LoadProgressEvent): void;
   /** A load failed or was aborted. */
-  onFailed?(model: string, error: unknown): void;
+  onFailed(model: string, error: unknown): void;
 }
 
 /** The demo's shared model loader. */
@@ -31,40 +22,29 @@ export interface ModelLoader {
    * const sentiment = await models.get('sentiment-analysis', sentimentModel);
    */
   get<T extends TaskId>(task: T, model: string, signal?: AbortSignal): Promise<Model<T>>;
-  /** Models loaded so far. */
-  loaded(): readonly LoadedModel[];
-  /** Adds a listener; returns its removal. */
-  listen(listener: LoadListener): () => void;
-  /** Fans a progress event out to the listeners (used by installs from the model manager). */
-  report: Required<LoadListener>;
+  /** Models loaded so far (their `device` and `fallback` are live). */
+  loaded(): readonly Model<TaskId>[];
+  /** The reporter loads use (installs from the model manager report to it too). */
+  readonly reporter: LoadReporter;
 }
 
 /**
  * Creates the loader over a client.
  * @example
- * const models = createModelLoader(createClient());
+ * const models = createModelLoader(createClient(), progressPanel.reporter);
  */
-export function createModelLoader(client: InpageClient): ModelLoader {
+export function createModelLoader(client: InpageClient, reporter: LoadReporter): ModelLoader {
   const pending = new Map<string, Promise<unknown>>();
-  const done: LoadedModel[] = [];
-  const listeners = new Set<LoadListener>();
-  const report: Required<LoadListener> = {
-    onStart: (model) => listeners.forEach((l) => l.onStart?.(model)),
-    onProgress: (event) => listeners.forEach((l) => l.onProgress?.(event)),
-    onLoaded: (loaded) => listeners.forEach((l) => l.onLoaded?.(loaded)),
-    onFailed: (model, error) => listeners.forEach((l) => l.onFailed?.(model, error)),
-  };
+  const done: Model<TaskId>[] = [];
 
   const load = async <T extends TaskId>(task: T, model: string, signal?: AbortSignal): Promise<Model<T>> => {
-    report.onStart(model);
+    reporter.onStart(model);
     try {
-      const handle = await client.load(task, model, { onProgress: report.onProgress, ...(signal ? { signal } : {}) });
-      const info: LoadedModel = { task, model, device: handle.device, dtype: handle.dtype, fallback: handle.fallback };
-      done.push(info);
-      report.onLoaded(info);
+      const handle = await client.load(task, model, { onProgress: reporter.onProgress, ...(signal ? { signal } : {}) });
+      done.push(handle as unknown as Model<TaskId>);
       return handle;
     } catch (error) {
-      report.onFailed(model, error);
+      reporter.onFailed(model, error);
       throw error;
     }
   };
@@ -81,10 +61,6 @@ export function createModelLoader(client: InpageClient): ModelLoader {
       return promise;
     },
     loaded: () => done,
-    listen(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    report,
+    reporter,
   };
 }

@@ -6,7 +6,7 @@
 import type { LoadProgressEvent } from 'inpage';
 import { describeError, el } from './dom.ts';
 import { formatBytes, formatDuration } from './format.ts';
-import type { ModelLoader } from './models.ts';
+import type { LoadReporter } from './models.ts';
 
 interface LoadRow {
   element: HTMLElement;
@@ -27,11 +27,13 @@ function bar(label: string): { row: HTMLElement; bar: HTMLProgressElement; text:
 }
 
 /**
- * Creates the panel and subscribes it to the loader.
+ * Creates the panel, and the reporter that loads and installs report to.
  * @example
- * document.body.append(createProgressPanel(models));
+ * const progress = createProgressPanel();
+ * document.body.append(progress.element);
+ * const models = createModelLoader(client, progress.reporter);
  */
-export function createProgressPanel(models: ModelLoader): HTMLElement {
+export function createProgressPanel(): { element: HTMLElement; reporter: LoadReporter } {
   const list = el('div', { class: 'loads' }, el('p', { class: 'hint' }, 'Nothing loading.'));
   const panel = el(
     'section',
@@ -125,7 +127,7 @@ export function createProgressPanel(models: ModelLoader): HTMLElement {
     }
   };
 
-  models.listen({
+  const reporter: LoadReporter = {
     onStart: (model) => {
       const row = rowFor(model);
       row.startedAt = performance.now();
@@ -136,6 +138,6 @@ export function createProgressPanel(models: ModelLoader): HTMLElement {
     onFailed: (model, error) => {
       rowFor(model).phase.textContent = describeError(error);
     },
-  });
-  return panel;
+  };
+  return { element: panel, reporter };
 }

@@ -7,13 +7,23 @@ export { createClient } from './client/client.ts';
 export { InpageError, isInpageError, errorCodes, errorPolicies } from './errors.ts';
 export { MAX_ITEMS_PER_INFERENCE, MAX_CHARS_PER_INFERENCE, MAX_NEW_TOKENS } from './tasks/limits.ts';
 
-export type { InpageClient, LoadOptions } from './client/client.ts';
+export type { InpageClient } from './client/client.ts';
 export type { ClientEventMap, ClientEventType, ClientEventListener } from './client/events.ts';
-export type { ClientOptions, StorageOptions } from './client/client-options.ts';
-export type { CacheAdmin, CachedModel, CacheUsage, InstallOptions, InstallResult } from './client/cache-admin.ts';
-export type { Model, ModelHandle, Fallback, CallOptions } from './client/model-handle.ts';
+export type { ClientOptions, LoadOptions, StorageOptions } from './client/client-options.ts';
+export type { CacheAdmin, InstallOptions, InstallResult } from './client/cache-admin.ts';
+export type { Model, Fallback, CallOptions, StreamInput } from './client/model-handle.ts';
 export type { ErrorCode, ErrorPolicy } from './errors.ts';
-export type { LoadProgressEvent } from './progress.ts';
 export type { Capabilities } from './runtime/capabilities.ts';
-export type { AsyncDisposableIfSupported, Device, Dtype, HubOptions, ResolvedDevice, ResolvedDtype, RevisionPolicy } from './types.ts';
+export type {
+  AsyncDisposableIfSupported,
+  CachedModel,
+  CacheUsage,
+  Device,
+  Dtype,
+  HubOptions,
+  LoadProgressEvent,
+  ResolvedDevice,
+  ResolvedDtype,
+  RevisionPolicy,
+} from './types.ts';
 export type * from './tasks/public-types.ts';

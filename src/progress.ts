@@ -1,24 +1,10 @@
-import type { StoreProgressEvent } from './store/prepare-model.ts';
-import type { ResolvedDevice, ResolvedDtype } from './types.ts';
-
 /**
- * Progress of `load()`, a discriminated union on `phase`:
- * - `resolve`: looking up the revision on the Hub;
- * - `cached`: a file was already stored and verified;
- * - `download`: bytes of one file (`loaded` of `total`);
- * - `total`: all files of the load (the total is known before any bytes flow);
- * - `compile`: creating the ONNX Runtime sessions;
- * - `ready`: the model can run.
- *
- * @example
- * onProgress: (event) => {
- *   if (event.phase === 'total') bar.value = event.loaded / event.total;
- * }
+ * Throttling of load progress (the worker side). The event type itself is public: see `types.ts`.
+ * @module
  */
-export type LoadProgressEvent =
-  | StoreProgressEvent
-  | { phase: 'compile'; model: string; device: ResolvedDevice; dtype: ResolvedDtype }
-  | { phase: 'ready'; model: string; device: ResolvedDevice; dtype: ResolvedDtype };
+import type { LoadProgressEvent } from './types.ts';
+
+export type { LoadProgressEvent } from './types.ts';
 
 /** Schedules `run` after `ms`; returns a function that cancels it (injectable for tests). */
 export type SetTimer = (run: () => void, ms: number) => () => void;

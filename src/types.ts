@@ -65,3 +65,58 @@ export interface HubOptions {
 export type AsyncDisposableIfSupported = SymbolConstructor extends { readonly asyncDispose: infer K extends symbol }
   ? { [P in K]: () => Promise<void> }
   : Record<never, never>;
+
+/** One stored model (a repo at one commit in one dtype), as `client.cache.list()` returns it. */
+export interface CachedModel {
+  model: string;
+  /** The revision it was loaded or installed under. */
+  revision: string;
+  commit: string;
+  dtype: ResolvedDtype;
+  /** How many files a load of it reads. */
+  files: number;
+  /** Sum of those files' sizes (files shared between dtypes count in each). */
+  bytes: number;
+  /** `false` when a file or chunk is missing (an interrupted download, or data deleted behind inpage's back). */
+  complete: boolean;
+  /** Last load or install, epoch ms. */
+  lastUsed: number;
+  /** Pinned models are never evicted. */
+  pinned: boolean;
+}
+
+/** Storage use, as `client.cache.usage()` returns it. */
+export interface CacheUsage {
+  /** Bytes of model files inpage stores in this namespace (its own accounting, exact). */
+  modelBytes: number;
+  /** Bytes the whole origin uses, as the browser estimates it (`navigator.storage.estimate()`). */
+  originUsage: number;
+  /** Bytes the origin may use, as the browser estimates it. */
+  quota: number;
+  /** Whether the browser granted persistent storage (`navigator.storage.persisted()`). */
+  persisted: boolean;
+  /** The `storage.budget` inpage keeps its models within, or `null` for none. */
+  budget: number | null;
+}
+
+/**
+ * Progress of `load()`, a discriminated union on `phase`:
+ * - `resolve`: looking up the revision on the Hub;
+ * - `cached`: a file was already stored and verified;
+ * - `download`: bytes of one file (`loaded` of `total`);
+ * - `total`: all files of the load (the total is known before any bytes flow);
+ * - `compile`: creating the ONNX Runtime sessions;
+ * - `ready`: the model can run.
+ *
+ * @example
+ * onProgress: (event) => {
+ *   if (event.phase === 'total') bar.value = event.loaded / event.total;
+ * }
+ */
+export type LoadProgressEvent =
+  | { phase: 'resolve'; model: string; revision: string }
+  | { phase: 'cached'; model: string; file: string; total: number }
+  | { phase: 'download'; model: string; file: string; loaded: number; total: number }
+  | { phase: 'total'; model: string; loaded: number; total: number; files: number }
+  | { phase: 'compile'; model: string; device: ResolvedDevice; dtype: ResolvedDtype }
+  | { phase: 'ready'; model: string; device: ResolvedDevice; dtype: ResolvedDtype };

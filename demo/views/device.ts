@@ -3,9 +3,8 @@
  * device and dtype it really runs with, and why it fell back to WASM if it did.
  * @module
  */
-import type { Capabilities } from 'inpage';
+import type { Capabilities, Model, TaskId } from 'inpage';
 import { describeError, el } from '../dom.ts';
-import type { LoadedModel } from '../models.ts';
 import type { View, ViewContext } from './view.ts';
 import { viewSection } from './view.ts';
 
@@ -33,7 +32,7 @@ function capabilityFacts(caps: Capabilities): HTMLDListElement {
   ]);
 }
 
-function modelsTable(loaded: readonly LoadedModel[]): HTMLElement {
+function modelsTable(loaded: readonly Model<TaskId>[]): HTMLElement {
   if (loaded.length === 0) return el('p', {}, 'No model loaded yet: open another view.');
   const body = el('tbody');
   for (const model of loaded) {
@@ -74,7 +73,13 @@ export function createDeviceView({ client, models }: ViewContext): View {
   const loaded = el('div', {});
   element.append(el('h3', {}, 'Browser'), capabilities, el('h3', { id: 'device-models-title' }, 'Loaded models'), loaded);
   const renderModels = (): void => loaded.replaceChildren(modelsTable(models.loaded()));
-  models.listen({ onLoaded: renderModels });
+  const restarts = el('p', { role: 'status' });
+  // What the client does on its own: a model moved to WASM, a worker restarted.
+  client.on('fallback', renderModels);
+  client.on('worker-restart', ({ code, reason }) => {
+    restarts.textContent = `The worker was restarted (${code}): ${reason}. Models reload on their next call.`;
+  });
+  element.append(restarts);
 
   let probed = false;
   return {

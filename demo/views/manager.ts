@@ -163,10 +163,10 @@ export function createManagerView({ client, models, hub }: ViewContext): View {
     const choice = choices[Number(select.value)];
     if (!choice) return;
     install.disabled = true;
-    models.report.onStart(choice.model);
+    models.reporter.onStart(choice.model);
     act(`Installing ${choice.model}`, async () => {
       try {
-        await cache.install(choice.task, choice.model, { onProgress: models.report.onProgress });
+        await cache.install(choice.task, choice.model, { onProgress: models.reporter.onProgress });
       } finally {
         install.disabled = false;
       }
@@ -174,6 +174,11 @@ export function createManagerView({ client, models, hub }: ViewContext): View {
   });
   clear.addEventListener('click', () => {
     if (window.confirm('Delete every stored model?')) act('Deleting all models', () => cache.clear());
+  });
+
+  // A download that made room by evicting models: say so, and show the list without them.
+  client.on('eviction', ({ models: evicted, bytes }) => {
+    void refresh().then(() => (status.textContent = `Evicted ${evicted.join(', ')} (${formatBytes(bytes)}) to stay within the budget.`));
   });
 
   return { id: 'manager', title: 'Model manager', element, activate: () => void refresh() };

@@ -1,13 +1,12 @@
-import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
-import type { Device, ResolvedDtype, RevisionPolicy } from '../types.ts';
+import type { CachedModel, CacheUsage, Device, ResolvedDtype, RevisionPolicy } from '../types.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import type { LoadOptions } from './client.ts';
+import type { LoadOptions } from './client-options.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
 import type { ModelRequestServices } from './model-request.ts';
 import { assertModelId, modelRequest, workerRequest } from './model-request.ts';
 import { withRecovery } from './recovery.ts';
 
-export type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
+export type { CachedModel, CacheUsage } from '../types.ts';
 
 /**
  * Options of {@link CacheAdmin.install}: those of the `load()` it prepares for, so it stores

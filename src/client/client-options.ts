@@ -1,7 +1,8 @@
 import type { HubConfig } from '../hub/hub-client.ts';
 import { hubConfig } from '../hub/hub-client.ts';
 import type { WorkerConfig } from '../rpc/contract.ts';
-import type { Device, HubOptions, RevisionPolicy } from '../types.ts';
+import { describeValue } from '../tasks/describe-value.ts';
+import type { Device, Dtype, HubOptions, LoadProgressEvent, RevisionPolicy } from '../types.ts';
 
 /** Where and how models are stored in IndexedDB. */
 export interface StorageOptions {
@@ -97,17 +98,23 @@ export interface ClientOptions {
 const devices: readonly Device[] = ['auto', 'webgpu', 'wasm'];
 const policies: readonly RevisionPolicy[] = ['stale-while-revalidate', 'pinned', 'always-check'];
 
-/** Throws a `TypeError` unless `value` is one of `allowed`. */
+/**
+ * Throws a `TypeError` unless `value` is one of `allowed` (the rules of the task checks in
+ * `tasks/validate.ts`: a wrong type or an unknown choice is a `TypeError`).
+ */
 export function assertOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): asserts value is T {
   if (!allowed.includes(value as T))
-    throw new TypeError(`inpage: ${name} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${JSON.stringify(value)}.`);
+    throw new TypeError(`inpage: ${name} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}, got ${describeValue(value)}.`);
 }
 
-/** Throws a `RangeError` unless `value` is an integer in [min, max]. */
+/**
+ * Throws a `TypeError` unless `value` is a number, and a `RangeError` unless it is an integer in
+ * [min, max] (the rules of `checkInteger` in `tasks/validate.ts`).
+ */
 export function assertInteger(name: string, value: unknown, min: number, max: number): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value))
-    throw new TypeError(`inpage: ${name} must be an integer, got ${JSON.stringify(value)}.`);
-  if (value < min || value > max) throw new RangeError(`inpage: ${name} must be between ${min} and ${max}, got ${value}.`);
+  if (typeof value !== 'number') throw new TypeError(`inpage: ${name} must be an integer, got ${describeValue(value)}.`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`inpage: ${name} must be an integer from ${min} to ${max}, got ${value}.`);
 }
 
 /** Validated client settings. */
@@ -155,4 +162,28 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     ...(options.runtime ? { runtime: { wasm: String(options.runtime.wasm), mjs: String(options.runtime.mjs) } } : {}),
   };
   return { hub, device, policy, worker, heartbeatMs, startupTimeoutMs };
+}
+
+/** Options of `client.load()` (and, but for `revisionPolicy`, of `client.cache.install()`). */
+export interface LoadOptions {
+  /**
+   * Weight precision. `auto` follows the model's own `transformers.js_config.dtype` when the device
+   * can run it; otherwise, for generation models, q4f16 on WebGPU with shader-f16, else q4, and q8 on
+   * WASM; for encoders, fp16 on WebGPU with shader-f16, else fp32, and q8 on WASM.
+   * @default 'auto'
+   */
+  dtype?: Dtype;
+  /**
+   * Branch, tag or commit sha.
+   * @default 'main'
+   */
+  revision?: string;
+  /** This load's device (default: the client's). */
+  device?: Device;
+  /** This load's revision policy (default: the client's). */
+  revisionPolicy?: RevisionPolicy;
+  /** Progress: resolve, per-file and total download bytes, cached files, compile, ready. */
+  onProgress?: (event: LoadProgressEvent) => void;
+  /** Aborts the load: downloads stop (what is stored is kept for a resume) and it rejects with `ABORTED`. */
+  signal?: AbortSignal;
 }

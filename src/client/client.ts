@@ -1,14 +1,16 @@
-import type { LoadProgressEvent } from '../progress.ts';
+import type { LoadProgressEvent } from '../types.ts';
 import type { LoadedInfo } from '../rpc/contract.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import type { AsyncDisposableIfSupported, Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
+import { taskTable } from '../tasks/registry.ts';
+import type { LoadedTask } from '../tasks/task-table.ts';
+import type { AsyncDisposableIfSupported, ResolvedDevice } from '../types.ts';
 import type { CacheAdmin } from './cache-admin.ts';
 import { createCacheAdmin } from './cache-admin.ts';
 import { ClientEvents } from './events.ts';
 import type { ClientEventListener, ClientEventType } from './events.ts';
-import type { ClientOptions } from './client-options.ts';
+import type { ClientOptions, LoadOptions } from './client-options.ts';
 import { resolveClientOptions } from './client-options.ts';
 import { ModelHandle } from './model-handle.ts';
 import type { Fallback, HandleServices, Model, ModelSpec } from './model-handle.ts';
@@ -18,29 +20,7 @@ import { withRecovery } from './recovery.ts';
 import { WorkerHost } from './worker-host.ts';
 import type { WorkerHostOptions } from './worker-host.ts';
 
-/** Options of {@link InpageClient.load}. */
-export interface LoadOptions {
-  /**
-   * Weight precision. `auto` follows the model's own `transformers.js_config.dtype` when the device
-   * can run it; otherwise, for generation models, q4f16 on WebGPU with shader-f16, else q4, and q8 on
-   * WASM; for encoders, fp16 on WebGPU with shader-f16, else fp32, and q8 on WASM.
-   * @default 'auto'
-   */
-  dtype?: Dtype;
-  /**
-   * Branch, tag or commit sha.
-   * @default 'main'
-   */
-  revision?: string;
-  /** This load's device (default: the client's). */
-  device?: Device;
-  /** This load's revision policy (default: the client's). */
-  revisionPolicy?: RevisionPolicy;
-  /** Progress: resolve, per-file and total download bytes, cached files, compile, ready. */
-  onProgress?: (event: LoadProgressEvent) => void;
-  /** Aborts the load: downloads stop (what is stored is kept for a resume) and it rejects with `ABORTED`. */
-  signal?: AbortSignal;
-}
+export type { LoadOptions } from './client-options.ts';
 
 /**
  * The main-thread client. Create it with {@link createClient}. Disposable with `await using` where
@@ -96,15 +76,27 @@ export function createClient(options: ClientOptions = {}): InpageClient {
   return createClientOn(options);
 }
 
+/** The task lookups a client uses: the task table's, or a test's table with tasks of its own. */
+export interface TaskLookup {
+  check(id: unknown): unknown;
+  load(id: unknown): Promise<LoadedTask>;
+}
+
 /**
- * {@link createClient} with host options overridden (tests inject a liveness source).
+ * {@link createClient} with host options overridden (tests inject a liveness source) and, for
+ * tests, another task table.
  * @internal
  */
-export function createClientOn(options: ClientOptions, hostOverrides: Partial<WorkerHostOptions> = {}): InpageClient {
+export function createClientOn(
+  options: ClientOptions,
+  hostOverrides: Partial<WorkerHostOptions> = {},
+  tasks: TaskLookup = taskTable,
+): InpageClient {
   const resolved = resolveClientOptions(options);
   const events = new ClientEvents();
   const host = new WorkerHost({
     onWorkerLost: (error) => events.emit('worker-restart', { reason: error.message, code: error.code }),
+    onNotice: ({ models, bytes }) => events.emit('eviction', { models, bytes }),
     config: resolved.worker,
     ...(options.worker ? { worker: options.worker } : {}),
     heartbeatMs: resolved.heartbeatMs,
@@ -112,7 +104,7 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
     ...hostOverrides,
   });
   let callIds = 0;
-  const handles = new Set<ModelHandle<TaskId>>();
+  const handles = new Set<{ dispose(): Promise<void> }>();
   const health: DeviceHealth = { webgpuFailure: null };
   const services: HandleServices = { host, health, events, nextCallId: () => ++callIds, forget: (handle) => handles.delete(handle) };
   let capabilities: Promise<Capabilities> | undefined;
@@ -144,8 +136,11 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
     [Symbol.asyncDispose]: dispose,
 
     async load<T extends TaskId>(task: T, model: string, loadOptions: LoadOptions = {}): Promise<Model<T>> {
-      const request = modelRequest(task, model, loadOptions, resolved);
+      const request = modelRequest(task, model, loadOptions, resolved, (id) => tasks.check(id));
       const { requestedDevice, onProgress } = request;
+      // The task's code loads while the worker prepares the model.
+      const definition = tasks.load(request.task).then(({ definition }) => definition);
+      definition.catch(() => undefined);
       const earlier = health.webgpuFailure;
       let fallback: Fallback | null =
         requestedDevice === 'auto' && earlier !== null
@@ -188,8 +183,15 @@ export function createClientOn(options: ClientOptions, hostOverrides: Partial<Wo
         device: info.device,
         requestedDevice,
       };
-      const handle = new ModelHandle<T>(services, spec, { id: info.pipelineId, generation }, fallback);
-      handles.add(handle as unknown as ModelHandle<TaskId>);
+      let taskDefinition;
+      try {
+        taskDefinition = await definition;
+      } catch (error) {
+        void host.notify(generation, (remote) => remote.release(info.pipelineId));
+        throw error;
+      }
+      const handle = new ModelHandle<T>(services, spec, taskDefinition, { id: info.pipelineId, generation }, fallback);
+      handles.add(handle);
       // Its prototype has Symbol.asyncDispose wherever the runtime has the symbol (see model-handle.ts).
       return handle as Model<T>;
     },

@@ -9,7 +9,7 @@ export interface ClientEventMap {
   fallback: { model: string; from: 'webgpu'; to: 'wasm'; reason: string };
   /** The worker was replaced: it died, or a poisoned ONNX Runtime was restarted. Loaded models reload on their next call. */
   'worker-restart': { reason: string; code: ErrorCode };
-  /** Stored models were deleted to keep within `storage.budget`. */
+  /** A download deleted stored models (least recently used, unpinned) to stay within `storage.budget` or the quota; `bytes` is what their files took. */
   eviction: { models: string[]; bytes: number };
 }
 

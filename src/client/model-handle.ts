@@ -1,9 +1,8 @@
 import { InpageError } from '../errors.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
-import { remoteCallback } from '../rpc/comlink.ts';
+import { remoteCallback, withTransfer } from '../rpc/comlink.ts';
 import { MAX_CHARS_PER_INFERENCE, MAX_ITEMS_PER_INFERENCE } from '../tasks/limits.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
-import { getTask } from '../tasks/registry.ts';
 import type { AnyTaskDefinition } from '../tasks/task.ts';
 import { isBatchable } from '../tasks/task.ts';
 import type { AsyncDisposableIfSupported, Device, ResolvedDevice, ResolvedDtype } from '../types.ts';
@@ -45,12 +44,19 @@ export interface HandleServices {
   /** Shared with the client's loads: a WebGPU failure here sends later `auto` loads to WASM. */
   health: DeviceHealth;
   /** Called once the handle is disposed (the client stops tracking it). */
-  forget?(handle: ModelHandle<TaskId>): void;
+  forget?(handle: { dispose(): Promise<void> }): void;
   /** The client's events (a fallback during a call is announced there). */
   events?: ClientEvents;
 }
 
 type OptionsWithSignal = Record<string, unknown> & CallOptions;
+
+/**
+ * The input `stream()` takes: one input of the task (an array of texts is for `run()`).
+ * @example
+ * type In = StreamInput<'text-generation'>; // string
+ */
+export type StreamInput<T extends TaskId> = Exclude<TaskInput<T>, readonly unknown[]>;
 
 /**
  * A call's options: the task's options (an unknown key fails to compile, as with the registry's
@@ -82,11 +88,17 @@ export class ModelHandle<T extends TaskId> {
   #fallback: Fallback | null;
   #disposed = false;
 
-  /** @internal Created by `client.load()`. */
-  constructor(services: HandleServices, spec: ModelSpec, pipeline: { id: string; generation: number }, fallback: Fallback | null) {
+  /** @internal Created by `client.load()`, with the main-thread half of the task's module. */
+  constructor(
+    services: HandleServices,
+    spec: ModelSpec,
+    task: AnyTaskDefinition,
+    pipeline: { id: string; generation: number },
+    fallback: Fallback | null,
+  ) {
     this.#services = services;
     this.#spec = { ...spec };
-    this.#task = getTask(spec.task) as AnyTaskDefinition;
+    this.#task = task;
     this.#pipeline = pipeline;
     this.#fallback = fallback;
     this.#queue = new CallQueue((calls, signal) => this.#execute(calls, signal));
@@ -141,16 +153,16 @@ export class ModelHandle<T extends TaskId> {
   }
 
   /**
-   * Streams generated text piece by piece (text generation tasks). The pieces joined equal what
+   * Streams generated text piece by piece (streamable tasks, whatever their input). The pieces joined equal what
    * `run()` returns for the same input; breaking out of the loop stops generation.
-   * @throws InpageError `INVALID_INPUT` for an array input (the streamer handles one text),
+   * @throws InpageError `INVALID_INPUT` for an array input (the streamer handles one input),
    *   `UNSUPPORTED_TASK` for a task that does not generate text, and the errors of `run()`.
    * @example
    * for await (const piece of translator.stream('the cat eats the fish')) output.textContent += piece;
    */
   stream<const O extends TaskOptions<T> = TaskOptions<T>>(
     this: ModelHandle<T & StreamableTaskId>,
-    input: TaskInput<T> & string,
+    input: StreamInput<T>,
     options?: WithCallOptions<T, O>,
   ): AsyncIterable<string> {
     return this.#streamPieces(input, options as OptionsWithSignal);
@@ -177,7 +189,7 @@ export class ModelHandle<T extends TaskId> {
   async *#streamPieces(input: unknown, options?: OptionsWithSignal): AsyncGenerator<string> {
     if (!this.#task.streamable) throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not stream text; use run().`);
     if (Array.isArray(input))
-      throw new InpageError('INVALID_INPUT', 'stream() takes a single text: the streamer handles a batch of one. Use run() for arrays.');
+      throw new InpageError('INVALID_INPUT', 'stream() takes a single input: the streamer handles a batch of one. Use run() for arrays.');
     const { signal, taskOptions } = this.#split(options);
     this.#task.validate(input, taskOptions);
     const pieces: string[] = [];
@@ -227,21 +239,34 @@ export class ModelHandle<T extends TaskId> {
     const job = first.input;
     if (job.kind === 'stream') {
       let streamed = false;
+      let moved = false;
       const onPiece = remoteCallback((piece: string) => ((streamed = true), job.onPiece(piece)));
       await this.#invoke(
         signal,
-        () => !streamed,
-        (remote, id, callId) =>
-          remote.stream(callId, id, taskId as StreamableTaskId, job.input as TaskInput<StreamableTaskId>, job.options, onPiece),
+        () => !streamed && !moved,
+        (remote, id, callId) => {
+          const input = this.#moving(job.input, () => (moved = true));
+          return remote.stream(callId, id, taskId as StreamableTaskId, input as TaskInput<StreamableTaskId>, job.options, onPiece);
+        },
       );
       return [undefined];
     }
-    const run = (input: unknown): Promise<unknown> =>
-      this.#invoke<unknown>(
+    const run = (input: unknown): Promise<unknown> => {
+      // A transferred input is gone from this thread: a failed call cannot be sent again.
+      let moved = false;
+      return this.#invoke<unknown>(
         signal,
-        () => true,
-        (remote, id, callId) => remote.run(callId, id, taskId, input as TaskInput<TaskId>, job.options as TaskOptions<TaskId>),
+        () => !moved,
+        (remote, id, callId) =>
+          remote.run(
+            callId,
+            id,
+            taskId,
+            this.#moving(input, () => (moved = true)) as TaskInput<TaskId>,
+            job.options as TaskOptions<TaskId>,
+          ),
       );
+    };
     if (!isBatchable(task) || !task.canBatch(job.options)) return [await run(job.input)];
     // One caller's array or a coalesced batch: split so no inference exceeds the limits.
     const itemsPerCall = calls.map((call) => task.toItems(call.input.input));
@@ -256,6 +281,14 @@ export class ModelHandle<T extends TaskId> {
       offset += count;
       return task.joinItems(mine, call.input.input);
     });
+  }
+
+  /** The input marked so that the buffers the task names move to the worker (`onMove` is told when there are any). */
+  #moving(input: unknown, onMove: () => void): unknown {
+    const transfers = this.#task.transfer?.(input) ?? [];
+    if (transfers.length === 0) return input;
+    onMove();
+    return withTransfer(input, transfers);
   }
 
   /**

@@ -1,13 +1,13 @@
 import { InpageError } from '../errors.ts';
 import { repoIdPattern } from '../hub/hub-client.ts';
-import type { LoadProgressEvent } from '../progress.ts';
-import type { PrepareRequest } from '../rpc/contract.ts';
+import type { LoadProgressEvent } from '../types.ts';
+import type { LoadRequest } from '../rpc/contract.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
-import { getTask } from '../tasks/registry.ts';
+import { checkTaskId } from '../tasks/registry.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import type { Device, Dtype, RevisionPolicy } from '../types.ts';
 import { dtypes } from '../types.ts';
-import type { LoadOptions } from './client.ts';
+import type { LoadOptions } from './client-options.ts';
 import { assertOneOf } from './client-options.ts';
 import type { WorkerHost } from './worker-host.ts';
 
@@ -59,6 +59,7 @@ export function assertModelId(model: unknown): string {
 
 /**
  * Validates the arguments of `load()` / `cache.install()` on the main thread, before anything is sent.
+ * `checkTask` checks the task id (the task table's, by default).
  * @throws InpageError `UNSUPPORTED_TASK`, `INVALID_INPUT`; TypeError for wrong option types.
  * @example
  * const request = modelRequest(task, model, options, { device: 'auto', policy: 'stale-while-revalidate' });
@@ -68,8 +69,9 @@ export function modelRequest(
   model: unknown,
   options: ModelRequestOptions,
   defaults: { device: Device; policy: RevisionPolicy },
+  checkTask: (id: unknown) => unknown = checkTaskId,
 ): ModelRequest {
-  getTask(task as string);
+  checkTask(task);
   assertModelId(model);
   if (typeof options !== 'object' || options === null) throw new TypeError('inpage: options must be an object.');
   const requestedDevice = options.device ?? defaults.device;
@@ -92,7 +94,7 @@ export function modelRequest(
  * @example
  * const info = await remote.load(callId, workerRequest(request, health), request.onProgress);
  */
-export function workerRequest(request: ModelRequest, health: DeviceHealth): PrepareRequest {
+export function workerRequest(request: ModelRequest, health: DeviceHealth): LoadRequest {
   const { task, model, revision, requestedDevice, dtype, policy } = request;
   return { task, model, revision, device: requestedDevice, dtype, policy, avoidWebgpu: health.webgpuFailure !== null };
 }

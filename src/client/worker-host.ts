@@ -1,7 +1,7 @@
 import { InpageError } from '../errors.ts';
-import type { WorkerConfig } from '../rpc/contract.ts';
+import type { WorkerConfig, WorkerNotice } from '../rpc/contract.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
-import { connectWorker, releaseRemote, workerExposed } from '../rpc/comlink.ts';
+import { connectWorker, releaseRemote, remoteCallback, workerExposed } from '../rpc/comlink.ts';
 import { createDefaultWorker } from './default-worker.ts';
 import type { Liveness } from './liveness.ts';
 import { defaultLiveness, lateTolerantTimeout, minPingTimeoutMs, pingLiveness } from './liveness.ts';
@@ -20,6 +20,8 @@ export interface WorkerHostOptions {
   startupTimeoutMs: number;
   /** Told each time a worker stops other than by {@link WorkerHost.dispose} (it died or was restarted). */
   onWorkerLost?: (error: InpageError) => void;
+  /** Told what a worker did unasked (it evicted models). */
+  onNotice?: (notice: WorkerNotice) => void;
 }
 
 interface Running {
@@ -56,6 +58,8 @@ export class WorkerHost {
   #disposed = false;
   #providedWorkerUsed = false;
   readonly #restarted = new Set<number>();
+  /** One proxied callback shared by every worker this host starts. */
+  readonly #onNotice = remoteCallback((notice: WorkerNotice) => this.#options.onNotice?.(notice));
 
   constructor(options: WorkerHostOptions) {
     this.#options = options;
@@ -145,7 +149,7 @@ export class WorkerHost {
     );
     running.unwatch = cancelDeadline;
     const lockName = this.#liveness.lockName();
-    const started = exposed.then(() => remote.init(this.#options.config, lockName ? { lockName } : {}));
+    const started = exposed.then(() => remote.init(this.#options.config, lockName ? { lockName } : {}, this.#onNotice));
     running.ready = started.then(() => undefined);
     running.ready.catch(() => undefined);
     started.then(

@@ -5,9 +5,7 @@
  */
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
-import type { Device, Dtype, ResolvedDevice, ResolvedDtype, RevisionPolicy } from '../types.ts';
-import type { LoadProgressEvent } from '../progress.ts';
-import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
+import type { CachedModel, CacheUsage, Device, Dtype, LoadProgressEvent, ResolvedDevice, ResolvedDtype, RevisionPolicy } from '../types.ts';
 
 /** Configuration the client sends to the worker at start-up; the worker sets transformers.js `env` from it. */
 export interface WorkerConfig {
@@ -37,8 +35,11 @@ export interface LivenessConfig {
   lockName?: string;
 }
 
-/** What to download and verify (`cache.install()`), after the client validated it. */
-export interface PrepareRequest {
+/**
+ * What a load (`load`) or its first half (`prepare`, for `cache.install()`) asks for, after the
+ * client validated it: the one request type of the worker contract.
+ */
+export interface LoadRequest {
   task: TaskId;
   model: string;
   /** Branch, tag or commit. */
@@ -71,12 +72,21 @@ export interface PreparedInfo {
   bytes: number;
 }
 
-/** A load: what {@link PrepareRequest} asks for, then started on the planned device. */
-export type LoadRequest = PrepareRequest;
-
 /** A started model: its pipeline id (valid in the worker that opened it) and what was planned. */
 export interface LoadedInfo extends PreparedInfo {
   pipelineId: string;
+}
+
+/**
+ * What the worker tells the client without being asked (plain data), through the callback given
+ * to {@link WorkerApi.init}: a download evicted stored models to make room.
+ */
+export interface WorkerNotice {
+  type: 'eviction';
+  /** Hub ids of the evicted models, each once. */
+  models: string[];
+  /** Bytes of the files deleted with them. */
+  bytes: number;
 }
 
 /** Identifies one call, so the client can abort it. */
@@ -89,9 +99,10 @@ export type CallId = number;
 export interface WorkerApi {
   /**
    * Applies the configuration and takes the liveness lock; with `warmup`, starts the ONNX Runtime in
-   * the background. Resolves once the lock is held, with whether it could be taken.
+   * the background. Resolves once the lock is held, with whether it could be taken. `onNotice`
+   * hears what the worker did unasked (evictions) for the worker's lifetime.
    */
-  init(config: WorkerConfig, liveness: LivenessConfig): Promise<{ lockHeld: boolean }>;
+  init(config: WorkerConfig, liveness: LivenessConfig, onNotice?: (notice: WorkerNotice) => void): Promise<{ lockHeld: boolean }>;
   /** Heartbeat (where Web Locks are missing): answers at once unless the worker's thread is blocked or dead. */
   ping(): number;
   /** What the browser offers; a `requestAdapter()` that does not answer within 5 s counts as no WebGPU. */
@@ -102,7 +113,7 @@ export interface WorkerApi {
    */
   load(callId: CallId, request: LoadRequest, onProgress?: (event: LoadProgressEvent) => void): Promise<LoadedInfo>;
   /** The first half of `load` only (`cache.install()`): nothing is started. */
-  prepare(callId: CallId, request: PrepareRequest, onProgress?: (event: LoadProgressEvent) => void): Promise<PreparedInfo>;
+  prepare(callId: CallId, request: LoadRequest, onProgress?: (event: LoadProgressEvent) => void): Promise<PreparedInfo>;
   run<T extends TaskId>(callId: CallId, pipelineId: string, task: T, input: TaskInput<T>, options: TaskOptions<T>): Promise<TaskOutput<T>>;
   stream<T extends StreamableTaskId>(
     callId: CallId,

@@ -6,6 +6,8 @@ import { InpageError } from '../errors.ts';
 import { readArray, readRecord } from './raw-output.ts';
 import type { BatchableTask, OptionValue, TaskPipeline } from './task.ts';
 import { checkBoolean, checkOneOf, checkOptions, checkTexts, stableKey, unexpectedOutput } from './validate.ts';
+import { defineTask } from './define-task.ts';
+import type { TaskTypeSpec } from './define-task.ts';
 
 /**
  * A text, or several texts embedded in one call.
@@ -245,3 +247,20 @@ export const featureExtractionPipeline: TaskPipeline<FeatureExtractionInput, Fea
       return tensor;
     },
   });
+
+/**
+ * The types of feature-extraction, for the task table: input, options, and the output a call's input and
+ * options give.
+ */
+export interface FeatureExtractionTypes extends TaskTypeSpec {
+  readonly input: FeatureExtractionInput;
+  readonly options: FeatureExtractionOptions;
+  readonly output: FeatureExtractionOutput<this['callOptions']>;
+}
+
+/** feature-extraction in the task table (`registry.ts`), which loads this module on demand. */
+export const task = /* @__PURE__ */ defineTask({
+  types: {} as FeatureExtractionTypes,
+  definition: featureExtractionTask,
+  pipeline: featureExtractionPipeline,
+});

@@ -6,6 +6,8 @@
 import { readArray, readArrayOf, readNumber, readRecord, readString } from './raw-output.ts';
 import type { PerText, TaskDefinition, TaskPipeline } from './task.ts';
 import { checkInteger, checkOptions, checkTexts } from './validate.ts';
+import { defineTask } from './define-task.ts';
+import type { TaskTypeSpec } from './define-task.ts';
 
 /**
  * A text containing the mask token, or several such texts.
@@ -98,4 +100,21 @@ export const fillMaskPipeline: TaskPipeline<FillMaskInput, FillMaskOptions, Fill
     if (typeof input === 'string') return readCandidates(raw);
     return readArrayOf(id, raw, input.length, 'one list per text').map(readCandidates);
   },
+});
+
+/**
+ * The types of fill-mask, for the task table: input, options, and the output a call's input and
+ * options give.
+ */
+export interface FillMaskTypes extends TaskTypeSpec {
+  readonly input: FillMaskInput;
+  readonly options: FillMaskOptions;
+  readonly output: FillMaskOutput<this['callInput']>;
+}
+
+/** fill-mask in the task table (`registry.ts`), which loads this module on demand. */
+export const task = /* @__PURE__ */ defineTask({
+  types: {} as FillMaskTypes,
+  definition: fillMaskTask,
+  pipeline: fillMaskPipeline,
 });

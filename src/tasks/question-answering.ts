@@ -12,6 +12,8 @@ import type { LoadedParts, OptionValue, TaskDefinition, TaskPipeline } from './t
 import { tensorRow } from './tensors.ts';
 import { checkInteger, checkOptions, checkText, describeValue } from './validate.ts';
 import { wordPieceTokenizerOf } from './wordpiece-tokenizer.ts';
+import { defineTask } from './define-task.ts';
+import type { TaskTypeSpec } from './define-task.ts';
 
 /**
  * A question and the text that contains its answer.
@@ -226,3 +228,20 @@ export const questionAnsweringPipeline: TaskPipeline<QuestionAnsweringInput, Que
       return best;
     },
   });
+
+/**
+ * The types of question-answering, for the task table: input, options, and the output a call's input and
+ * options give.
+ */
+export interface QuestionAnsweringTypes extends TaskTypeSpec {
+  readonly input: QuestionAnsweringInput;
+  readonly options: QuestionAnsweringOptions;
+  readonly output: QuestionAnsweringOutput<this['callOptions']>;
+}
+
+/** question-answering in the task table (`registry.ts`), which loads this module on demand. */
+export const task = /* @__PURE__ */ defineTask({
+  types: {} as QuestionAnsweringTypes,
+  definition: questionAnsweringTask,
+  pipeline: questionAnsweringPipeline,
+});

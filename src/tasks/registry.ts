@@ -1,106 +1,56 @@
 /**
- * The registry of supported tasks, keyed by public task id (aliases included), and the types
- * that map a task id to its input, options and output.
+ * The task table: one line per supported task, keyed by Hub task id, with its aliases. Every task
+ * id, input, options and output type is derived from it, and each task's module loads on demand
+ * (on the main thread at the first `load()` of that task, in the worker at its first use).
+ *
+ * A new task is one module (`src/tasks/<hub-task-id>.ts`, exporting `task = defineTask(…)`) plus
+ * one line below.
  * @module
  */
-import { InpageError } from '../errors.ts';
-import { featureExtractionTask } from './feature-extraction.ts';
-import type { FeatureExtractionInput, FeatureExtractionOptions, FeatureExtractionOutput } from './feature-extraction.ts';
-import { fillMaskTask } from './fill-mask.ts';
-import type { FillMaskInput, FillMaskOptions, FillMaskOutput } from './fill-mask.ts';
-import { questionAnsweringTask } from './question-answering.ts';
-import type { QuestionAnsweringInput, QuestionAnsweringOptions, QuestionAnsweringOutput } from './question-answering.ts';
-import { summarizationTask } from './summarization.ts';
-import type { SummarizationInput, SummarizationOptions, SummarizationOutput } from './summarization.ts';
-import type { AnyTaskDefinition, TaskDefinition } from './task.ts';
-import { text2textGenerationTask } from './text2text-generation.ts';
-import type { Text2TextGenerationInput, Text2TextGenerationOptions, Text2TextGenerationOutput } from './text2text-generation.ts';
-import { textClassificationTask } from './text-classification.ts';
-import type { TextClassificationInput, TextClassificationOptions, TextClassificationOutput } from './text-classification.ts';
-import { textGenerationTask } from './text-generation.ts';
-import type { TextGenerationInput, TextGenerationOptions, TextGenerationOutput } from './text-generation.ts';
-import { tokenClassificationTask } from './token-classification.ts';
-import type { TokenClassificationInput, TokenClassificationOptions, TokenClassificationOutput } from './token-classification.ts';
-import { translationTask } from './translation.ts';
-import type { TranslationInput, TranslationOptions, TranslationOutput } from './translation.ts';
-import { describeValue } from './validate.ts';
-import { zeroShotClassificationTask } from './zero-shot-classification.ts';
-import type {
-  ZeroShotClassificationInput,
-  ZeroShotClassificationOptions,
-  ZeroShotClassificationOutput,
-} from './zero-shot-classification.ts';
+import type { OutputFor } from './define-task.ts';
+import { defineTaskTable } from './task-table.ts';
+import type { LoadedTask, TableIdsWith, TableModule, TableTaskId, TableTypes } from './task-table.ts';
 
 /**
- * The precise output of each task for an input type `I` and options type `O` (e.g. a single
- * string gives one result, `aggregationStrategy: 'simple'` gives entity groups).
+ * Every supported task by Hub task id: its module's loader and its aliases. Frozen.
  * @example
- * type Out = TaskOutputMap<string, { topK: 3 }>['question-answering']; // QuestionAnswer[]
+ * const { definition } = await taskTable.load('sentiment-analysis'); // text-classification
  */
-export interface TaskOutputMap<I, O> {
-  'text-classification': TextClassificationOutput<I>;
-  'sentiment-analysis': TextClassificationOutput<I>;
-  'token-classification': TokenClassificationOutput<I, O>;
-  ner: TokenClassificationOutput<I, O>;
-  'feature-extraction': FeatureExtractionOutput<O>;
-  translation: TranslationOutput<I>;
-  summarization: SummarizationOutput<I>;
-  'text2text-generation': Text2TextGenerationOutput<I>;
-  'text-generation': TextGenerationOutput<I>;
-  'fill-mask': FillMaskOutput<I>;
-  'question-answering': QuestionAnsweringOutput<O>;
-  'zero-shot-classification': ZeroShotClassificationOutput<I>;
-}
+export const taskTable = defineTaskTable({
+  'text-classification': { load: () => import('./text-classification.ts'), aliases: ['sentiment-analysis'] },
+  'token-classification': { load: () => import('./token-classification.ts'), aliases: ['ner'] },
+  'feature-extraction': { load: () => import('./feature-extraction.ts') },
+  translation: { load: () => import('./translation.ts') },
+  summarization: { load: () => import('./summarization.ts') },
+  'text2text-generation': { load: () => import('./text2text-generation.ts') },
+  'text-generation': { load: () => import('./text-generation.ts') },
+  'fill-mask': { load: () => import('./fill-mask.ts') },
+  'question-answering': { load: () => import('./question-answering.ts') },
+  'zero-shot-classification': { load: () => import('./zero-shot-classification.ts') },
+});
+
+type Entries = typeof taskTable.entries;
 
 /**
- * Every public task id (aliases included) → its input, options and output types. `output` is
- * the general form (a union where input or options decide); {@link TaskOutput} narrows it.
- * @example
- * type Labels = TaskTypes['sentiment-analysis']['output']; // TextClassificationLabel[] | TextClassificationLabel[][]
- */
-export interface TaskTypes {
-  'text-classification': { input: TextClassificationInput; options: TextClassificationOptions; output: TextClassificationOutput };
-  'sentiment-analysis': TaskTypes['text-classification'];
-  'token-classification': { input: TokenClassificationInput; options: TokenClassificationOptions; output: TokenClassificationOutput };
-  ner: TaskTypes['token-classification'];
-  'feature-extraction': { input: FeatureExtractionInput; options: FeatureExtractionOptions; output: FeatureExtractionOutput };
-  translation: { input: TranslationInput; options: TranslationOptions; output: TranslationOutput };
-  summarization: { input: SummarizationInput; options: SummarizationOptions; output: SummarizationOutput };
-  'text2text-generation': {
-    input: Text2TextGenerationInput;
-    options: Text2TextGenerationOptions;
-    output: Text2TextGenerationOutput;
-  };
-  'text-generation': { input: TextGenerationInput; options: TextGenerationOptions; output: TextGenerationOutput };
-  'fill-mask': { input: FillMaskInput; options: FillMaskOptions; output: FillMaskOutput };
-  'question-answering': { input: QuestionAnsweringInput; options: QuestionAnsweringOptions; output: QuestionAnsweringOutput };
-  'zero-shot-classification': {
-    input: ZeroShotClassificationInput;
-    options: ZeroShotClassificationOptions;
-    output: ZeroShotClassificationOutput;
-  };
-}
-
-/**
- * A supported public task id.
+ * A supported public task id (aliases included).
  * @example
  * const task: TaskId = 'sentiment-analysis';
  */
-export type TaskId = keyof TaskTypes;
+export type TaskId = TableTaskId<Entries>;
 
 /**
  * The input type of a task.
  * @example
  * type QA = TaskInput<'question-answering'>; // QuestionAnsweringInput
  */
-export type TaskInput<T extends TaskId> = TaskTypes[T]['input'];
+export type TaskInput<T extends TaskId> = TableTypes<Entries, T>['input'];
 
 /**
  * The options type of a task.
  * @example
  * type Ner = TaskOptions<'ner'>; // TokenClassificationOptions
  */
-export type TaskOptions<T extends TaskId> = TaskTypes[T]['options'];
+export type TaskOptions<T extends TaskId> = TableTypes<Entries, T>['options'];
 
 /**
  * The output type of a task, narrowed by the input type `I` and options type `O` when given.
@@ -109,7 +59,21 @@ export type TaskOptions<T extends TaskId> = TaskTypes[T]['options'];
  * type B = TaskOutput<'ner', string[], { aggregationStrategy: 'simple' }>; // EntityGroup[][]
  * type C = TaskOutput<'feature-extraction', string, { pooling: 'mean' }>; // FeatureExtractionTensor<Float32Array>
  */
-export type TaskOutput<T extends TaskId, I = TaskInput<T>, O = TaskOptions<T>> = TaskOutputMap<I, O>[T];
+export type TaskOutput<T extends TaskId, I = TaskInput<T>, O = TaskOptions<T>> = OutputFor<TableTypes<Entries, T>, I, O>;
+
+/**
+ * The precise output of each task for an input type `I` and options type `O`.
+ * @example
+ * type Out = TaskOutputMap<string, { topK: 3 }>['question-answering']; // QuestionAnswer[]
+ */
+export type TaskOutputMap<I, O> = { [K in TaskId]: TaskOutput<K, I, O> };
+
+/**
+ * Every public task id → its input, options and general output types.
+ * @example
+ * type Labels = TaskTypes['sentiment-analysis']['output']; // TextClassificationLabel[] | TextClassificationLabel[][]
+ */
+export type TaskTypes = { [K in TaskId]: { input: TaskInput<K>; options: TaskOptions<K>; output: TaskOutput<K> } };
 
 /**
  * `O` with every key that is not an option of task `T` turned into `never`, so that a typo in an
@@ -122,46 +86,28 @@ export type TaskOutput<T extends TaskId, I = TaskInput<T>, O = TaskOptions<T>> =
 export type ExactOptions<T extends TaskId, O> = O & { [K in Exclude<keyof O, keyof TaskOptions<T>>]: never };
 
 /**
- * Every task module by public task id, aliases included (`'sentiment-analysis'` is
- * text-classification, `'ner'` is token-classification). Frozen.
- * @example
- * tasks['sentiment-analysis'] === tasks['text-classification']; // true
- */
-export const tasks = Object.freeze({
-  'text-classification': textClassificationTask,
-  'sentiment-analysis': textClassificationTask,
-  'token-classification': tokenClassificationTask,
-  ner: tokenClassificationTask,
-  'feature-extraction': featureExtractionTask,
-  translation: translationTask,
-  summarization: summarizationTask,
-  'text2text-generation': text2textGenerationTask,
-  'text-generation': textGenerationTask,
-  'fill-mask': fillMaskTask,
-  'question-answering': questionAnsweringTask,
-  'zero-shot-classification': zeroShotClassificationTask,
-}) satisfies { readonly [K in TaskId]: TaskDefinition<TaskInput<K>, TaskOptions<K>, TaskOutput<K>> };
-
-/**
  * The ids of the tasks that support `stream()`.
  * @example
  * const id: StreamableTaskId = 'text-generation';
  */
-export type StreamableTaskId = { [K in TaskId]: (typeof tasks)[K] extends { readonly streamable: true } ? K : never }[TaskId];
+export type StreamableTaskId = TableIdsWith<Entries, 'streamable'>;
 
 /**
  * The ids of the tasks whose calls can be coalesced into batches.
  * @example
  * const id: BatchableTaskId = 'feature-extraction';
  */
-export type BatchableTaskId = { [K in TaskId]: (typeof tasks)[K] extends { readonly batchable: true } ? K : never }[TaskId];
+export type BatchableTaskId = TableIdsWith<Entries, 'batchable'>;
+
+/** The loaded module of a task id (both halves, typed for that task). */
+export type TaskModuleOf<T extends TaskId> = TableModule<Entries, T>;
 
 /**
- * Every supported task id, aliases included, in registry order.
+ * Every supported task id, aliases included, in table order.
  * @example
  * taskIds.includes('ner'); // true
  */
-export const taskIds: readonly TaskId[] = Object.freeze(Object.keys(tasks) as TaskId[]);
+export const taskIds: readonly TaskId[] = taskTable.ids;
 
 /**
  * Type guard: is `value` a supported task id?
@@ -169,23 +115,28 @@ export const taskIds: readonly TaskId[] = Object.freeze(Object.keys(tasks) as Ta
  * if (!isTaskId(name)) showUnsupported(name);
  */
 export function isTaskId(value: unknown): value is TaskId {
-  return typeof value === 'string' && Object.hasOwn(tasks, value);
+  return taskTable.has(value);
 }
 
 /**
- * The task module of a task id.
+ * Checks a task id from a caller or from the wire, without loading its module.
  * @throws TypeError when `id` is not a string; InpageError `UNSUPPORTED_TASK` (listing the
  *   supported ids) when it is not a supported task.
  * @example
- * const task: AnyTaskDefinition = getTask(request.task); // explicit type: `validate` is an assertion
- * task.validate(request.input, request.options);
+ * const task = checkTaskId(request.task);
  */
-export function getTask<T extends TaskId>(id: T): (typeof tasks)[T];
-export function getTask(id: string): AnyTaskDefinition;
-export function getTask(id: unknown): AnyTaskDefinition {
-  if (typeof id !== 'string') throw new TypeError(`Task id must be a string, got ${describeValue(id)}.`);
-  if (!isTaskId(id)) {
-    throw new InpageError('UNSUPPORTED_TASK', `Unsupported task "${id}". Supported tasks: ${taskIds.join(', ')}.`);
-  }
-  return tasks[id];
+export function checkTaskId(id: unknown): TaskId {
+  return taskTable.check(id);
+}
+
+/**
+ * Loads a task's module (once per realm): its main-thread and worker halves.
+ * @throws the errors of {@link checkTaskId}; InpageError `NETWORK` when its code could not be fetched.
+ * @example
+ * const { definition, pipeline } = await loadTask('ner');
+ */
+export function loadTask<T extends TaskId>(id: T): Promise<TaskModuleOf<T>>;
+export function loadTask(id: unknown): Promise<LoadedTask>;
+export function loadTask(id: unknown): Promise<LoadedTask> {
+  return taskTable.load(id);
 }

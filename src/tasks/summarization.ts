@@ -5,6 +5,8 @@
 import type { GenerationOptions } from './generation-options.ts';
 import { createTextToTextPipeline, createTextToTextTask } from './seq2seq.ts';
 import type { TextToTextInput, TextToTextOutput } from './seq2seq.ts';
+import { defineTask } from './define-task.ts';
+import type { TaskTypeSpec } from './define-task.ts';
 
 /**
  * A text, or several texts summarized in one call.
@@ -50,4 +52,21 @@ export const summarizationPipeline = /* @__PURE__ */ createTextToTextPipeline<Su
   id: 'summarization',
   outputKey: 'summary_text',
   extraKwargs: () => ({}),
+});
+
+/**
+ * The types of summarization, for the task table: input, options, and the output a call's input and
+ * options give.
+ */
+export interface SummarizationTypes extends TaskTypeSpec {
+  readonly input: SummarizationInput;
+  readonly options: SummarizationOptions;
+  readonly output: SummarizationOutput<this['callInput']>;
+}
+
+/** summarization in the task table (`registry.ts`), which loads this module on demand. */
+export const task = /* @__PURE__ */ defineTask({
+  types: {} as SummarizationTypes,
+  definition: summarizationTask,
+  pipeline: summarizationPipeline,
 });

@@ -2,9 +2,8 @@
  * The contract every task module implements. A task module is pure and exports two halves: the
  * task ({@link TaskDefinition}: public types, metadata, input checks, batching) for the main
  * thread, and the pipeline ({@link TaskPipeline}: camelCase options → transformers.js's
- * snake_case call, raw output → inpage's plain, typed output) for the worker. Each half is a
- * PURE-annotated `Object.freeze({…})` (or factory) call: esbuild and Rolldown (Vite 8)
- * keep an unannotated top-level call, and with it the whole pipeline half, in the main bundle.
+ * snake_case call, raw output → inpage's plain, typed output) for the worker, and joins them
+ * with `defineTask` as its `task` export, which the task table (`registry.ts`) loads on demand.
  * A task module never imports transformers.js at run time.
  * @module
  */
@@ -12,7 +11,7 @@
 /**
  * The main-thread half of a task: its metadata and input checks (and, for batchable tasks, how
  * calls are coalesced). It holds no output conversion, so the main bundle stays small; the worker
- * half is the task's {@link TaskPipeline}, looked up with `getTaskPipeline` in `pipeline-registry.ts`.
+ * half is the task's {@link TaskPipeline}; both come from the task table (`registry.ts`).
  *
  * `Options` and `Output` name the task's option and output types, which its pipeline shares;
  * here only the batching methods of {@link BatchableTask} use them.
@@ -42,6 +41,11 @@ export interface TaskDefinition<Input, Options, Output> {
    *   (empty array, empty labels, over-long text).
    */
   validate(input: unknown, options: unknown): asserts input is Input;
+  /**
+   * Optional, for non-text inputs (audio samples, image bitmaps): the buffers of a validated input
+   * that move to the worker instead of being copied. The caller's buffers are detached afterwards.
+   */
+  transfer?(input: Input): Transferable[];
 }
 
 /**
@@ -51,7 +55,7 @@ export interface TaskDefinition<Input, Options, Output> {
  * `options` is optional in every method because callers may omit it; `validate` has already
  * rejected a missing required option (zero-shot's `candidateLabels`) before these methods run.
  * @example
- * const pipeline: AnyTaskPipeline = getTaskPipeline(request.task);
+ * const { pipeline } = await loadTask(request.task);
  * const raw: unknown = await pipe(...pipeline.toPipelineArgs(input, options));
  * const output = pipeline.fromPipelineOutput(raw, input, options); // plain, structured-clone safe
  */
@@ -158,7 +162,7 @@ export interface StreamingPipeline<Input, Options, Output> extends TaskPipeline<
  * Any task definition, whatever its types: what the worker holds after a lookup by a string id
  * that arrived over the wire. `validate` is what narrows the input; call it first.
  * @example
- * const task: AnyTaskDefinition = getTask(request.task);
+ * const task: AnyTaskDefinition = (await loadTask(request.task)).definition;
  * task.validate(request.input, request.options);
  */
 export type AnyTaskDefinition = TaskDefinition<unknown, unknown, unknown>;
@@ -167,7 +171,7 @@ export type AnyTaskDefinition = TaskDefinition<unknown, unknown, unknown>;
  * Any task pipeline, whatever its types: what the worker holds after a lookup by a string id
  * that arrived over the wire. Its methods expect input that `validate` accepted.
  * @example
- * const pipeline: AnyTaskPipeline = getTaskPipeline(request.task);
+ * const pipeline: AnyTaskPipeline = (await loadTask(request.task)).pipeline;
  * const args = pipeline.toPipelineArgs(request.input, request.options);
  */
 export type AnyTaskPipeline = TaskPipeline<unknown, unknown, unknown>;

@@ -6,6 +6,8 @@ import { joinPerText, splitPerText, textItems } from './batching.ts';
 import { readArray, readArrayOf, readNumber, readRecord, readString } from './raw-output.ts';
 import type { BatchableTask, PerText, TaskPipeline } from './task.ts';
 import { checkInteger, checkOptions, checkTexts, stableKey } from './validate.ts';
+import { defineTask } from './define-task.ts';
+import type { TaskTypeSpec } from './define-task.ts';
 
 /**
  * A text, or several texts classified in one call.
@@ -115,3 +117,20 @@ export const textClassificationPipeline: TaskPipeline<TextClassificationInput, T
       return resolveTopK(options) === 1 ? perText.map((label) => [readLabel(label)]) : perText.map(readLabels);
     },
   });
+
+/**
+ * The types of text-classification, for the task table: input, options, and the output a call's input and
+ * options give.
+ */
+export interface TextClassificationTypes extends TaskTypeSpec {
+  readonly input: TextClassificationInput;
+  readonly options: TextClassificationOptions;
+  readonly output: TextClassificationOutput<this['callInput']>;
+}
+
+/** text-classification in the task table (`registry.ts`), which loads this module on demand. */
+export const task = /* @__PURE__ */ defineTask({
+  types: {} as TextClassificationTypes,
+  definition: textClassificationTask,
+  pipeline: textClassificationPipeline,
+});

@@ -9,6 +9,8 @@ import { readArray, readArrayOf, readRecord, readString } from './raw-output.ts'
 import { singleTextStreamer } from './seq2seq.ts';
 import type { PerText, StreamableTask, StreamingPipeline } from './task.ts';
 import { checkBoolean, checkOptions, checkTexts, unexpectedOutput } from './validate.ts';
+import { defineTask } from './define-task.ts';
+import type { TaskTypeSpec } from './define-task.ts';
 
 /**
  * A prompt, or several prompts completed in one call.
@@ -93,3 +95,20 @@ export const textGenerationPipeline: StreamingPipeline<TextGenerationInput, Text
     streamerOptions: (input: TextGenerationInput, options?: TextGenerationOptions) =>
       singleTextStreamer(id, input, options?.returnFullText !== true),
   });
+
+/**
+ * The types of text-generation, for the task table: input, options, and the output a call's input and
+ * options give.
+ */
+export interface TextGenerationTypes extends TaskTypeSpec {
+  readonly input: TextGenerationInput;
+  readonly options: TextGenerationOptions;
+  readonly output: TextGenerationOutput<this['callInput']>;
+}
+
+/** text-generation in the task table (`registry.ts`), which loads this module on demand. */
+export const task = /* @__PURE__ */ defineTask({
+  types: {} as TextGenerationTypes,
+  definition: textGenerationTask,
+  pipeline: textGenerationPipeline,
+});

@@ -6,6 +6,8 @@
 import type { GenerationOptions } from './generation-options.ts';
 import { createTextToTextPipeline, createTextToTextTask } from './seq2seq.ts';
 import type { TextToTextInput, TextToTextOutput } from './seq2seq.ts';
+import { defineTask } from './define-task.ts';
+import type { TaskTypeSpec } from './define-task.ts';
 
 /**
  * A text, or several texts processed in one call.
@@ -50,4 +52,21 @@ export const text2textGenerationPipeline = /* @__PURE__ */ createTextToTextPipel
   id: 'text2text-generation',
   outputKey: 'generated_text',
   extraKwargs: () => ({}),
+});
+
+/**
+ * The types of text2text-generation, for the task table: input, options, and the output a call's input and
+ * options give.
+ */
+export interface Text2TextGenerationTypes extends TaskTypeSpec {
+  readonly input: Text2TextGenerationInput;
+  readonly options: Text2TextGenerationOptions;
+  readonly output: Text2TextGenerationOutput<this['callInput']>;
+}
+
+/** text2text-generation in the task table (`registry.ts`), which loads this module on demand. */
+export const task = /* @__PURE__ */ defineTask({
+  types: {} as Text2TextGenerationTypes,
+  definition: text2textGenerationTask,
+  pipeline: text2textGenerationPipeline,
 });

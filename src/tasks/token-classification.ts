@@ -11,6 +11,8 @@ import type { BatchableTask, LoadedParts, OptionValue, PerText, TaskPipeline } f
 import { checkOneOf, checkOptions, checkTexts, describeValue, stableKey } from './validate.ts';
 import { labelTokens } from './token-labels.ts';
 import { wordPieceTokenizerOf } from './wordpiece-tokenizer.ts';
+import { defineTask } from './define-task.ts';
+import type { TaskTypeSpec } from './define-task.ts';
 
 /**
  * A text, or several texts labelled in one call.
@@ -263,3 +265,20 @@ export const tokenClassificationPipeline: TaskPipeline<TokenClassificationInput,
       return typeof input === 'string' ? (perText[0] ?? []) : perText;
     },
   });
+
+/**
+ * The types of token-classification, for the task table: input, options, and the output a call's input and
+ * options give.
+ */
+export interface TokenClassificationTypes extends TaskTypeSpec {
+  readonly input: TokenClassificationInput;
+  readonly options: TokenClassificationOptions;
+  readonly output: TokenClassificationOutput<this['callInput'], this['callOptions']>;
+}
+
+/** token-classification in the task table (`registry.ts`), which loads this module on demand. */
+export const task = /* @__PURE__ */ defineTask({
+  types: {} as TokenClassificationTypes,
+  definition: tokenClassificationTask,
+  pipeline: tokenClassificationPipeline,
+});

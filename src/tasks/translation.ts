@@ -8,6 +8,8 @@ import type { GenerationOptions } from './generation-options.ts';
 import { createTextToTextPipeline, createTextToTextTask } from './seq2seq.ts';
 import type { TextToTextInput, TextToTextOutput } from './seq2seq.ts';
 import { describeValue } from './validate.ts';
+import { defineTask } from './define-task.ts';
+import type { TaskTypeSpec } from './define-task.ts';
 
 /**
  * A text, or several texts translated in one call.
@@ -76,4 +78,21 @@ export const translationPipeline = /* @__PURE__ */ createTextToTextPipeline<Tran
     if (options?.tgtLang !== undefined) kwargs['tgt_lang'] = options.tgtLang;
     return kwargs;
   },
+});
+
+/**
+ * The types of translation, for the task table: input, options, and the output a call's input and
+ * options give.
+ */
+export interface TranslationTypes extends TaskTypeSpec {
+  readonly input: TranslationInput;
+  readonly options: TranslationOptions;
+  readonly output: TranslationOutput<this['callInput']>;
+}
+
+/** translation in the task table (`registry.ts`), which loads this module on demand. */
+export const task = /* @__PURE__ */ defineTask({
+  types: {} as TranslationTypes,
+  definition: translationTask,
+  pipeline: translationPipeline,
 });

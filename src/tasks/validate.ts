@@ -5,6 +5,9 @@
  * @module
  */
 import { InpageError } from '../errors.ts';
+import { describeValue } from './describe-value.ts';
+
+export { describeValue };
 
 /**
  * Size limits on input, so that a mistake fails fast on the main thread instead of stalling
@@ -18,31 +21,6 @@ export const inputLimits = Object.freeze({
   /** Texts per call (also candidate labels per zero-shot call). */
   maxItems: 1024,
 });
-
-/**
- * A short description of a value for error messages.
- * @example
- * describeValue(null); // 'null'
- * describeValue([1]);  // 'an array'
- * describeValue(3);    // 'a number (3)'
- */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return value.length > 40 ? 'a string' : `a string (${JSON.stringify(value)})`;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return `a ${typeof value} (${String(value)})`;
-    case 'object':
-      return 'an object';
-    default:
-      return `a ${typeof value}`;
-  }
-}
 
 function squash(key: string): string {
   return key.replace(/[_-]/g, '').toLowerCase();

@@ -7,6 +7,8 @@ import { InpageError } from '../errors.ts';
 import { readArrayOf, readNumbers, readRecord, readString, readStrings } from './raw-output.ts';
 import type { PerText, TaskDefinition, TaskPipeline } from './task.ts';
 import { checkBoolean, checkOptions, checkText, checkTextList, checkTexts, unexpectedOutput } from './validate.ts';
+import { defineTask } from './define-task.ts';
+import type { TaskTypeSpec } from './define-task.ts';
 
 /**
  * A text, or several texts classified in one call.
@@ -135,4 +137,21 @@ export const zeroShotClassificationPipeline: TaskPipeline<
     if (typeof input === 'string') return readClassification(raw, input);
     return readArrayOf(id, raw, input.length, 'one result per text').map((item, index) => readClassification(item, input[index] ?? ''));
   },
+});
+
+/**
+ * The types of zero-shot-classification, for the task table: input, options, and the output a call's input and
+ * options give.
+ */
+export interface ZeroShotClassificationTypes extends TaskTypeSpec {
+  readonly input: ZeroShotClassificationInput;
+  readonly options: ZeroShotClassificationOptions;
+  readonly output: ZeroShotClassificationOutput<this['callInput']>;
+}
+
+/** zero-shot-classification in the task table (`registry.ts`), which loads this module on demand. */
+export const task = /* @__PURE__ */ defineTask({
+  types: {} as ZeroShotClassificationTypes,
+  definition: zeroShotClassificationTask,
+  pipeline: zeroShotClassificationPipeline,
 });

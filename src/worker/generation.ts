@@ -1,7 +1,7 @@
 import { InterruptableStoppingCriteria, TextStreamer } from '@huggingface/transformers';
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { StreamerOptions } from '../tasks/task.ts';
-import type { LoadedPipeline } from './pipeline-registry.ts';
+import type { LoadedPipeline } from './loaded-pipelines.ts';
 
 /** Generation hooks added to a streamable task's pipeline call. */
 export interface GenerationControl {

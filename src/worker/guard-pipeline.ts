@@ -12,7 +12,7 @@ import { InpageError } from '../errors.ts';
 import { classifyError } from './classify-error.ts';
 import { checkGenerationLengths, inputPositions } from './model-limits.ts';
 import type { GenerationLengths, PositionConfig } from './model-limits.ts';
-import type { LoadedPipeline } from './pipeline-registry.ts';
+import type { LoadedPipeline } from './loaded-pipelines.ts';
 
 /** The parts of a transformers.js tokenizer the guard uses. */
 interface TokenizerLike {

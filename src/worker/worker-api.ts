@@ -3,7 +3,16 @@ import { classifyError } from './classify-error.ts';
 import type { LoadProgressEvent } from '../progress.ts';
 import { throttleProgress } from '../progress.ts';
 import { hubConfig } from '../hub/hub-client.ts';
-import type { CallId, LivenessConfig, LoadedInfo, PreparedInfo, PrepareRequest, WorkerApi, WorkerConfig } from '../rpc/contract.ts';
+import type {
+  CallId,
+  LivenessConfig,
+  LoadedInfo,
+  LoadRequest,
+  PreparedInfo,
+  WorkerApi,
+  WorkerConfig,
+  WorkerNotice,
+} from '../rpc/contract.ts';
 import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities, wasmThreads } from '../runtime/capabilities.ts';
@@ -15,15 +24,14 @@ import { ModelStore } from '../store/idb-store.ts';
 import { prepareModel } from '../store/prepare-model.ts';
 import type { PreparedModel, PrepareRequest as StorePrepareRequest, StoreProgressEvent } from '../store/prepare-model.ts';
 import { StoreBridge } from '../store/transformers-bridge.ts';
-import { getTaskPipeline } from '../tasks/pipeline-registry.ts';
-import { getTask } from '../tasks/registry.ts';
+import { loadTask } from '../tasks/registry.ts';
 import type { TaskOutput } from '../tasks/registry.ts';
-import { isStreamingPipeline } from '../tasks/task.ts';
 import type { ResolvedDevice } from '../types.ts';
 import { filePlanner } from './file-plan.ts';
-import { generationControl, withOptions } from './generation.ts';
-import { PipelineRegistry } from './pipeline-registry.ts';
-import type { LoadedPipeline } from './pipeline-registry.ts';
+import { LoadedPipelines } from './loaded-pipelines.ts';
+import type { LoadedPipeline } from './loaded-pipelines.ts';
+import { runTask, streamTask, transferablesOf } from './task-calls.ts';
+import { watchEvictions } from './eviction-watch.ts';
 import { configureTransformers } from './transformers-env.ts';
 import { startRuntime } from './warmup.ts';
 import { yieldBetweenRuns } from './yield-between-runs.ts';
@@ -33,6 +41,8 @@ interface WorkerState {
   store: ModelStore;
   bridge: StoreBridge;
   capabilities: Promise<Capabilities>;
+  /** The client's callback for what the worker does unasked. */
+  onNotice: ((notice: WorkerNotice) => void) | undefined;
 }
 
 /** A prepared model and the device it was planned for. */
@@ -51,7 +61,7 @@ interface Planned {
  */
 export function createWorkerApi(): WorkerApi {
   let state: WorkerState | undefined;
-  const registry = new PipelineRegistry();
+  const pipelines = new LoadedPipelines();
   const controllers = new Map<CallId, AbortController>();
 
   const ready = (): WorkerState => {
@@ -74,20 +84,21 @@ export function createWorkerApi(): WorkerApi {
   }
 
   async function pipelineFor(pipelineId: string): Promise<LoadedPipeline> {
-    const pipe = await registry.get(pipelineId);
+    const pipe = await pipelines.get(pipelineId);
     if (!pipe) throw new InpageError('DISPOSED', 'This model was disposed; load it again.');
     return pipe;
   }
 
   /** Plans the device from the probe and prepares the files for it; the caller holds the model's access. */
-  async function plan(request: PrepareRequest, access: AbortSignal, emit?: (event: StoreProgressEvent) => void): Promise<Planned> {
+  async function plan(request: LoadRequest, access: AbortSignal, emit?: (event: StoreProgressEvent) => void): Promise<Planned> {
     const current = ready();
     const caps = await current.capabilities;
     const device = chooseDevice(request.device, { hasAdapter: caps.webgpu.adapter !== null && !request.avoidWebgpu });
     const shaderF16 = caps.webgpu.shaderF16;
     const { dtype } = request;
     if (dtype !== 'auto') chooseDtype(dtype, device, [], shaderF16); // DEVICE_UNAVAILABLE before any download
-    const planRequest = { task: getTask(request.task).pipelineTask, dtype, device, shaderF16 };
+    const { definition } = await loadTask(request.task);
+    const planRequest = { task: definition.pipelineTask, dtype, device, shaderF16 };
     const plan = filePlanner(current.bridge, request.dtypeFor ? { ...planRequest, autoFor: request.dtypeFor } : planRequest);
     const prepared = await prepareStored(
       current,
@@ -99,13 +110,13 @@ export function createWorkerApi(): WorkerApi {
   }
 
   return {
-    async init(config, liveness) {
+    async init(config, liveness, onNotice) {
       const lockHeld = await holdLivenessLock(liveness);
       const store = new ModelStore(config.storage.namespace);
       const bridge = new StoreBridge(store, hubConfig(config.hub));
       // In the background: a `requestAdapter()` that never answers must not hold up the start.
       const capabilities = probeCapabilities(config.threads);
-      state = { config, store, bridge, capabilities };
+      state = { config, store, bridge, capabilities, onNotice };
       // Before the runtime compiles, even when it starts later (lazy): see prepareHashing.
       prepareHashing().catch(() => undefined);
       configureTransformers(config, bridge, wasmThreads(config.threads).numThreads);
@@ -139,7 +150,7 @@ export function createWorkerApi(): WorkerApi {
         const { emit, delivered } = progressEmitter(onProgress);
         let pipelineId: string | undefined;
         try {
-          const task = getTask(request.task);
+          const { definition: task } = await loadTask(request.task);
           const current = ready();
           // One locked section from resolve to created sessions: a delete from any tab waits for it,
           // or aborts this load; it never pulls bytes from under it.
@@ -148,7 +159,7 @@ export function createWorkerApi(): WorkerApi {
             const stage = { model: request.model, device, dtype: prepared.dtype };
             emit?.({ phase: 'compile', ...stage });
             const key = { pipelineTask: task.pipelineTask, repo: request.model, commit: prepared.commit, dtype: prepared.dtype, device };
-            const { id } = await registry.acquire(key, prepared.config, async (load) => {
+            const { id } = await pipelines.acquire(key, prepared.config, async (load) => {
               // Only now: the runtime's start holds this thread for about a second, and a download's
               // bytes not read meanwhile are lost when its connection drops (see the performance issue).
               await startRuntime();
@@ -172,7 +183,7 @@ export function createWorkerApi(): WorkerApi {
           pipelineId = undefined;
           return info;
         } finally {
-          if (pipelineId !== undefined) await registry.release(pipelineId).catch(() => undefined);
+          if (pipelineId !== undefined) await pipelines.release(pipelineId).catch(() => undefined);
           await delivered();
           releaseRemoteCallback(onProgress);
         }
@@ -182,20 +193,7 @@ export function createWorkerApi(): WorkerApi {
     run(callId, pipelineId, taskId, input, options) {
       return tracked(callId, async (signal) => {
         const pipe = await pipelineFor(pipelineId);
-        const task = getTask(taskId);
-        const pipeline = getTaskPipeline(taskId as string);
-        let args = pipeline.toPipelineArgs(input, options);
-        if (task.streamable) {
-          const control = generationControl(pipe);
-          signal.addEventListener('abort', control.interrupt, { once: true });
-          args = withOptions(args, control.options);
-        }
-        // A task with its own `run` calls the tokenizer and model itself (e.g. for token positions).
-        const output = (
-          pipeline.run
-            ? await guarded(() => pipeline.run?.(pipe, input, options), signal)
-            : pipeline.fromPipelineOutput(await callPipeline(pipe, args, signal), input, options)
-        ) as TaskOutput<typeof taskId>;
+        const output = (await runTask(await loadTask(taskId), pipe, input, options, signal)) as TaskOutput<typeof taskId>;
         return withTransfer(output, transferablesOf(output));
       });
     },
@@ -204,16 +202,7 @@ export function createWorkerApi(): WorkerApi {
       return tracked(callId, async (signal) => {
         try {
           const pipe = await pipelineFor(pipelineId);
-          const pipeline = getTaskPipeline(taskId as string);
-          if (!isStreamingPipeline(pipeline)) throw new InpageError('UNSUPPORTED_TASK', `Task "${taskId}" does not stream; use run().`);
-          // Pieces travel on the callback's own port, which is not ordered with this call's reply:
-          // wait until every piece was delivered, or the client would finish the stream without the last ones.
-          const deliveries: Promise<unknown>[] = [];
-          const send = (piece: string): void => void deliveries.push(Promise.resolve(onPiece(piece)).catch(() => undefined));
-          const control = generationControl(pipe, { onPiece: send, ...pipeline.streamerOptions(input, options) });
-          signal.addEventListener('abort', control.interrupt, { once: true });
-          await callPipeline(pipe, withOptions(pipeline.toPipelineArgs(input, options), control.options), signal);
-          await Promise.all(deliveries);
+          await streamTask(await loadTask(taskId), pipe, input, options, signal, onPiece);
         } finally {
           releaseRemoteCallback(onPiece);
         }
@@ -224,7 +213,7 @@ export function createWorkerApi(): WorkerApi {
       controllers.get(callId)?.abort();
     },
 
-    release: (pipelineId) => registry.release(pipelineId),
+    release: (pipelineId) => pipelines.release(pipelineId),
 
     cacheList: () => listCachedModels(ready().store),
     cacheUsage: () => cacheUsage(ready().store, ready().config.storage.budget),
@@ -277,46 +266,29 @@ function progressEmitter(onProgress?: (event: LoadProgressEvent) => void): {
   return { emit, delivered: async () => void (await Promise.all(deliveries)) };
 }
 
-function prepareStored(
+async function prepareStored(
   state: WorkerState,
   request: StorePrepareRequest,
   signal: AbortSignal,
   onProgress?: (event: StoreProgressEvent) => void,
 ): Promise<PreparedModel> {
-  const { config, store } = state;
-  return prepareModel(request, {
-    hub: hubConfig(config.hub),
-    store,
-    signal,
-    chunkSize: config.storage.chunkSize,
-    retries: config.storage.retries,
-    concurrency: config.storage.concurrency,
-    ...(config.storage.budget !== undefined ? { budget: config.storage.budget } : {}),
-    ...(onProgress ? { onProgress } : {}),
-  });
-}
-
-function callPipeline(pipe: LoadedPipeline, args: unknown[], signal: AbortSignal): Promise<unknown> {
-  return guarded(() => pipe(...args), signal);
-}
-
-/** Runs an inference, reporting its ORT and transformers.js failures as `RUNTIME`. */
-async function guarded(inference: () => Promise<unknown> | undefined, signal: AbortSignal): Promise<unknown> {
-  if (signal.aborted) throw abortError(signal);
+  const { config, onNotice } = state;
+  // Eviction happens inside the store's download; the client hears of it from here.
+  const watch = watchEvictions(state.store);
   try {
-    return await inference();
-  } catch (error) {
-    throw classifyError(error, 'Inference failed', 'run');
+    return await prepareModel(request, {
+      hub: hubConfig(config.hub),
+      store: watch.store,
+      signal,
+      chunkSize: config.storage.chunkSize,
+      retries: config.storage.retries,
+      concurrency: config.storage.concurrency,
+      ...(config.storage.budget !== undefined ? { budget: config.storage.budget } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+  } finally {
+    const evicted = watch.evicted();
+    // Awaited (its own port is not ordered with this call's reply): the app hears of it before the call settles.
+    if (evicted.models.length > 0) await Promise.resolve(onNotice?.({ type: 'eviction', ...evicted })).catch(() => undefined);
   }
-}
-
-/** Large typed arrays in an output are moved to the main thread, not copied. */
-function transferablesOf(output: unknown): Transferable[] {
-  const found: Transferable[] = [];
-  const visit = (value: unknown, depth: number): void => {
-    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && !found.includes(value.buffer)) found.push(value.buffer);
-    else if (depth < 2 && typeof value === 'object' && value !== null) for (const item of Object.values(value)) visit(item, depth + 1);
-  };
-  visit(output, 0);
-  return found;
 }

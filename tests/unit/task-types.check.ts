@@ -21,8 +21,7 @@ import type {
   TaskOutput,
   TaskTypes,
 } from '../../src/tasks/registry.ts';
-import { getTask, isTaskId, tasks } from '../../src/tasks/registry.ts';
-import { getTaskPipeline } from '../../src/tasks/pipeline-registry.ts';
+import { checkTaskId, isTaskId, loadTask, taskIds } from '../../src/tasks/registry.ts';
 import type { AnyTaskDefinition, AnyTaskPipeline } from '../../src/tasks/task.ts';
 import { isBatchable, isStreamable, isStreamingPipeline } from '../../src/tasks/task.ts';
 import type { TextClassificationLabel } from '../../src/tasks/text-classification.ts';
@@ -59,30 +58,33 @@ export type RegistryChecks = [
   Expect<Equal<TaskOptions<'ner'>, TaskOptions<'token-classification'>>>,
 ];
 
-const nerTask = getTask('ner');
+const { definition: nerTask } = await loadTask('ner');
 nerTask.toItems(['a', 'b']); // a batchable task keeps its batching methods when looked up by literal id
-const anyTask: AnyTaskDefinition = getTask('some-task-from-the-wire');
-anyTask.validate('input', undefined);
+const { definition: anyTask, pipeline: anyPipeline } = await loadTask('some-task-from-the-wire' as unknown);
+const typedAnyTask: AnyTaskDefinition = anyTask; // explicit type: `validate` is an assertion
+const typedAnyPipeline: AnyTaskPipeline = anyPipeline;
+typedAnyTask.validate('input', undefined);
 declare const someId: TaskId;
-const someTask = getTask(someId);
+const { definition: someTask } = await loadTask(someId);
 if (isBatchable(someTask) && someTask.canBatch(undefined)) someTask.toItems('a union of tasks narrows too');
-if (isStreamable(anyTask)) anyTask.validate('text', undefined);
-// @ts-expect-error the main-thread task has no worker half
+if (isStreamable(typedAnyTask)) typedAnyTask.validate('text', undefined);
+// @ts-expect-error the main-thread half has no worker half
 anyTask.toPipelineArgs('text', undefined);
-const anyPipeline: AnyTaskPipeline = getTaskPipeline('some-task-from-the-wire');
 if (isStreamingPipeline(anyPipeline)) anyPipeline.streamerOptions('text');
 // A pipeline looked up by literal id keeps its exact types.
-const translated0: string | string[] = getTaskPipeline('translation').fromPipelineOutput([], 'Hello');
-getTaskPipeline('text-generation').streamerOptions('Once upon a time', { returnFullText: true });
+const translated0: string | string[] = (await loadTask('translation')).pipeline.fromPipelineOutput([], 'Hello');
+(await loadTask('text-generation')).pipeline.streamerOptions('Once upon a time', { returnFullText: true });
 // @ts-expect-error fill-mask does not stream
-getTaskPipeline('fill-mask').streamerOptions('x [MASK]');
+(await loadTask('fill-mask')).pipeline.streamerOptions('x [MASK]');
 const candidate: unknown = 'fill-mask';
-if (isTaskId(candidate)) tasks[candidate].validate('text', undefined);
+if (isTaskId(candidate)) {
+  const definition: AnyTaskDefinition = (await loadTask(candidate)).definition;
+  definition.validate('text', undefined);
+}
+const checked: TaskId = checkTaskId(candidate);
 
-// @ts-expect-error a task id must be a string
-getTask(42);
-// @ts-expect-error the registry is read-only
-tasks.ner = tasks['text-classification'];
+// @ts-expect-error the id list is read-only
+taskIds.push('ner');
 
 // --- Outputs narrowed by input and options ------------------------------------------------------
 

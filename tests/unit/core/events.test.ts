@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createClientOn } from '../../../src/client/client.ts';
 import { ClientEvents } from '../../../src/client/events.ts';
+import type { ClientEventMap } from '../../../src/client/events.ts';
+import { fakeWorkers } from './fake-engine.ts';
 
 describe('ClientEvents', () => {
   it('delivers a payload to each listener of its type only', () => {
@@ -45,5 +48,19 @@ describe('ClientEvents', () => {
     events.clear();
     events.emit('fallback', { model: 'x', from: 'webgpu', to: 'wasm', reason: 'r' });
     expect(seen).toEqual([]);
+  });
+});
+
+describe("client.on('eviction')", () => {
+  it('fires with the plain data of the worker’s eviction notice, from any worker the client started', async () => {
+    const fake = fakeWorkers({});
+    const client = createClientOn({ worker: fake.factory }, { liveness: fake.liveness });
+    const seen: ClientEventMap['eviction'][] = [];
+    client.on('eviction', (event) => seen.push(event));
+    await client.cache.list(); // the worker has started
+    const worker = fake.workers[0];
+    await worker?.onNotice?.({ type: 'eviction', models: ['org/old'], bytes: 300 });
+    expect(seen).toEqual([{ models: ['org/old'], bytes: 300 }]);
+    await client.dispose();
   });
 });

@@ -7,7 +7,7 @@
 import { InpageError } from '../../../src/errors.ts';
 import type { LoadProgressEvent } from '../../../src/progress.ts';
 import { exposeWorkerApi } from '../../../src/rpc/comlink.ts';
-import type { LoadedInfo, LoadRequest, WorkerApi } from '../../../src/rpc/contract.ts';
+import type { LoadedInfo, LoadRequest, WorkerApi, WorkerNotice } from '../../../src/rpc/contract.ts';
 import type { Capabilities } from '../../../src/runtime/capabilities.ts';
 import type { Liveness } from '../../../src/client/liveness.ts';
 
@@ -55,6 +55,8 @@ export class FakeWorker extends EventTarget {
   readonly aborted: number[] = [];
   readonly released: string[] = [];
   lockName: string | undefined;
+  /** The client's callback for what a worker does unasked (evictions), as `init` received it. */
+  onNotice: ((notice: WorkerNotice) => void) | undefined;
   terminated = false;
   dead = false;
   readonly #channel = new MessageChannel();
@@ -111,7 +113,8 @@ export class FakeWorker extends EventTarget {
       return work(controller.signal).finally(() => this.#controllers.delete(callId));
     };
     return {
-      init: async (_config, liveness) => {
+      init: async (_config, liveness, onNotice) => {
+        this.onNotice = onNotice;
         this.calls.push('init');
         this.lockName = liveness.lockName;
         await script.init?.(this);
@@ -136,7 +139,7 @@ export class FakeWorker extends EventTarget {
               ? input.map(() => [positive])
               : [positive],
         )) as WorkerApi['run'],
-      stream: async () => undefined,
+      stream: async () => void this.calls.push('stream'),
       abort: (callId) => {
         this.aborted.push(callId);
         this.#controllers.get(callId)?.abort();

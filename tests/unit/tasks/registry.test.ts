@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InpageError } from '../../../src/errors.ts';
-import { getTaskPipeline, taskPipelines } from '../../../src/tasks/pipeline-registry.ts';
-import { getTask, isTaskId, taskIds, tasks } from '../../../src/tasks/registry.ts';
+import { checkTaskId, isTaskId, loadTask, taskIds, taskTable } from '../../../src/tasks/registry.ts';
 import { isBatchable, isStreamable, isStreamingPipeline } from '../../../src/tasks/task.ts';
 import { expectInpageError, expectTypeError } from './helpers.ts';
 
@@ -18,89 +17,90 @@ const hubTaskIds = [
   'zero-shot-classification',
 ];
 
-describe('task registry', () => {
-  it('holds every text task and the two aliases', () => {
+const loadAll = (): Promise<Awaited<ReturnType<typeof loadTask>>[]> => Promise.all(taskIds.map((id) => loadTask(id as unknown)));
+
+describe('task table', () => {
+  it('holds every text task and the two aliases, declared once', async () => {
+    expect(Object.keys(taskTable.entries).sort()).toEqual([...hubTaskIds].sort());
     expect([...taskIds].sort()).toEqual([...hubTaskIds, 'sentiment-analysis', 'ner'].sort());
-    expect(tasks['sentiment-analysis']).toBe(tasks['text-classification']);
-    expect(tasks.ner).toBe(tasks['token-classification']);
+    expect(await loadTask('sentiment-analysis')).toBe(await loadTask('text-classification'));
+    expect(await loadTask('ner')).toBe(await loadTask('token-classification'));
   });
 
-  it('keys each module by its own id (aliases aside) and names a transformers.js pipeline task', () => {
+  it('keys each module by its own id (aliases aside) and names a transformers.js pipeline task', async () => {
     for (const id of hubTaskIds) {
-      const task = getTask(id);
-      expect(task.id).toBe(id);
-      expect(task.pipelineTask).toBe(id);
+      const { definition } = await loadTask(id as unknown);
+      expect(definition.id).toBe(id);
+      expect(definition.pipelineTask).toBe(id);
     }
   });
 
-  it('is frozen, and so are the modules', () => {
-    expect(Object.isFrozen(tasks)).toBe(true);
+  it('is frozen, and so are both halves of every module', async () => {
+    expect(Object.isFrozen(taskTable)).toBe(true);
     expect(Object.isFrozen(taskIds)).toBe(true);
-    for (const id of taskIds) expect(Object.isFrozen(tasks[id])).toBe(true);
+    for (const task of await loadAll()) {
+      expect(Object.isFrozen(task)).toBe(true);
+      expect(Object.isFrozen(task.definition)).toBe(true);
+      expect(Object.isFrozen(task.pipeline)).toBe(true);
+    }
   });
 
-  it('flags batchable and streamable tasks, with the matching methods', () => {
-    const batchable = taskIds.filter((id) => isBatchable(getTask(id)));
-    const streamable = taskIds.filter((id) => isStreamable(getTask(id)));
+  it('flags batchable and streamable tasks, with the matching methods', async () => {
+    const loaded = new Map(taskIds.map((id, index) => [id, index]));
+    const tasks = await loadAll();
+    const byId = (id: string): (typeof tasks)[number] => tasks[loaded.get(id as never) ?? -1] as (typeof tasks)[number];
+    const batchable = taskIds.filter((id) => isBatchable(byId(id).definition));
+    const streamable = taskIds.filter((id) => isStreamable(byId(id).definition));
     expect(batchable.sort()).toEqual(['feature-extraction', 'ner', 'sentiment-analysis', 'text-classification', 'token-classification']);
     expect(streamable.sort()).toEqual(['summarization', 'text-generation', 'text2text-generation', 'translation']);
     for (const id of batchable) {
-      const task = getTask(id) as unknown as Record<string, unknown>;
+      const definition = byId(id).definition as unknown as Record<string, unknown>;
       for (const method of ['canBatch', 'batchKey', 'toItems', 'batchInput', 'splitOutput', 'joinItems'])
-        expect(typeof task[method]).toBe('function');
+        expect(typeof definition[method]).toBe('function');
     }
     // Streaming is the worker's business: a streamable task's pipeline sets up the streamer.
-    expect(taskIds.filter((id) => isStreamingPipeline(getTaskPipeline(id))).sort()).toEqual(streamable.sort());
+    expect(taskIds.filter((id) => isStreamingPipeline(byId(id).pipeline)).sort()).toEqual(streamable.sort());
   });
 
-  it('keeps the worker half out of the main-thread modules, and has a pipeline for every task id', () => {
-    expect(Object.keys(taskPipelines)).toEqual([...taskIds]);
-    expect(Object.isFrozen(taskPipelines)).toBe(true);
-    expect(taskPipelines['sentiment-analysis']).toBe(taskPipelines['text-classification']);
-    expect(taskPipelines.ner).toBe(taskPipelines['token-classification']);
-    for (const id of taskIds) {
-      const task = getTask(id) as unknown as Record<string, unknown>;
-      for (const method of ['toPipelineArgs', 'fromPipelineOutput', 'streamerOptions']) expect(task[method]).toBeUndefined();
-      const pipeline = getTaskPipeline(id);
-      expect(Object.isFrozen(pipeline)).toBe(true);
+  it('keeps the two halves apart: the main-thread half has no worker methods', async () => {
+    for (const { definition, pipeline } of await loadAll()) {
+      const main = definition as unknown as Record<string, unknown>;
+      for (const method of ['toPipelineArgs', 'fromPipelineOutput', 'streamerOptions']) expect(main[method]).toBeUndefined();
       expect(typeof pipeline.toPipelineArgs).toBe('function');
       expect(typeof pipeline.fromPipelineOutput).toBe('function');
     }
   });
 
-  it('getTaskPipeline rejects unknown ids like getTask', () => {
-    expectInpageError(() => getTaskPipeline('image-classification'), 'UNSUPPORTED_TASK', 'Unsupported task "image-classification"', 'ner');
-    expectInpageError(() => getTaskPipeline('toString'), 'UNSUPPORTED_TASK');
-    expectTypeError(() => getTaskPipeline(null as unknown as string), 'Task id must be a string, got null');
-  });
-
-  it('isTaskId accepts exactly the registry keys', () => {
+  it('isTaskId accepts exactly the table ids', () => {
     expect(isTaskId('ner')).toBe(true);
     expect(isTaskId('image-classification')).toBe(false);
     expect(isTaskId('toString')).toBe(false);
     expect(isTaskId(undefined)).toBe(false);
   });
 
-  it('getTask throws UNSUPPORTED_TASK listing the supported ids, TypeError for a non-string', () => {
+  it('checkTaskId and loadTask throw UNSUPPORTED_TASK listing the supported ids, TypeError for a non-string', async () => {
     expectInpageError(
-      () => getTask('image-classification'),
+      () => checkTaskId('image-classification'),
       'UNSUPPORTED_TASK',
       'Unsupported task "image-classification"',
       'sentiment-analysis',
       'zero-shot-classification',
     );
-    expectInpageError(() => getTask('constructor'), 'UNSUPPORTED_TASK');
-    expectTypeError(() => getTask(42 as unknown as string), 'Task id must be a string, got a number (42)');
-    expect(() => getTask('ner')).not.toThrow(InpageError);
+    expectInpageError(() => checkTaskId('constructor'), 'UNSUPPORTED_TASK');
+    expectTypeError(() => checkTaskId(42), 'Task id must be a string, got a number (42)');
+    await expect(loadTask(null)).rejects.toThrow(new TypeError('Task id must be a string, got null.'));
+    const unsupported = await loadTask('toString').catch((error: unknown) => error);
+    expect(unsupported).toMatchObject({ name: 'InpageError', code: 'UNSUPPORTED_TASK' });
+    expect(() => checkTaskId('ner')).not.toThrow(InpageError);
   });
 
-  it('every task accepts undefined options where none are required, and rejects unknown keys', () => {
-    for (const id of taskIds) {
-      const task = getTask(id);
+  it('every task accepts undefined options where none are required, and rejects unknown keys', async () => {
+    for (const { definition } of await loadAll()) {
+      const id = definition.id;
       const input = id === 'question-answering' ? { question: 'q', context: 'c' } : 'text';
-      if (id !== 'zero-shot-classification') expect(() => task.validate(input, undefined)).not.toThrow();
+      if (id !== 'zero-shot-classification') expect(() => definition.validate(input, undefined)).not.toThrow();
       const options = id === 'zero-shot-classification' ? { candidateLabels: ['a'], surelyNotAnOption: 1 } : { surelyNotAnOption: 1 };
-      expectTypeError(() => task.validate(input, options), `${task.id}: unknown option "surelyNotAnOption"`);
+      expectTypeError(() => definition.validate(input, options), `${id}: unknown option "surelyNotAnOption"`);
     }
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { isInpageError } from '../../../src/errors.ts';
 import { guardPipeline } from '../../../src/worker/guard-pipeline.ts';
-import type { LoadedPipeline } from '../../../src/worker/pipeline-registry.ts';
+import type { LoadedPipeline } from '../../../src/worker/loaded-pipelines.ts';
 import type { PositionConfig } from '../../../src/worker/model-limits.ts';
 
 /** A tokenizer whose `model_max_length` is a prototype getter, as in transformers.js. */

@@ -29,10 +29,10 @@ interface Entry {
  * The worker's loaded pipelines, shared by key and released (ORT sessions freed) when the last
  * handle is disposed.
  * @example
- * const { id, pipeline } = await registry.acquire(key, config, (load) => load());
- * await registry.release(id);
+ * const { id, pipeline } = await pipelines.acquire(key, config, (load) => load());
+ * await pipelines.release(id);
  */
-export class PipelineRegistry {
+export class LoadedPipelines {
   readonly #entries = new Map<string, Entry>();
 
   /**

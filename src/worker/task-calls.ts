@@ -1,0 +1,88 @@
+/**
+ * A task's calls on a loaded pipeline, dispatched through its module from the task table: `run`
+ * converts options and output with the task's pipeline half; `stream` also sets up the streamer.
+ * @module
+ */
+import { InpageError, abortError } from '../errors.ts';
+import type { LoadedTask } from '../tasks/task-table.ts';
+import { isStreamingPipeline } from '../tasks/task.ts';
+import { classifyError } from './classify-error.ts';
+import { generationControl, withOptions } from './generation.ts';
+import type { LoadedPipeline } from './loaded-pipelines.ts';
+
+/**
+ * Runs a task on its loaded pipeline: the task's own `run`, or `pipe(...toPipelineArgs())` then
+ * `fromPipelineOutput()`. A streamable task can be interrupted by `signal` between tokens.
+ * @throws InpageError `ABORTED`; the classified failures of the inference (see classify-error.ts).
+ * @example
+ * const output = await runTask(await loadTask(taskId), pipe, input, options, signal);
+ */
+export async function runTask(
+  task: LoadedTask,
+  pipe: LoadedPipeline,
+  input: unknown,
+  options: unknown,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const { definition, pipeline } = task;
+  // A task with its own `run` calls the tokenizer and model itself (e.g. for token positions).
+  if (pipeline.run) return guarded(() => pipeline.run?.(pipe, input, options), signal);
+  let args = pipeline.toPipelineArgs(input, options);
+  if (definition.streamable) {
+    const control = generationControl(pipe);
+    signal.addEventListener('abort', control.interrupt, { once: true });
+    args = withOptions(args, control.options);
+  }
+  return pipeline.fromPipelineOutput(await guarded(() => pipe(...args), signal), input, options);
+}
+
+/**
+ * Streams a task's generated text to `onPiece`; resolves once every piece was handed over.
+ * @throws InpageError `UNSUPPORTED_TASK` for a task that does not stream, and the errors of {@link runTask}.
+ * @example
+ * await streamTask(await loadTask(taskId), pipe, input, options, signal, send);
+ */
+export async function streamTask(
+  task: LoadedTask,
+  pipe: LoadedPipeline,
+  input: unknown,
+  options: unknown,
+  signal: AbortSignal,
+  onPiece: (piece: string) => unknown,
+): Promise<void> {
+  const { definition, pipeline } = task;
+  if (!isStreamingPipeline(pipeline)) throw new InpageError('UNSUPPORTED_TASK', `Task "${definition.id}" does not stream; use run().`);
+  // Pieces travel on the callback's own port, which is not ordered with this call's reply:
+  // wait until every piece was delivered, or the client would finish the stream without the last ones.
+  const deliveries: Promise<unknown>[] = [];
+  const send = (piece: string): void => void deliveries.push(Promise.resolve(onPiece(piece)).catch(() => undefined));
+  const control = generationControl(pipe, { onPiece: send, ...pipeline.streamerOptions(input, options) });
+  signal.addEventListener('abort', control.interrupt, { once: true });
+  await guarded(() => pipe(...withOptions(pipeline.toPipelineArgs(input, options), control.options)), signal);
+  await Promise.all(deliveries);
+}
+
+/** Runs an inference, reporting its ORT and transformers.js failures classified. */
+async function guarded(inference: () => Promise<unknown> | undefined, signal: AbortSignal): Promise<unknown> {
+  if (signal.aborted) throw abortError(signal);
+  try {
+    return await inference();
+  } catch (error) {
+    throw classifyError(error, 'Inference failed', 'run');
+  }
+}
+
+/**
+ * The large typed arrays of an output, to move to the main thread instead of copying.
+ * @example
+ * return withTransfer(output, transferablesOf(output));
+ */
+export function transferablesOf(output: unknown): Transferable[] {
+  const found: Transferable[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && !found.includes(value.buffer)) found.push(value.buffer);
+    else if (depth < 2 && typeof value === 'object' && value !== null) for (const item of Object.values(value)) visit(item, depth + 1);
+  };
+  visit(output, 0);
+  return found;
+}
