@@ -15,5 +15,16 @@ export type { Model, ModelHandle, Fallback, CallOptions } from './client/model-h
 export type { ErrorCode, ErrorPolicy } from './errors.ts';
 export type { LoadProgressEvent } from './progress.ts';
 export type { Capabilities } from './runtime/capabilities.ts';
-export type { AsyncDisposableIfSupported, Device, Dtype, HubOptions, ResolvedDevice, ResolvedDtype, RevisionPolicy } from './types.ts';
+export type {
+  AsyncDisposableIfSupported,
+  ConcreteDtype,
+  Device,
+  Dtype,
+  HubOptions,
+  ResolvedDevice,
+  ResolvedDtype,
+  RevisionPolicy,
+  SessionDtypes,
+  SessionDtypesKey,
+} from './types.ts';
 export type * from './tasks/public-types.ts';

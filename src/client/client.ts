@@ -3,7 +3,7 @@ import type { LoadedInfo } from '../rpc/contract.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import type { AsyncDisposableIfSupported, Device, Dtype, ResolvedDevice, RevisionPolicy } from '../types.ts';
+import type { AsyncDisposableIfSupported, Device, Dtype, ResolvedDevice, RevisionPolicy, SessionDtypes } from '../types.ts';
 import type { CacheAdmin } from './cache-admin.ts';
 import { createCacheAdmin } from './cache-admin.ts';
 import { ClientEvents } from './events.ts';
@@ -23,10 +23,14 @@ export interface LoadOptions {
   /**
    * Weight precision. `auto` follows the model's own `transformers.js_config.dtype` when the device
    * can run it; otherwise, for generation models, q4f16 on WebGPU with shader-f16, else q4, and q8 on
-   * WASM; for encoders, fp16 on WebGPU with shader-f16, else fp32, and q8 on WASM.
+   * WASM; for encoders, fp16 on WebGPU with shader-f16, else fp32, and q8 on WASM. A map gives each
+   * ONNX session its own dtype (see {@link SessionDtypes}); the model's `dtype` is then its
+   * {@link SessionDtypesKey}.
    * @default 'auto'
+   * @example
+   * { dtype: { embed_tokens: 'q4', decoder_model_merged: 'q4f16' } }
    */
-  dtype?: Dtype;
+  dtype?: Dtype | SessionDtypes;
   /**
    * Branch, tag or commit sha.
    * @default 'main'

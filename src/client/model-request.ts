@@ -5,8 +5,8 @@ import type { PrepareRequest } from '../rpc/contract.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import type { Device, Dtype, RevisionPolicy } from '../types.ts';
-import { dtypes } from '../types.ts';
+import type { Device, Dtype, RevisionPolicy, SessionDtypes } from '../types.ts';
+import { assertDtypeOption } from '../runtime/device-plan.ts';
 import type { LoadOptions } from './client.ts';
 import { assertOneOf } from './client-options.ts';
 import type { WorkerHost } from './worker-host.ts';
@@ -19,7 +19,7 @@ export interface ModelRequest {
   task: TaskId;
   model: string;
   requestedDevice: Device;
-  dtype: Dtype;
+  dtype: Dtype | SessionDtypes;
   revision: string;
   policy: RevisionPolicy;
   signal: AbortSignal | undefined;
@@ -75,7 +75,7 @@ export function modelRequest(
   const requestedDevice = options.device ?? defaults.device;
   assertOneOf('device', requestedDevice, ['auto', 'webgpu', 'wasm'] as const);
   const dtype = options.dtype ?? 'auto';
-  assertOneOf('dtype', dtype, dtypes);
+  assertDtypeOption(dtype);
   const revision = options.revision ?? 'main';
   if (typeof revision !== 'string' || revision.length === 0) throw new TypeError('inpage: revision must be a non-empty string.');
   const policy = options.revisionPolicy ?? defaults.policy;

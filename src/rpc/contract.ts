@@ -5,7 +5,7 @@
  */
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
-import type { Device, Dtype, ResolvedDevice, ResolvedDtype, RevisionPolicy } from '../types.ts';
+import type { Device, Dtype, ResolvedDevice, ResolvedDtype, RevisionPolicy, SessionDtypes, SessionDtypesKey } from '../types.ts';
 import type { LoadProgressEvent } from '../progress.ts';
 import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
 
@@ -45,8 +45,11 @@ export interface PrepareRequest {
   revision: string;
   /** The caller's device; the worker plans the concrete one from its probe. */
   device: Device;
-  /** A concrete dtype, or `auto` to let the worker pick one the device and its fallback can run. */
-  dtype: Dtype;
+  /**
+   * A concrete dtype, `auto` to let the worker pick one the device and its fallback can run, or a
+   * per-session map (as the caller gave it, or as the key of a loaded model when it is reopened).
+   */
+  dtype: Dtype | SessionDtypes | SessionDtypesKey;
   policy: RevisionPolicy;
   /** The client saw WebGPU fail: plan `auto` loads on WASM. */
   avoidWebgpu: boolean;

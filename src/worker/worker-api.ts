@@ -7,7 +7,7 @@ import type { CallId, LivenessConfig, LoadedInfo, PreparedInfo, PrepareRequest, 
 import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities, wasmThreads } from '../runtime/capabilities.ts';
-import { chooseDevice, chooseDtype } from '../runtime/device-plan.ts';
+import { assertRunnable, chooseDevice, dtypeOfKey, isSessionDtypesKey } from '../runtime/device-plan.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/cache-admin.ts';
 import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { prepareHashing } from '../store/hashing.ts';
@@ -19,7 +19,7 @@ import { getTaskPipeline } from '../tasks/pipeline-registry.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { TaskOutput } from '../tasks/registry.ts';
 import { isStreamingPipeline } from '../tasks/task.ts';
-import type { ResolvedDevice } from '../types.ts';
+import type { Dtype, ResolvedDevice, SessionDtypes } from '../types.ts';
 import { filePlanner } from './file-plan.ts';
 import { generationControl, withOptions } from './generation.ts';
 import { PipelineRegistry } from './pipeline-registry.ts';
@@ -85,8 +85,9 @@ export function createWorkerApi(): WorkerApi {
     const caps = await current.capabilities;
     const device = chooseDevice(request.device, { hasAdapter: caps.webgpu.adapter !== null && !request.avoidWebgpu });
     const shaderF16 = caps.webgpu.shaderF16;
-    const { dtype } = request;
-    if (dtype !== 'auto') chooseDtype(dtype, device, [], shaderF16); // DEVICE_UNAVAILABLE before any download
+    // A reopened model sends its map's key: the same map again.
+    const dtype: Dtype | SessionDtypes = isSessionDtypesKey(request.dtype) ? dtypeOfKey(request.dtype) : request.dtype;
+    assertRunnable(dtype, device, shaderF16); // DEVICE_UNAVAILABLE before any download
     const planRequest = { task: getTask(request.task).pipelineTask, dtype, device, shaderF16 };
     const plan = filePlanner(current.bridge, request.dtypeFor ? { ...planRequest, autoFor: request.dtypeFor } : planRequest);
     const prepared = await prepareStored(
