@@ -10,7 +10,16 @@ export { MAX_ITEMS_PER_INFERENCE, MAX_CHARS_PER_INFERENCE, MAX_NEW_TOKENS } from
 export type { InpageClient, LoadOptions } from './client/client.ts';
 export type { ClientEventMap, ClientEventType, ClientEventListener } from './client/events.ts';
 export type { ClientOptions, StorageOptions } from './client/client-options.ts';
-export type { CacheAdmin, CachedModel, CacheUsage, InstallOptions, InstallResult } from './client/cache-admin.ts';
+export type {
+  CacheAdmin,
+  CachedModel,
+  CacheUsage,
+  FitFinding,
+  FitLimit,
+  FitReport,
+  InstallOptions,
+  InstallResult,
+} from './client/cache-admin.ts';
 export type { Model, ModelHandle, Fallback, CallOptions } from './client/model-handle.ts';
 export type { ErrorCode, ErrorPolicy } from './errors.ts';
 export type { LoadProgressEvent } from './progress.ts';

@@ -40,6 +40,12 @@ export interface LoadOptions {
   device?: Device;
   /** This load's revision policy (default: the client's). */
   revisionPolicy?: RevisionPolicy;
+  /**
+   * Load even when the fit check refuses the model (`MODEL_TOO_LARGE`: a file, the wasm heap or a
+   * GPU buffer too small for it). See `client.cache.fit()`.
+   * @default false
+   */
+  skipFitCheck?: boolean;
   /** Progress: resolve, per-file and total download bytes, cached files, compile, ready. */
   onProgress?: (event: LoadProgressEvent) => void;
   /** Aborts the load: downloads stop (what is stored is kept for a resume) and it rejects with `ABORTED`. */

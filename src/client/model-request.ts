@@ -22,6 +22,7 @@ export interface ModelRequest {
   dtype: Dtype | SessionDtypes;
   revision: string;
   policy: RevisionPolicy;
+  skipFitCheck: boolean;
   signal: AbortSignal | undefined;
   /** The caller's progress callback. */
   onProgress: ((event: LoadProgressEvent) => void) | undefined;
@@ -80,10 +81,21 @@ export function modelRequest(
   if (typeof revision !== 'string' || revision.length === 0) throw new TypeError('inpage: revision must be a non-empty string.');
   const policy = options.revisionPolicy ?? defaults.policy;
   assertOneOf('revisionPolicy', policy, ['stale-while-revalidate', 'pinned', 'always-check'] as const);
-  const { signal, onProgress: userProgress } = options;
+  const { signal, onProgress: userProgress, skipFitCheck = false } = options;
+  if (typeof skipFitCheck !== 'boolean') throw new TypeError('inpage: skipFitCheck must be a boolean.');
   if (userProgress !== undefined && typeof userProgress !== 'function') throw new TypeError('inpage: onProgress must be a function.');
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('inpage: signal must be an AbortSignal.');
-  return { task: task as TaskId, model: model as string, requestedDevice, dtype, revision, policy, signal, onProgress: userProgress };
+  return {
+    task: task as TaskId,
+    model: model as string,
+    requestedDevice,
+    dtype,
+    revision,
+    policy,
+    skipFitCheck,
+    signal,
+    onProgress: userProgress,
+  };
 }
 
 /**
@@ -93,6 +105,16 @@ export function modelRequest(
  * const info = await remote.load(callId, workerRequest(request, health), request.onProgress);
  */
 export function workerRequest(request: ModelRequest, health: DeviceHealth): PrepareRequest {
-  const { task, model, revision, requestedDevice, dtype, policy } = request;
-  return { task, model, revision, device: requestedDevice, dtype, policy, avoidWebgpu: health.webgpuFailure !== null };
+  const { task, model, revision, requestedDevice, dtype, policy, skipFitCheck } = request;
+  const sent: PrepareRequest = {
+    task,
+    model,
+    revision,
+    device: requestedDevice,
+    dtype,
+    policy,
+    avoidWebgpu: health.webgpuFailure !== null,
+  };
+  if (skipFitCheck) sent.skipFitCheck = true;
+  return sent;
 }

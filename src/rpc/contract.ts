@@ -8,6 +8,7 @@ import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } fro
 import type { Device, Dtype, ResolvedDevice, ResolvedDtype, RevisionPolicy, SessionDtypes, SessionDtypesKey } from '../types.ts';
 import type { LoadProgressEvent } from '../progress.ts';
 import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
+import type { FitReport } from '../fit/fit-check.ts';
 
 /** Configuration the client sends to the worker at start-up; the worker sets transformers.js `env` from it. */
 export interface WorkerConfig {
@@ -53,6 +54,8 @@ export interface PrepareRequest {
   policy: RevisionPolicy;
   /** The client saw WebGPU fail: plan `auto` loads on WASM. */
   avoidWebgpu: boolean;
+  /** Load even when the fit check says the model cannot fit (see `FitReport`). */
+  skipFitCheck?: boolean;
   /**
    * Choose an `auto` dtype as if planning for this device (a WebGPU load falling back to WASM keeps
    * the dtype, so it runs the stored bytes instead of downloading others).
@@ -104,6 +107,11 @@ export interface WorkerApi {
    * each stored file is read at most once.
    */
   load(callId: CallId, request: LoadRequest, onProgress?: (event: LoadProgressEvent) => void): Promise<LoadedInfo>;
+  /**
+   * The plan `load` would use, checked for fit before any weight byte (`cache.fit()`): only the
+   * revision, its file list and `config.json` are fetched.
+   */
+  fit(callId: CallId, request: PrepareRequest): Promise<FitReport>;
   /** The first half of `load` only (`cache.install()`): nothing is started. */
   prepare(callId: CallId, request: PrepareRequest, onProgress?: (event: LoadProgressEvent) => void): Promise<PreparedInfo>;
   run<T extends TaskId>(callId: CallId, pipelineId: string, task: T, input: TaskInput<T>, options: TaskOptions<T>): Promise<TaskOutput<T>>;

@@ -13,7 +13,19 @@ import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { prepareHashing } from '../store/hashing.ts';
 import { ModelStore } from '../store/idb-store.ts';
 import { prepareModel } from '../store/prepare-model.ts';
-import type { PreparedModel, PrepareRequest as StorePrepareRequest, StoreProgressEvent } from '../store/prepare-model.ts';
+import type {
+  FilePlan,
+  FilePlanner,
+  ModelConfig,
+  PreparedModel,
+  PrepareRequest as StorePrepareRequest,
+  StoreProgressEvent,
+} from '../store/prepare-model.ts';
+import type { RepoSnapshot } from '../hub/hub-client.ts';
+import { defaultPlatformLimits } from '../fit/fit-check.ts';
+import type { PlatformLimits } from '../fit/fit-check.ts';
+import { bestFit, fitChecked, fitReport } from '../fit/fit-planner.ts';
+import type { CheckedPlan, FitContext } from '../fit/fit-planner.ts';
 import { StoreBridge } from '../store/transformers-bridge.ts';
 import { getTaskPipeline } from '../tasks/pipeline-registry.ts';
 import { getTask } from '../tasks/registry.ts';
@@ -41,6 +53,12 @@ interface Planned {
   device: ResolvedDevice;
 }
 
+/** Options of {@link createWorkerApi}. */
+export interface WorkerApiOptions {
+  /** Lowers the platform's limits the fit check uses (tests simulate small limits with it). @default defaultPlatformLimits */
+  platformLimits?: Partial<PlatformLimits>;
+}
+
 /**
  * The worker side of inpage, the engine: the store, the transformers.js pipelines and the calls on
  * them. Every failure is classified (see classify-error.ts): only a code whose `errorPolicies` row
@@ -49,7 +67,8 @@ interface Planned {
  * @example
  * exposeWorkerApi(createWorkerApi());
  */
-export function createWorkerApi(): WorkerApi {
+export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
+  const limits: PlatformLimits = { ...defaultPlatformLimits, ...options.platformLimits };
   let state: WorkerState | undefined;
   const registry = new PipelineRegistry();
   const controllers = new Map<CallId, AbortController>();
@@ -79,8 +98,17 @@ export function createWorkerApi(): WorkerApi {
     return pipe;
   }
 
-  /** Plans the device from the probe and prepares the files for it; the caller holds the model's access. */
-  async function plan(request: PrepareRequest, access: AbortSignal, emit?: (event: StoreProgressEvent) => void): Promise<Planned> {
+  /**
+   * Plans the device from the probe and prepares the files for it; the caller holds the model's
+   * access. The plans are fit-checked (unless `skipFitCheck`) before any weight byte; `inspect`
+   * replaces that check (`cache.fit()`: it sees every plan and may stop the preparation).
+   */
+  async function plan(
+    request: PrepareRequest,
+    access: AbortSignal,
+    emit?: (event: StoreProgressEvent) => void,
+    inspect?: (plans: FilePlan[], config: ModelConfig, context: FitContext, snapshot: RepoSnapshot) => void,
+  ): Promise<Planned> {
     const current = ready();
     const caps = await current.capabilities;
     const device = chooseDevice(request.device, { hasAdapter: caps.webgpu.adapter !== null && !request.avoidWebgpu });
@@ -89,7 +117,17 @@ export function createWorkerApi(): WorkerApi {
     const dtype: Dtype | SessionDtypes = isSessionDtypesKey(request.dtype) ? dtypeOfKey(request.dtype) : request.dtype;
     assertRunnable(dtype, device, shaderF16); // DEVICE_UNAVAILABLE before any download
     const planRequest = { task: getTask(request.task).pipelineTask, dtype, device, shaderF16 };
-    const plan = filePlanner(current.bridge, request.dtypeFor ? { ...planRequest, autoFor: request.dtypeFor } : planRequest);
+    const planned = filePlanner(current.bridge, request.dtypeFor ? { ...planRequest, autoFor: request.dtypeFor } : planRequest);
+    const context = fitContext(request.model, device, dtype, caps, limits);
+    const plan: FilePlanner = inspect
+      ? async (config, snapshot) => {
+          const plans = await planned(config, snapshot);
+          inspect(plans, config, context, snapshot);
+          return plans;
+        }
+      : request.skipFitCheck
+        ? planned
+        : fitChecked(planned, context);
     const prepared = await prepareStored(
       current,
       { repo: request.model, revision: request.revision, dtype, plan, policy: request.policy },
@@ -221,6 +259,30 @@ export function createWorkerApi(): WorkerApi {
       });
     },
 
+    fit(callId, request) {
+      return tracked(callId, async (signal) => {
+        const current = ready();
+        const stop = new Error('planned');
+        let found: { checked: CheckedPlan; config: ModelConfig; context: FitContext; snapshot: RepoSnapshot } | undefined;
+        await withModelAccess(current.store.namespace, request.model, signal, async (access) => {
+          try {
+            await plan(request, access, undefined, (plans, config, context, snapshot) => {
+              if (plans.length > 0) found = { checked: bestFit(plans, config, context), config, context, snapshot };
+              throw stop;
+            });
+          } catch (error) {
+            // The preparation stops once planned (before any weight byte); offline, a stored plan still answers.
+            if (!found) throw error;
+          }
+        });
+        if (!found) throw new InpageError('FILE_NOT_FOUND', `"${request.model}" has no weights this device can run.`);
+        const storage = await storageRoom(current, found.snapshot, found.checked.plan);
+        const report = fitReport(found.checked.plan, found.config, found.context, storage);
+        const steppedDown = found.checked.steppedDown;
+        return steppedDown ? { ...report, steppedDownFrom: { dtype: steppedDown.from.dtype, reasons: steppedDown.from.reasons } } : report;
+      });
+    },
+
     abort(callId) {
       controllers.get(callId)?.abort();
     },
@@ -320,4 +382,43 @@ function transferablesOf(output: unknown): Transferable[] {
   };
   visit(output, 0);
   return found;
+}
+
+/** The fit check's device side: the adapter's buffer limits on WebGPU, and `navigator.deviceMemory`. */
+function fitContext(
+  model: string,
+  device: ResolvedDevice,
+  dtype: Dtype | SessionDtypes,
+  caps: Capabilities,
+  limits: PlatformLimits,
+): FitContext {
+  const context: FitContext = { model, device, dtype, limits };
+  const { maxBufferSize, maxStorageBufferBindingSize } = caps.webgpu;
+  const cap = limits.gpuBufferBytes ?? Infinity;
+  if (device === 'webgpu') {
+    context.gpu = { maxBufferSize: Math.min(maxBufferSize, cap), maxStorageBufferBindingSize: Math.min(maxStorageBufferBindingSize, cap) };
+  }
+  const memory = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
+  if (typeof memory === 'number') context.deviceMemoryGiB = memory;
+  return context;
+}
+
+/**
+ * The bytes a plan still needs, and the most the store could hold: the quota less what the
+ * origin uses besides inpage's models, within the budget (eviction frees the rest).
+ */
+async function storageRoom(
+  state: WorkerState,
+  snapshot: RepoSnapshot,
+  plan: FilePlan,
+): Promise<{ needed: number; room: number } | undefined> {
+  const usage = await cacheUsage(state.store, state.config.storage.budget);
+  if (usage.quota === 0 && usage.budget === null) return undefined;
+  let needed = 0;
+  for (const file of plan.files) {
+    const record = await state.store.getFile(snapshot.repo, snapshot.commit, file.path);
+    needed += record?.verified ? 0 : file.size;
+  }
+  const quotaRoom = usage.quota > 0 ? usage.quota - Math.max(0, usage.originUsage - usage.modelBytes) : Infinity;
+  return { needed, room: Math.min(quotaRoom, usage.budget ?? Infinity) };
 }
