@@ -57,6 +57,12 @@ describe('checkFit on Qwen2.5-Coder-3B (real sizes)', () => {
     expect(report.largestTensorBytes).toBe(151_936 * 2048 * 4);
   });
 
+  it("q8's 3.4 GB data file exceeds the per-file limit (the README's example)", () => {
+    expect(checkFit(facts('q8')).reasons).toEqual([
+      "onnx/model_quantized.onnx_data (3414605824 bytes, 3.18 GiB) exceed the browser's per-file ArrayBuffer limit of 2147483648 bytes (2.00 GiB)",
+    ]);
+  });
+
   it('q4 on WASM fits: 1.10 GB + 2.09 GB in the 4 GiB heap, each file under 2 GiB', () => {
     const report = checkFit(facts('q4'));
     expect(report.verdict).toBe('fits');
