@@ -13,19 +13,12 @@ import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { prepareHashing } from '../store/hashing.ts';
 import { ModelStore } from '../store/idb-store.ts';
 import { prepareModel } from '../store/prepare-model.ts';
-import type {
-  FilePlan,
-  FilePlanner,
-  ModelConfig,
-  PreparedModel,
-  PrepareRequest as StorePrepareRequest,
-  StoreProgressEvent,
-} from '../store/prepare-model.ts';
-import type { RepoSnapshot } from '../hub/hub-client.ts';
+import type { FilePlanner, PreparedModel, PrepareRequest as StorePrepareRequest, StoreProgressEvent } from '../store/prepare-model.ts';
 import { defaultPlatformLimits } from '../fit/fit-check.ts';
 import type { PlatformLimits } from '../fit/fit-check.ts';
-import { bestFit, fitChecked, fitReport } from '../fit/fit-planner.ts';
-import type { CheckedPlan, FitContext } from '../fit/fit-planner.ts';
+import { fitChecked } from '../fit/fit-planner.ts';
+import { fitContext, fitOf } from '../fit/worker-fit.ts';
+import type { PlanInspector } from '../fit/worker-fit.ts';
 import { StoreBridge } from '../store/transformers-bridge.ts';
 import { getTaskPipeline } from '../tasks/pipeline-registry.ts';
 import { getTask } from '../tasks/registry.ts';
@@ -107,7 +100,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
     request: PrepareRequest,
     access: AbortSignal,
     emit?: (event: StoreProgressEvent) => void,
-    inspect?: (plans: FilePlan[], config: ModelConfig, context: FitContext, snapshot: RepoSnapshot) => void,
+    inspect?: PlanInspector,
   ): Promise<Planned> {
     const current = ready();
     const caps = await current.capabilities;
@@ -260,26 +253,11 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
     },
 
     fit(callId, request) {
-      return tracked(callId, async (signal) => {
+      return tracked(callId, (signal) => {
         const current = ready();
-        const stop = new Error('planned');
-        let found: { checked: CheckedPlan; config: ModelConfig; context: FitContext; snapshot: RepoSnapshot } | undefined;
-        await withModelAccess(current.store.namespace, request.model, signal, async (access) => {
-          try {
-            await plan(request, access, undefined, (plans, config, context, snapshot) => {
-              if (plans.length > 0) found = { checked: bestFit(plans, config, context), config, context, snapshot };
-              throw stop;
-            });
-          } catch (error) {
-            // The preparation stops once planned (before any weight byte); offline, a stored plan still answers.
-            if (!found) throw error;
-          }
-        });
-        if (!found) throw new InpageError('FILE_NOT_FOUND', `"${request.model}" has no weights this device can run.`);
-        const storage = await storageRoom(current, found.snapshot, found.checked.plan);
-        const report = fitReport(found.checked.plan, found.config, found.context, storage);
-        const steppedDown = found.checked.steppedDown;
-        return steppedDown ? { ...report, steppedDownFrom: { dtype: steppedDown.from.dtype, reasons: steppedDown.from.reasons } } : report;
+        return withModelAccess(current.store.namespace, request.model, signal, (access) =>
+          fitOf((inspect) => plan(request, access, undefined, inspect), current.store, current.config.storage.budget, request.model),
+        );
       });
     },
 
@@ -382,43 +360,4 @@ function transferablesOf(output: unknown): Transferable[] {
   };
   visit(output, 0);
   return found;
-}
-
-/** The fit check's device side: the adapter's buffer limits on WebGPU, and `navigator.deviceMemory`. */
-function fitContext(
-  model: string,
-  device: ResolvedDevice,
-  dtype: Dtype | SessionDtypes,
-  caps: Capabilities,
-  limits: PlatformLimits,
-): FitContext {
-  const context: FitContext = { model, device, dtype, limits };
-  const { maxBufferSize, maxStorageBufferBindingSize } = caps.webgpu;
-  const cap = limits.gpuBufferBytes ?? Infinity;
-  if (device === 'webgpu') {
-    context.gpu = { maxBufferSize: Math.min(maxBufferSize, cap), maxStorageBufferBindingSize: Math.min(maxStorageBufferBindingSize, cap) };
-  }
-  const memory = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory;
-  if (typeof memory === 'number') context.deviceMemoryGiB = memory;
-  return context;
-}
-
-/**
- * The bytes a plan still needs, and the most the store could hold: the quota less what the
- * origin uses besides inpage's models, within the budget (eviction frees the rest).
- */
-async function storageRoom(
-  state: WorkerState,
-  snapshot: RepoSnapshot,
-  plan: FilePlan,
-): Promise<{ needed: number; room: number } | undefined> {
-  const usage = await cacheUsage(state.store, state.config.storage.budget);
-  if (usage.quota === 0 && usage.budget === null) return undefined;
-  let needed = 0;
-  for (const file of plan.files) {
-    const record = await state.store.getFile(snapshot.repo, snapshot.commit, file.path);
-    needed += record?.verified ? 0 : file.size;
-  }
-  const quotaRoom = usage.quota > 0 ? usage.quota - Math.max(0, usage.originUsage - usage.modelBytes) : Infinity;
-  return { needed, room: Math.min(quotaRoom, usage.budget ?? Infinity) };
 }
