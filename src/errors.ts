@@ -10,6 +10,7 @@ export const errorCodes = [
   'NETWORK',
   'OFFLINE_NOT_CACHED',
   'QUOTA_EXCEEDED',
+  'MODEL_TOO_LARGE',
   'INTEGRITY',
   'DEVICE_UNAVAILABLE',
   'DEVICE_FAILED',
@@ -52,6 +53,8 @@ export const errorPolicies: { readonly [C in ErrorCode]: ErrorPolicy } = {
   NETWORK: fail,
   OFFLINE_NOT_CACHED: fail,
   QUOTA_EXCEEDED: fail,
+  /** The fit check refused the model before any weight byte: a file, the wasm heap or a GPU buffer is too small for it. */
+  MODEL_TOO_LARGE: fail,
   INTEGRITY: fail,
   DEVICE_UNAVAILABLE: fail,
   /** The GPU failed under a session (device lost, out of memory, a WebGPU validation error). */

@@ -10,7 +10,7 @@ export { MAX_ITEMS_PER_INFERENCE, MAX_CHARS_PER_INFERENCE, MAX_NEW_TOKENS } from
 export type { InpageClient } from './client/client.ts';
 export type { ClientEventMap, ClientEventType, ClientEventListener } from './client/events.ts';
 export type { ClientOptions, LoadOptions, StorageOptions } from './client/client-options.ts';
-export type { CacheAdmin, InstallOptions, InstallResult } from './client/cache-admin.ts';
+export type { CacheAdmin, FitFinding, FitLimit, FitReport, InstallOptions, InstallResult } from './client/cache-admin.ts';
 export type { Model, Fallback, CallOptions, StreamInput } from './client/model-handle.ts';
 export type { ErrorCode, ErrorPolicy } from './errors.ts';
 export type { Capabilities } from './runtime/capabilities.ts';
@@ -18,6 +18,7 @@ export type {
   AsyncDisposableIfSupported,
   CachedModel,
   CacheUsage,
+  ConcreteDtype,
   Device,
   Dtype,
   HubOptions,
@@ -25,5 +26,7 @@ export type {
   ResolvedDevice,
   ResolvedDtype,
   RevisionPolicy,
+  SessionDtypes,
+  SessionDtypesKey,
 } from './types.ts';
 export type * from './tasks/public-types.ts';

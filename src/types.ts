@@ -41,7 +41,30 @@ export const dtypes = Object.freeze([
 export type Dtype = (typeof dtypes)[number];
 
 /** A concrete dtype (never `auto`). */
-export type ResolvedDtype = Exclude<Dtype, 'auto'>;
+export type ConcreteDtype = Exclude<Dtype, 'auto'>;
+
+/**
+ * A dtype per ONNX session, as transformers.js accepts it, e.g.
+ * `{ embed_tokens: 'q4', decoder_model_merged: 'q4f16' }`. Session names are the model's ONNX file
+ * names without suffix (`model`, `encoder_model`, `decoder_model_merged`, `embed_tokens`, …); a
+ * session left out gets transformers.js's default for the device (q8 on WASM, fp32 on WebGPU).
+ * @example
+ * const dtype: SessionDtypes = { encoder_model: 'q8', decoder_model_merged: 'fp32' };
+ */
+export type SessionDtypes = Readonly<Record<string, ConcreteDtype>>;
+
+/**
+ * The canonical key of a per-session dtype map: every session of the model as `session=dtype`,
+ * sorted by session name and joined by commas, e.g. `'decoder_model_merged=q4f16,embed_tokens=q4'`.
+ * A map that gives every session the same dtype is that dtype instead (`'q8'`).
+ */
+export type SessionDtypesKey = `${string}=${string}`;
+
+/**
+ * The dtype a load resolved to (never `auto`): a concrete dtype, or the {@link SessionDtypesKey}
+ * of a per-session map. Stored models and `cache.list()` entries are keyed by it.
+ */
+export type ResolvedDtype = ConcreteDtype | SessionDtypesKey;
 
 /** How a load decides whether a stored revision is still current. */
 export type RevisionPolicy = 'stale-while-revalidate' | 'pinned' | 'always-check';

@@ -1,4 +1,5 @@
 import type { CachedModel, CacheUsage, Device, ResolvedDtype, RevisionPolicy } from '../types.ts';
+import type { FitReport } from '../fit/fit-check.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import type { LoadOptions } from './client-options.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
@@ -7,6 +8,7 @@ import { assertModelId, modelRequest, workerRequest } from './model-request.ts';
 import { withRecovery } from './recovery.ts';
 
 export type { CachedModel, CacheUsage } from '../types.ts';
+export type { FitFinding, FitLimit, FitReport } from '../fit/fit-check.ts';
 
 /**
  * Options of {@link CacheAdmin.install}: those of the `load()` it prepares for, so it stores
@@ -49,6 +51,22 @@ export interface CacheAdmin {
    * await client.cache.install('sentiment-analysis', 'Xenova/distilbert-base-uncased-finetuned-sst-2-english', { dtype: 'q8' });
    */
   install(task: TaskId, model: string, options?: InstallOptions): Promise<InstallResult>;
+  /**
+   * Will it fit? Checks the plan the matching `load()` would use, before any weight byte (only the
+   * revision, its file list and `config.json` are fetched): each file against the per-file
+   * ArrayBuffer limit, the session files against the 4 GiB wasm32 heap, the largest tensor against
+   * the WebGPU adapter's buffer limits, the bytes to download against the storage room, and the
+   * weights against `navigator.deviceMemory` (a warning only: `risky`).
+   * @returns the figures and a verdict; `too-large` is what `load()` refuses with `MODEL_TOO_LARGE`
+   *   (storage aside: that is `QUOTA_EXCEEDED`). With `dtype: 'auto'`, the smaller dtype `load()`
+   *   would step down to, and why (`steppedDownFrom`).
+   * @throws InpageError `MODEL_NOT_FOUND`, `FILE_NOT_FOUND`, `UNAUTHORIZED`, `NETWORK`,
+   *   `OFFLINE_NOT_CACHED`, `DEVICE_UNAVAILABLE`, `INVALID_INPUT`, `ABORTED`.
+   * @example
+   * const fit = await client.cache.fit('text-generation', 'onnx-community/Qwen2.5-0.5B-Instruct', { dtype: 'q4f16' });
+   * if (fit.verdict !== 'fits') console.warn(fit.reasons.join('\n'));
+   */
+  fit(task: TaskId, model: string, options?: InstallOptions): Promise<FitReport>;
   /**
    * Deletes every stored file of a model (all revisions and dtypes).
    * @returns `false` when nothing of it was stored.
@@ -118,6 +136,13 @@ export function createCacheAdmin(services: ModelRequestServices, settings: Cache
         bytes: prepared.bytes,
         downloaded: prepared.downloaded,
       };
+    },
+
+    fit(task, model, options = {}) {
+      const request = modelRequest(task, model, options, settings);
+      return withRecovery({ host, nextCallId: services.nextCallId, signal: request.signal }, (remote, callId) =>
+        remote.fit(callId, workerRequest(request, services.health)),
+      );
     },
 
     delete: (model) => host.call((remote) => remote.cacheDelete(assertModelId(model))),

@@ -2,7 +2,7 @@ import type { HubConfig } from '../hub/hub-client.ts';
 import { hubConfig } from '../hub/hub-client.ts';
 import type { WorkerConfig } from '../rpc/contract.ts';
 import { describeValue } from '../tasks/describe-value.ts';
-import type { Device, Dtype, HubOptions, LoadProgressEvent, RevisionPolicy } from '../types.ts';
+import type { Device, Dtype, HubOptions, LoadProgressEvent, RevisionPolicy, SessionDtypes } from '../types.ts';
 
 /** Where and how models are stored in IndexedDB. */
 export interface StorageOptions {
@@ -169,10 +169,14 @@ export interface LoadOptions {
   /**
    * Weight precision. `auto` follows the model's own `transformers.js_config.dtype` when the device
    * can run it; otherwise, for generation models, q4f16 on WebGPU with shader-f16, else q4, and q8 on
-   * WASM; for encoders, fp16 on WebGPU with shader-f16, else fp32, and q8 on WASM.
+   * WASM; for encoders, fp16 on WebGPU with shader-f16, else fp32, and q8 on WASM. A map gives each
+   * ONNX session its own dtype (see {@link SessionDtypes}); the model's `dtype` is then its
+   * {@link SessionDtypesKey}.
    * @default 'auto'
+   * @example
+   * { dtype: { embed_tokens: 'q4', decoder_model_merged: 'q4f16' } }
    */
-  dtype?: Dtype;
+  dtype?: Dtype | SessionDtypes;
   /**
    * Branch, tag or commit sha.
    * @default 'main'
@@ -182,6 +186,12 @@ export interface LoadOptions {
   device?: Device;
   /** This load's revision policy (default: the client's). */
   revisionPolicy?: RevisionPolicy;
+  /**
+   * Load even when the fit check refuses the model (`MODEL_TOO_LARGE`: a file, the wasm heap or a
+   * GPU buffer too small for it). See `client.cache.fit()`.
+   * @default false
+   */
+  skipFitCheck?: boolean;
   /** Progress: resolve, per-file and total download bytes, cached files, compile, ready. */
   onProgress?: (event: LoadProgressEvent) => void;
   /** Aborts the load: downloads stop (what is stored is kept for a resume) and it rejects with `ABORTED`. */

@@ -5,8 +5,8 @@ import type { LoadRequest } from '../rpc/contract.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { checkTaskId } from '../tasks/registry.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import type { Device, Dtype, RevisionPolicy } from '../types.ts';
-import { dtypes } from '../types.ts';
+import type { Device, Dtype, RevisionPolicy, SessionDtypes } from '../types.ts';
+import { assertDtypeOption } from '../runtime/device-plan.ts';
 import type { LoadOptions } from './client-options.ts';
 import { assertOneOf } from './client-options.ts';
 import type { WorkerHost } from './worker-host.ts';
@@ -19,9 +19,10 @@ export interface ModelRequest {
   task: TaskId;
   model: string;
   requestedDevice: Device;
-  dtype: Dtype;
+  dtype: Dtype | SessionDtypes;
   revision: string;
   policy: RevisionPolicy;
+  skipFitCheck: boolean;
   signal: AbortSignal | undefined;
   /** The caller's progress callback. */
   onProgress: ((event: LoadProgressEvent) => void) | undefined;
@@ -77,15 +78,26 @@ export function modelRequest(
   const requestedDevice = options.device ?? defaults.device;
   assertOneOf('device', requestedDevice, ['auto', 'webgpu', 'wasm'] as const);
   const dtype = options.dtype ?? 'auto';
-  assertOneOf('dtype', dtype, dtypes);
+  assertDtypeOption(dtype);
   const revision = options.revision ?? 'main';
   if (typeof revision !== 'string' || revision.length === 0) throw new TypeError('inpage: revision must be a non-empty string.');
   const policy = options.revisionPolicy ?? defaults.policy;
   assertOneOf('revisionPolicy', policy, ['stale-while-revalidate', 'pinned', 'always-check'] as const);
-  const { signal, onProgress: userProgress } = options;
+  const { signal, onProgress: userProgress, skipFitCheck = false } = options;
+  if (typeof skipFitCheck !== 'boolean') throw new TypeError('inpage: skipFitCheck must be a boolean.');
   if (userProgress !== undefined && typeof userProgress !== 'function') throw new TypeError('inpage: onProgress must be a function.');
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('inpage: signal must be an AbortSignal.');
-  return { task: task as TaskId, model: model as string, requestedDevice, dtype, revision, policy, signal, onProgress: userProgress };
+  return {
+    task: task as TaskId,
+    model: model as string,
+    requestedDevice,
+    dtype,
+    revision,
+    policy,
+    skipFitCheck,
+    signal,
+    onProgress: userProgress,
+  };
 }
 
 /**
@@ -95,6 +107,16 @@ export function modelRequest(
  * const info = await remote.load(callId, workerRequest(request, health), request.onProgress);
  */
 export function workerRequest(request: ModelRequest, health: DeviceHealth): LoadRequest {
-  const { task, model, revision, requestedDevice, dtype, policy } = request;
-  return { task, model, revision, device: requestedDevice, dtype, policy, avoidWebgpu: health.webgpuFailure !== null };
+  const { task, model, revision, requestedDevice, dtype, policy, skipFitCheck } = request;
+  const sent: LoadRequest = {
+    task,
+    model,
+    revision,
+    device: requestedDevice,
+    dtype,
+    policy,
+    avoidWebgpu: health.webgpuFailure !== null,
+  };
+  if (skipFitCheck) sent.skipFitCheck = true;
+  return sent;
 }

@@ -5,7 +5,19 @@
  */
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
-import type { CachedModel, CacheUsage, Device, Dtype, LoadProgressEvent, ResolvedDevice, ResolvedDtype, RevisionPolicy } from '../types.ts';
+import type {
+  CachedModel,
+  CacheUsage,
+  Device,
+  Dtype,
+  LoadProgressEvent,
+  ResolvedDevice,
+  ResolvedDtype,
+  RevisionPolicy,
+  SessionDtypes,
+  SessionDtypesKey,
+} from '../types.ts';
+import type { FitReport } from '../fit/fit-check.ts';
 
 /** Configuration the client sends to the worker at start-up; the worker sets transformers.js `env` from it. */
 export interface WorkerConfig {
@@ -46,11 +58,16 @@ export interface LoadRequest {
   revision: string;
   /** The caller's device; the worker plans the concrete one from its probe. */
   device: Device;
-  /** A concrete dtype, or `auto` to let the worker pick one the device and its fallback can run. */
-  dtype: Dtype;
+  /**
+   * A concrete dtype, `auto` to let the worker pick one the device and its fallback can run, or a
+   * per-session map (as the caller gave it, or as the key of a loaded model when it is reopened).
+   */
+  dtype: Dtype | SessionDtypes | SessionDtypesKey;
   policy: RevisionPolicy;
   /** The client saw WebGPU fail: plan `auto` loads on WASM. */
   avoidWebgpu: boolean;
+  /** Load even when the fit check says the model cannot fit (see `FitReport`). */
+  skipFitCheck?: boolean;
   /**
    * Choose an `auto` dtype as if planning for this device (a WebGPU load falling back to WASM keeps
    * the dtype, so it runs the stored bytes instead of downloading others).
@@ -112,6 +129,11 @@ export interface WorkerApi {
    * each stored file is read at most once.
    */
   load(callId: CallId, request: LoadRequest, onProgress?: (event: LoadProgressEvent) => void): Promise<LoadedInfo>;
+  /**
+   * The plan `load` would use, checked for fit before any weight byte (`cache.fit()`): only the
+   * revision, its file list and `config.json` are fetched.
+   */
+  fit(callId: CallId, request: LoadRequest): Promise<FitReport>;
   /** The first half of `load` only (`cache.install()`): nothing is started. */
   prepare(callId: CallId, request: LoadRequest, onProgress?: (event: LoadProgressEvent) => void): Promise<PreparedInfo>;
   run<T extends TaskId>(callId: CallId, pipelineId: string, task: T, input: TaskInput<T>, options: TaskOptions<T>): Promise<TaskOutput<T>>;

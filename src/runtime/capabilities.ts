@@ -7,6 +7,8 @@ export interface Capabilities {
     shaderF16: boolean;
     /** The adapter's largest buffer, in bytes (0 without an adapter). */
     maxBufferSize: number;
+    /** The adapter's largest storage buffer binding, in bytes (0 without an adapter): the largest tensor a shader reads. */
+    maxStorageBufferBindingSize: number;
   };
   wasm: {
     simd: boolean;
@@ -60,7 +62,7 @@ export async function probeCapabilities(requestedThreads?: number): Promise<Capa
   const isolated = globalThis.crossOriginIsolated === true;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
   const { threads, numThreads } = wasmThreads(requestedThreads);
-  const webgpu: Capabilities['webgpu'] = { adapter: null, shaderF16: false, maxBufferSize: 0 };
+  const webgpu: Capabilities['webgpu'] = { adapter: null, shaderF16: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0 };
   try {
     const adapter = await withDeadline(globalThis.navigator?.gpu?.requestAdapter(), adapterTimeoutMs);
     if (adapter) {
@@ -74,6 +76,7 @@ export async function probeCapabilities(requestedThreads?: number): Promise<Capa
       };
       webgpu.shaderF16 = adapter.features.has('shader-f16');
       webgpu.maxBufferSize = adapter.limits.maxBufferSize;
+      webgpu.maxStorageBufferBindingSize = adapter.limits.maxStorageBufferBindingSize;
     }
   } catch {
     // No usable WebGPU: the adapter stays null.

@@ -1,5 +1,6 @@
 import { InpageError } from '../errors.ts';
-import type { Device, Dtype, ResolvedDevice, ResolvedDtype } from '../types.ts';
+import type { ConcreteDtype, Device, Dtype, ResolvedDevice, SessionDtypes, SessionDtypesKey } from '../types.ts';
+import { dtypes } from '../types.ts';
 
 /** The device inpage falls back to when WebGPU fails. */
 export const fallbackDevice: ResolvedDevice = 'wasm';
@@ -23,19 +24,19 @@ export function chooseDevice(requested: Device, capabilities: { hasAdapter: bool
 }
 
 /** Dtypes whose graphs compute in fp16: on WebGPU they need `shader-f16`. */
-const halfPrecision: ReadonlySet<ResolvedDtype> = new Set(['fp16', 'q4f16', 'q2f16', 'q1f16']);
+const halfPrecision: ReadonlySet<ConcreteDtype> = new Set(['fp16', 'q4f16', 'q2f16', 'q1f16']);
 
 /**
  * What each device can run. fp16 graphs on WebGPU need `shader-f16`; ORT's CPU kernels run fp16
  * graphs by inserting casts, and its `MatMulNBits` CPU kernel runs q4 and q4f16 (the q4 fixture
  * test runs both on WASM).
  */
-function canRun(device: ResolvedDevice, dtype: ResolvedDtype, shaderF16: boolean): boolean {
+function canRun(device: ResolvedDevice, dtype: ConcreteDtype, shaderF16: boolean): boolean {
   return device === 'webgpu' && halfPrecision.has(dtype) ? shaderF16 : true;
 }
 
 /** The order `auto` tries dtypes in, per device and kind of model. */
-const preference: Readonly<Record<'generation' | 'encoder', Readonly<Record<ResolvedDevice, readonly ResolvedDtype[]>>>> = {
+const preference: Readonly<Record<'generation' | 'encoder', Readonly<Record<ResolvedDevice, readonly ConcreteDtype[]>>>> = {
   // Generation is memory-bound: 4-bit weights first on WebGPU, q8 on WASM (its fastest CPU kernels).
   generation: { webgpu: ['q4f16', 'q4', 'fp16', 'fp32', 'q8'], wasm: ['q8', 'q4', 'fp32', 'fp16'] },
   encoder: { webgpu: ['fp16', 'fp32', 'q8'], wasm: ['q8', 'fp32', 'fp16'] },
@@ -55,10 +56,10 @@ const preference: Readonly<Record<'generation' | 'encoder', Readonly<Record<Reso
  */
 export function autoDtypes(
   device: ResolvedDevice,
-  available: readonly ResolvedDtype[],
+  available: readonly ConcreteDtype[],
   shaderF16: boolean,
   generation = false,
-): ResolvedDtype[] {
+): ConcreteDtype[] {
   return preference[generation ? 'generation' : 'encoder'][device].filter(
     (dtype) => available.includes(dtype) && canRun(device, dtype, shaderF16) && canRun(fallbackDevice, dtype, shaderF16),
   );
@@ -81,10 +82,10 @@ export function autoDtypes(
 export function chooseDtype(
   requested: Dtype,
   device: ResolvedDevice,
-  available: readonly ResolvedDtype[],
+  available: readonly ConcreteDtype[],
   shaderF16: boolean,
   generation = false,
-): ResolvedDtype {
+): ConcreteDtype {
   if (requested !== 'auto') {
     if (!canRun(device, requested, shaderF16)) {
       throw new InpageError(
@@ -98,4 +99,69 @@ export function chooseDtype(
   if (!first)
     throw new InpageError('FILE_NOT_FOUND', `The model has no weights ${device} can run (it has: ${available.join(', ') || 'none'}).`);
   return first;
+}
+
+/** The dtype transformers.js gives a session a per-session map leaves out (its `DEFAULT_DEVICE_DTYPE_MAPPING`). */
+export const sessionDefaultDtype: Readonly<Record<ResolvedDevice, ConcreteDtype>> = { wasm: 'q8', webgpu: 'fp32' };
+
+/**
+ * Checks the shape of a `dtype` option on the main thread: a dtype, or a non-empty map of session
+ * names to concrete dtypes (the session names are checked in the worker, against the model).
+ * @throws TypeError for anything else.
+ * @example
+ * assertDtypeOption({ encoder_model: 'q8', decoder_model_merged: 'fp32' });
+ */
+export function assertDtypeOption(value: unknown): asserts value is Dtype | SessionDtypes {
+  if (typeof value === 'string' && (dtypes as readonly string[]).includes(value)) return;
+  const concrete = dtypes.filter((dtype) => dtype !== 'auto');
+  const names = `one of ${dtypes.map((v) => `"${v}"`).join(', ')}, or a map of session names to one of ${concrete.map((v) => `"${v}"`).join(', ')}`;
+  const entries = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : undefined;
+  if (!entries || entries.length === 0 || entries.some(([, dtype]) => !(concrete as readonly unknown[]).includes(dtype))) {
+    throw new TypeError(`inpage: dtype must be ${names}, got ${JSON.stringify(value)}.`);
+  }
+}
+
+/**
+ * The canonical key of a complete per-session map (every session of the model): the single dtype
+ * when all sessions share it, else `session=dtype` pairs sorted by session name.
+ * @example
+ * dtypeKey({ embed_tokens: 'q4', decoder_model_merged: 'q4f16' }); // 'decoder_model_merged=q4f16,embed_tokens=q4'
+ * dtypeKey({ model: 'q8' }); // 'q8'
+ */
+export function dtypeKey(map: SessionDtypes): ConcreteDtype | SessionDtypesKey {
+  const entries = Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const [first] = entries;
+  if (first && entries.every(([, dtype]) => dtype === first[1])) return first[1];
+  return entries.map(([session, dtype]) => `${session}=${dtype}`).join(',') as SessionDtypesKey;
+}
+
+/**
+ * The dtype transformers.js is given for a resolved dtype: the dtype itself, or the map a
+ * {@link dtypeKey} stands for.
+ * @example
+ * dtypeOfKey('decoder_model_merged=q4f16,embed_tokens=q4'); // { decoder_model_merged: 'q4f16', embed_tokens: 'q4' }
+ */
+export function dtypeOfKey(key: ConcreteDtype | SessionDtypesKey): ConcreteDtype | SessionDtypes {
+  if (!key.includes('=')) return key as ConcreteDtype;
+  return Object.fromEntries(key.split(',').map((pair) => pair.split('=') as [string, ConcreteDtype]));
+}
+
+/**
+ * Whether a requested dtype is the key of a per-session map (a reopened model sends its key).
+ * @example
+ * isSessionDtypesKey('encoder_model=q8,decoder_model_merged=fp32'); // true
+ */
+export function isSessionDtypesKey(dtype: unknown): dtype is SessionDtypesKey {
+  return typeof dtype === 'string' && dtype.includes('=');
+}
+
+/**
+ * Refuses, before any download, a dtype (or any dtype of a per-session map) the device cannot run.
+ * @throws InpageError `DEVICE_UNAVAILABLE` (fp16-computing dtypes on WebGPU without `shader-f16`).
+ * @example
+ * assertRunnable({ embed_tokens: 'q4', decoder_model_merged: 'q4f16' }, 'webgpu', true);
+ */
+export function assertRunnable(dtype: Dtype | SessionDtypes, device: ResolvedDevice, shaderF16: boolean): void {
+  const requested = typeof dtype === 'string' ? [dtype] : Object.values(dtype);
+  for (const single of requested) if (single !== 'auto') chooseDtype(single, device, [], shaderF16);
 }

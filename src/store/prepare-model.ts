@@ -10,7 +10,7 @@ import {
   resolveSnapshot,
 } from '../hub/hub-client.ts';
 import { withDeadline } from '../hub/hub-http.ts';
-import type { Dtype, ResolvedDtype, RevisionPolicy } from '../types.ts';
+import type { Dtype, ResolvedDtype, RevisionPolicy, SessionDtypes } from '../types.ts';
 import { makeRoom, touchModel } from './cache-admin.ts';
 import { fileLock, withFileLock } from './cross-tab.ts';
 import type { RoomRequest } from './cache-admin.ts';
@@ -50,8 +50,8 @@ export type FilePlanner = (config: ModelConfig, snapshot: RepoSnapshot) => Promi
 export interface PrepareRequest {
   repo: string;
   revision: string;
-  /** The requested dtype (the planner decides the files). */
-  dtype: Dtype;
+  /** The requested dtype or per-session map (the planner decides the files). */
+  dtype: Dtype | SessionDtypes;
   plan: FilePlanner;
   policy: RevisionPolicy;
 }
@@ -140,7 +140,7 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
       if (!isConnectionFailure(error)) throw error;
       throw new InpageError(
         'OFFLINE_NOT_CACHED',
-        `The Hub cannot be reached and "${repo}" (${revision}, ${request.dtype === 'auto' ? 'auto dtype' : request.dtype}) is not stored for offline use.`,
+        `The Hub cannot be reached and "${repo}" (${revision}, ${request.dtype === 'auto' ? 'auto dtype' : typeof request.dtype === 'string' ? request.dtype : JSON.stringify(request.dtype)}) is not stored for offline use.`,
         { cause: error },
       );
     }

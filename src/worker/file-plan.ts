@@ -11,17 +11,18 @@ import {
 import type { PretrainedConfig } from '@huggingface/transformers';
 import { InpageError } from '../errors.ts';
 import type { RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
-import { autoDtypes, chooseDtype } from '../runtime/device-plan.ts';
+import { assertRunnable, autoDtypes, chooseDtype, dtypeKey, dtypeOfKey, sessionDefaultDtype } from '../runtime/device-plan.ts';
 import type { FilePlan, FilePlanner, ModelConfig } from '../store/prepare-model.ts';
 import type { StoreBridge } from '../store/transformers-bridge.ts';
-import type { Dtype, ResolvedDevice, ResolvedDtype } from '../types.ts';
+import type { ConcreteDtype, Dtype, ResolvedDevice, ResolvedDtype, SessionDtypes } from '../types.ts';
 import { dtypes } from '../types.ts';
 
 /** What a load asks for, as the planner needs it. */
 export interface PlanRequest {
   /** The transformers.js pipeline task, e.g. `text-generation`. */
   task: string;
-  dtype: Dtype;
+  /** A dtype, or a per-session map (checked against the model's sessions). */
+  dtype: Dtype | SessionDtypes;
   device: ResolvedDevice;
   /** Whether the WebGPU adapter has `shader-f16`. */
   shaderF16: boolean;
@@ -55,7 +56,7 @@ const taskModels: Readonly<Record<string, { MODEL_CLASS_MAPPINGS: Map<string, st
   summarization: AutoModelForSeq2SeqLM,
 };
 
-const concreteDtypes = dtypes.filter((dtype): dtype is ResolvedDtype => dtype !== 'auto');
+const concreteDtypes = dtypes.filter((dtype): dtype is ConcreteDtype => dtype !== 'auto');
 const chatTemplateFile = 'chat_template.jinja';
 /** Files without which `pipeline()` fails; any other planned file is optional (loaded when the repo has it). */
 const isRequired = (path: string): boolean => path.startsWith('onnx/') || path === 'config.json' || path === 'tokenizer.json';
@@ -84,7 +85,12 @@ export function filePlanner(bridge: Pick<StoreBridge, 'listing'>, request: PlanR
     const { device, shaderF16 } = request;
     const autoFor = request.autoFor ?? device;
     const generation = generationTasks.has(request.task);
-    const choices =
+    if (typeof request.dtype === 'object') {
+      const { key, registryDtype } = await sessionMap(bridge, request.task, merged, snapshot, request.dtype, autoFor);
+      assertRunnable(dtypeOfKey(key), device, shaderF16);
+      return [await planDtype(bridge, request.task, merged, snapshot, key, device, available, registryDtype)];
+    }
+    const choices: ConcreteDtype[] =
       request.dtype === 'auto'
         ? [...new Set([...modelDefault(merged, autoFor, available, shaderF16), ...autoDtypes(autoFor, available, shaderF16, generation)])]
         : [chooseDtype(request.dtype, device, available, shaderF16)];
@@ -131,9 +137,9 @@ export function asLoaded(task: string, config: ModelConfig): ModelConfig {
  * @example
  * await availableDtypes(config, snapshot, 'wasm'); // ['fp32', 'fp16', 'q8', 'q4', 'q4f16']
  */
-export async function availableDtypes(config: ModelConfig, snapshot: RepoSnapshot, device: ResolvedDevice): Promise<ResolvedDtype[]> {
+export async function availableDtypes(config: ModelConfig, snapshot: RepoSnapshot, device: ResolvedDevice): Promise<ConcreteDtype[]> {
   const paths = new Set(snapshot.files.map((file) => file.path));
-  const found: ResolvedDtype[] = [];
+  const found: ConcreteDtype[] = [];
   for (const dtype of concreteDtypes) {
     const files = await ModelRegistry.get_model_files(snapshot.repo, { config: asPretrained(config), dtype, device });
     if (files.filter((path) => path.startsWith('onnx/')).every((path) => paths.has(path))) found.push(dtype);
@@ -145,9 +151,9 @@ export async function availableDtypes(config: ModelConfig, snapshot: RepoSnapsho
 function modelDefault(
   config: ModelConfig,
   device: ResolvedDevice,
-  available: readonly ResolvedDtype[],
+  available: readonly ConcreteDtype[],
   shaderF16: boolean,
-): ResolvedDtype[] {
+): ConcreteDtype[] {
   const own = (config['transformers.js_config'] as LoadingConfig | undefined)?.dtype;
   const dtype = concreteDtypes.find((candidate) => candidate === own);
   if (!dtype || !available.includes(dtype)) return [];
@@ -165,11 +171,12 @@ async function planDtype(
   snapshot: RepoSnapshot,
   dtype: ResolvedDtype,
   device: ResolvedDevice,
-  available: readonly ResolvedDtype[],
+  available: readonly ConcreteDtype[],
+  registryDtype: ConcreteDtype | SessionDtypes = dtypeOfKey(dtype),
 ): Promise<FilePlan> {
   const byPath = new Map(snapshot.files.map((file) => [file.path, file]));
   const paths = await bridge.listing(snapshot, () =>
-    ModelRegistry.get_pipeline_files(task, snapshot.repo, { config: asPretrained(config), dtype, device }),
+    ModelRegistry.get_pipeline_files(task, snapshot.repo, { config: asPretrained(config), dtype: registryDtype, device }),
   );
   const files: RepoFile[] = [];
   for (const path of new Set(paths)) {
@@ -190,6 +197,52 @@ async function planDtype(
     plan.chatTemplate = chatTemplateFile;
   }
   return plan;
+}
+
+/**
+ * The canonical dtype of a per-session map ({@link dtypeKey}) after checking it against the
+ * sessions the task loads: every session named must be one of them, and a session left out gets
+ * transformers.js's default for the device (so the key and the files name every session).
+ *
+ * Sessions are named by their ONNX file (`encoder_model`), as `pipeline()` reads the map when it
+ * creates them (`session.js`). transformers.js 4.3.1's `ModelRegistry` reads it by its session
+ * key instead, which differs for one session only: the file a model type loads as `model`
+ * (`encoder_model` for encoder-decoders, `vision_encoder`, `text_encoder`, `language_model`). The
+ * registry is given the map with that alias too (`registryDtype`), so both pick the same files.
+ * @throws InpageError `INVALID_INPUT` naming the model's sessions.
+ */
+async function sessionMap(
+  bridge: Pick<StoreBridge, 'listing'>,
+  task: string,
+  config: ModelConfig,
+  snapshot: RepoSnapshot,
+  map: SessionDtypes,
+  device: ResolvedDevice,
+): Promise<{ key: ResolvedDtype; registryDtype: SessionDtypes }> {
+  const paths = await bridge.listing(snapshot, () =>
+    ModelRegistry.get_pipeline_files(task, snapshot.repo, { config: asPretrained(config), dtype: 'fp32', device }),
+  );
+  const sessions = paths.flatMap((path) => /^onnx\/(.+)\.onnx$/.exec(path)?.[1] ?? []);
+  const unknown = Object.keys(map).filter((name) => !sessions.includes(name));
+  const invalid = Object.values(map).filter((dtype) => !concreteDtypes.includes(dtype));
+  if (unknown.length > 0 || invalid.length > 0) {
+    const what =
+      unknown.length > 0 ? `has no session ${unknown.map((name) => `"${name}"`).join(', ')}` : `has no dtype ${invalid.join(', ')}`;
+    throw new InpageError(
+      'INVALID_INPUT',
+      `The dtype map for "${snapshot.repo}" ${what}: its sessions for this task are ${sessions.map((name) => `"${name}"`).join(', ')}, each one of ${concreteDtypes.join(', ')}.`,
+    );
+  }
+  const full: Record<string, ConcreteDtype> = Object.fromEntries(sessions.map((name) => [name, map[name] ?? sessionDefaultDtype[device]]));
+  const key = dtypeKey(full);
+  if (sessions.includes('model')) return { key, registryDtype: full };
+  // Which file the registry keys as `model`: the one a marker dtype for `model` renames.
+  const marker: SessionDtypes = { ...Object.fromEntries(sessions.map((name) => [name, 'fp32'])), model: 'q1' };
+  const marked = await bridge.listing(snapshot, () =>
+    ModelRegistry.get_model_files(snapshot.repo, { config: asPretrained(config), dtype: marker, device }),
+  );
+  const aliased = sessions.find((name) => marked.includes(`onnx/${name}_q1.onnx`));
+  return { key, registryDtype: aliased ? { ...full, model: full[aliased] as ConcreteDtype } : full };
 }
 
 function asPretrained(config: ModelConfig): PretrainedConfig {

@@ -1,6 +1,7 @@
 import { pipeline } from '@huggingface/transformers';
 import type { PipelineType } from '@huggingface/transformers';
 import type { ResolvedDevice, ResolvedDtype } from '../types.ts';
+import { dtypeOfKey } from '../runtime/device-plan.ts';
 import { classifyError } from './classify-error.ts';
 import { guardPipeline } from './guard-pipeline.ts';
 
@@ -52,7 +53,7 @@ export class LoadedPipelines {
           const created = await pipeline(key.pipelineTask as PipelineType, key.repo, {
             revision: key.commit,
             device: key.device,
-            dtype: key.dtype,
+            dtype: dtypeOfKey(key.dtype),
             // A fresh copy: transformers.js wraps it in its own config object.
             config: structuredClone(config) as never,
           });

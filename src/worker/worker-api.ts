@@ -16,17 +16,22 @@ import type {
 import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities, wasmThreads } from '../runtime/capabilities.ts';
-import { chooseDevice, chooseDtype } from '../runtime/device-plan.ts';
+import { assertRunnable, chooseDevice, dtypeOfKey, isSessionDtypesKey } from '../runtime/device-plan.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/cache-admin.ts';
 import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { prepareHashing } from '../store/hashing.ts';
 import { ModelStore } from '../store/idb-store.ts';
 import { prepareModel } from '../store/prepare-model.ts';
-import type { PreparedModel, PrepareRequest as StorePrepareRequest, StoreProgressEvent } from '../store/prepare-model.ts';
+import type { FilePlanner, PreparedModel, PrepareRequest as StorePrepareRequest, StoreProgressEvent } from '../store/prepare-model.ts';
+import { defaultPlatformLimits } from '../fit/fit-check.ts';
+import type { PlatformLimits } from '../fit/fit-check.ts';
+import { fitChecked } from '../fit/fit-planner.ts';
+import { fitContext, fitOf } from '../fit/worker-fit.ts';
+import type { PlanInspector } from '../fit/worker-fit.ts';
 import { StoreBridge } from '../store/transformers-bridge.ts';
 import { loadTask } from '../tasks/registry.ts';
 import type { TaskOutput } from '../tasks/registry.ts';
-import type { ResolvedDevice } from '../types.ts';
+import type { Dtype, ResolvedDevice, SessionDtypes } from '../types.ts';
 import { filePlanner } from './file-plan.ts';
 import { LoadedPipelines } from './loaded-pipelines.ts';
 import type { LoadedPipeline } from './loaded-pipelines.ts';
@@ -51,6 +56,12 @@ interface Planned {
   device: ResolvedDevice;
 }
 
+/** Options of {@link createWorkerApi}. */
+export interface WorkerApiOptions {
+  /** Lowers the platform's limits the fit check uses (tests simulate small limits with it). @default defaultPlatformLimits */
+  platformLimits?: Partial<PlatformLimits>;
+}
+
 /**
  * The worker side of inpage, the engine: the store, the transformers.js pipelines and the calls on
  * them. Every failure is classified (see classify-error.ts): only a code whose `errorPolicies` row
@@ -59,7 +70,8 @@ interface Planned {
  * @example
  * exposeWorkerApi(createWorkerApi());
  */
-export function createWorkerApi(): WorkerApi {
+export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
+  const limits: PlatformLimits = { ...defaultPlatformLimits, ...options.platformLimits };
   let state: WorkerState | undefined;
   const pipelines = new LoadedPipelines();
   const controllers = new Map<CallId, AbortController>();
@@ -89,17 +101,37 @@ export function createWorkerApi(): WorkerApi {
     return pipe;
   }
 
-  /** Plans the device from the probe and prepares the files for it; the caller holds the model's access. */
-  async function plan(request: LoadRequest, access: AbortSignal, emit?: (event: StoreProgressEvent) => void): Promise<Planned> {
+  /**
+   * Plans the device from the probe and prepares the files for it; the caller holds the model's
+   * access. The plans are fit-checked (unless `skipFitCheck`) before any weight byte; `inspect`
+   * replaces that check (`cache.fit()`: it sees every plan and may stop the preparation).
+   */
+  async function plan(
+    request: LoadRequest,
+    access: AbortSignal,
+    emit?: (event: StoreProgressEvent) => void,
+    inspect?: PlanInspector,
+  ): Promise<Planned> {
     const current = ready();
     const caps = await current.capabilities;
     const device = chooseDevice(request.device, { hasAdapter: caps.webgpu.adapter !== null && !request.avoidWebgpu });
     const shaderF16 = caps.webgpu.shaderF16;
-    const { dtype } = request;
-    if (dtype !== 'auto') chooseDtype(dtype, device, [], shaderF16); // DEVICE_UNAVAILABLE before any download
+    // A reopened model sends its map's key: the same map again.
+    const dtype: Dtype | SessionDtypes = isSessionDtypesKey(request.dtype) ? dtypeOfKey(request.dtype) : request.dtype;
+    assertRunnable(dtype, device, shaderF16); // DEVICE_UNAVAILABLE before any download
     const { definition } = await loadTask(request.task);
     const planRequest = { task: definition.pipelineTask, dtype, device, shaderF16 };
-    const plan = filePlanner(current.bridge, request.dtypeFor ? { ...planRequest, autoFor: request.dtypeFor } : planRequest);
+    const planned = filePlanner(current.bridge, request.dtypeFor ? { ...planRequest, autoFor: request.dtypeFor } : planRequest);
+    const context = fitContext(request.model, device, dtype, caps, limits);
+    const plan: FilePlanner = inspect
+      ? async (config, snapshot) => {
+          const plans = await planned(config, snapshot);
+          inspect(plans, config, context, snapshot);
+          return plans;
+        }
+      : request.skipFitCheck
+        ? planned
+        : fitChecked(planned, context);
     const prepared = await prepareStored(
       current,
       { repo: request.model, revision: request.revision, dtype, plan, policy: request.policy },
@@ -206,6 +238,15 @@ export function createWorkerApi(): WorkerApi {
         } finally {
           releaseRemoteCallback(onPiece);
         }
+      });
+    },
+
+    fit(callId, request) {
+      return tracked(callId, (signal) => {
+        const current = ready();
+        return withModelAccess(current.store.namespace, request.model, signal, (access) =>
+          fitOf((inspect) => plan(request, access, undefined, inspect), current.store, current.config.storage.budget, request.model),
+        );
       });
     },
 

@@ -9,7 +9,7 @@ describe('device selection', () => {
   it('reports the capabilities of the project', async () => {
     const caps = await testClient({ lazy: true }).capabilities();
     if (project === 'wasm-only') {
-      expect(caps.webgpu).toEqual({ adapter: null, shaderF16: false, maxBufferSize: 0 });
+      expect(caps.webgpu).toEqual({ adapter: null, shaderF16: false, maxBufferSize: 0, maxStorageBufferBindingSize: 0 });
     } else {
       expect(JSON.stringify(caps.webgpu.adapter)).toMatch(/swiftshader/i);
       expect(caps.webgpu.shaderF16).toBe(false);

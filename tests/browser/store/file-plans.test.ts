@@ -13,7 +13,8 @@ import { hubConfig } from '../../../src/hub/hub-client.ts';
 import { ModelStore } from '../../../src/store/idb-store.ts';
 import { prepareModel } from '../../../src/store/prepare-model.ts';
 import { StoreBridge } from '../../../src/store/transformers-bridge.ts';
-import type { ResolvedDtype } from '../../../src/types.ts';
+import { dtypeOfKey } from '../../../src/runtime/device-plan.ts';
+import type { ConcreteDtype, SessionDtypes } from '../../../src/types.ts';
 import { filePlanner } from '../../../src/worker/file-plan.ts';
 import { configureTransformers } from '../../../src/worker/transformers-env.ts';
 import { COUNTER_CHAT_TEMPLATE, counter4bitFixture } from '../../fixtures/defs/counter-4bit.ts';
@@ -45,7 +46,7 @@ const cases = fixtures.flatMap((fixture) => {
       .filter((path) => path.startsWith('onnx/') && path.endsWith('.onnx'))
       .map(dtypeOf),
   );
-  return [...shipped].map((dtype: ResolvedDtype) => ({ repo: fixture.id, task: fixture.task, dtype }));
+  return [...shipped].map((dtype: ConcreteDtype) => ({ repo: fixture.id, task: fixture.task, dtype }));
 });
 
 /** The dtype of an ONNX file name by its suffix (the longest suffix that matches). */
@@ -55,6 +56,8 @@ function dtypeOf(path: string): ModelDtype {
 }
 
 interface Loaded {
+  /** The planned dtype (a per-session map's key). */
+  dtype: string;
   planned: string[];
   served: string[];
   unplanned: string[];
@@ -62,7 +65,7 @@ interface Loaded {
   chatTemplate: unknown;
 }
 
-async function load(repo: string, task: string, dtype: ResolvedDtype, revision = 'main'): Promise<Loaded> {
+async function load(repo: string, task: string, dtype: ConcreteDtype | SessionDtypes, revision = 'main'): Promise<Loaded> {
   const plan = filePlanner(bridge, { task, dtype, device, shaderF16 });
   const prepared = await prepareModel(
     { repo, revision, dtype, plan, policy: 'pinned' },
@@ -71,7 +74,11 @@ async function load(repo: string, task: string, dtype: ResolvedDtype, revision =
   const release = await bridge.activate(prepared);
   let chatTemplate: unknown;
   try {
-    const pipe = (await pipeline(task as PipelineType, repo, { revision: prepared.commit, device, dtype })) as unknown as {
+    const pipe = (await pipeline(task as PipelineType, repo, {
+      revision: prepared.commit,
+      device,
+      dtype: dtypeOfKey(prepared.dtype),
+    })) as unknown as {
       tokenizer?: { chat_template?: unknown };
       dispose(): Promise<void>;
     };
@@ -82,6 +89,7 @@ async function load(repo: string, task: string, dtype: ResolvedDtype, revision =
   }
   const requests = bridge.requestsOf(repo);
   return {
+    dtype: prepared.dtype,
     planned: prepared.files.map((file) => file.path).sort(),
     served: [...(requests?.served ?? [])].sort(),
     unplanned: [...(requests?.unplanned ?? [])].sort(),
@@ -115,5 +123,22 @@ describe("file plans follow from_pretrained's class", () => {
     expect(unplanned).toEqual([]);
     expect(served).toEqual(planned);
     expect(planned).toContain('generation_config.json');
+  });
+});
+
+describe('per-session dtype maps', () => {
+  // The encoder's dtype differs from the device's default, which a plan keyed by the registry's session name (`model`) would pick.
+  const [encoder, decoder] = device === 'wasm' ? (['fp32', 'q8'] as const) : (['q8', 'fp32'] as const);
+  it(`an encoder-decoder fixture with a ${encoder} encoder and a ${decoder} decoder: downloads equal requests`, async () => {
+    const repo = 'inpage-fixtures/opus-mt-en-fr';
+    const loaded = await load(repo, 'translation', { encoder_model: encoder, decoder_model_merged: decoder });
+    expect(loaded.unplanned).toEqual([]);
+    expect(loaded.served).toEqual(loaded.planned);
+    expect(loaded.dtype).toBe(`decoder_model_merged=${decoder},encoder_model=${encoder}`);
+    const suffix = { fp32: '', q8: '_quantized' };
+    expect(loaded.planned.filter((path) => path.startsWith('onnx/'))).toEqual([
+      `onnx/decoder_model_merged${suffix[decoder]}.onnx`,
+      `onnx/encoder_model${suffix[encoder]}.onnx`,
+    ]);
   });
 });

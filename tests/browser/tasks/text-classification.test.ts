@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Model, ResolvedDevice, ResolvedDtype } from 'inpage';
+import type { ConcreteDtype, Model, ResolvedDevice } from 'inpage';
 import { fixtureModels, sentimentExamples, sentimentLabels } from '../../fixtures/expectations.ts';
 import { defaultDtype, expectScore, fileClient, itOnWasm, project } from './task-support.ts';
 
@@ -68,7 +68,7 @@ describe('text-classification and its alias sentiment-analysis', () => {
 
 describe('explicit dtypes give the same labels', () => {
   // wasm-only: fp16 and fp32 on WASM; webgpu: fp32 on the adapter and q8 on WASM.
-  const loads: readonly { dtype: ResolvedDtype; device: ResolvedDevice }[] =
+  const loads: readonly { dtype: ConcreteDtype; device: ResolvedDevice }[] =
     project === 'webgpu'
       ? [
           { dtype: 'fp32', device: 'webgpu' },

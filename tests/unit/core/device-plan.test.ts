@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isInpageError } from '../../../src/errors.ts';
 import { autoDtypes, chooseDevice, chooseDtype } from '../../../src/runtime/device-plan.ts';
-import type { ResolvedDtype } from '../../../src/types.ts';
+import type { ConcreteDtype } from '../../../src/types.ts';
 
-const all: ResolvedDtype[] = ['fp32', 'fp16', 'q8'];
+const all: ConcreteDtype[] = ['fp32', 'fp16', 'q8'];
 
 function codeOf(call: () => unknown): string | undefined {
   try {
@@ -56,7 +56,7 @@ describe('chooseDtype', () => {
 });
 
 describe('autoDtypes for generation models', () => {
-  const repo: ResolvedDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+  const repo: ConcreteDtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
   it('prefers q4f16 on WebGPU with shader-f16, q4 without, q8 on WASM', () => {
     expect(autoDtypes('webgpu', repo, true, true)).toEqual(['q4f16', 'q4', 'fp16', 'fp32', 'q8']);
     expect(autoDtypes('webgpu', repo, false, true)).toEqual(['q4', 'fp32', 'q8']);

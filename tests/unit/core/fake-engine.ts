@@ -26,7 +26,12 @@ export interface Script {
 }
 
 export const capabilities: Capabilities = {
-  webgpu: { adapter: { vendor: 'test', architecture: '', description: '', isFallbackAdapter: false }, shaderF16: false, maxBufferSize: 1 },
+  webgpu: {
+    adapter: { vendor: 'test', architecture: '', description: '', isFallbackAdapter: false },
+    shaderF16: false,
+    maxBufferSize: 1,
+    maxStorageBufferBindingSize: 1,
+  },
   wasm: { simd: true, threads: false, numThreads: 1 },
   crossOriginIsolated: false,
   hardwareConcurrency: 2,
@@ -131,6 +136,17 @@ export class FakeWorker extends EventTarget {
           return info;
         }),
       prepare: (callId, request) => track('prepare', callId, async () => loaded(request)),
+      fit: (callId) =>
+        track('fit', callId, async () => ({
+          verdict: 'fits' as const,
+          device: 'wasm' as const,
+          dtype: 'q8' as const,
+          bytes: 0,
+          sessionBytes: 0,
+          largestTensorBytes: null,
+          findings: [],
+          reasons: [],
+        })),
       run: ((callId: number, pipelineId: string, _task: string, input: unknown) =>
         track('run', callId, async (signal) =>
           script.run

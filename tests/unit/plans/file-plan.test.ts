@@ -15,7 +15,7 @@ import { StoreBridge } from '../../../src/store/transformers-bridge.ts';
 import { asLoaded, availableDtypes, filePlanner } from '../../../src/worker/file-plan.ts';
 import type { PlanRequest } from '../../../src/worker/file-plan.ts';
 import { dtypes } from '../../../src/types.ts';
-import type { ResolvedDtype } from '../../../src/types.ts';
+import type { ConcreteDtype, ResolvedDtype } from '../../../src/types.ts';
 
 const endpoint = 'https://hub.test';
 const noStore = { getFile: async () => undefined, readFile: async () => undefined } as unknown as ModelStore;
@@ -53,8 +53,8 @@ function hubListing(name: string): Listing {
 }
 
 const snapshotOf = (listing: Listing): RepoSnapshot => ({ repo: listing.repo, commit: listing.commit, files: listing.files });
-const suffix = (dtype: ResolvedDtype): string => ({ fp32: '', q8: '_quantized' })[dtype as string] ?? `_${dtype}`;
-const concrete = dtypes.filter((dtype): dtype is ResolvedDtype => dtype !== 'auto');
+const suffix = (dtype: ConcreteDtype): string => ({ fp32: '', q8: '_quantized' })[dtype as string] ?? `_${dtype}`;
+const concrete = dtypes.filter((dtype): dtype is ConcreteDtype => dtype !== 'auto');
 let repoCounter = 0;
 
 /** A listing with only file names (sizes made up), e.g. every dtype's `onnx/model{suffix}.onnx`. */
@@ -248,5 +248,88 @@ describe('tree listings of real Hub repos', () => {
       'onnx/vision_encoder_q4.onnx',
     ]);
     expect(await availableDtypes(listing.config, snapshotOf(listing), 'wasm')).toEqual(['fp32', 'fp16', 'q8', 'q4', 'q4f16']);
+  });
+});
+
+describe('per-session dtype maps', () => {
+  const gemma3 = hubListing('gemma3-multimodal');
+  const webgpuF16 = { device: 'webgpu', shaderF16: true } as const;
+
+  it('plans exactly each session in its own dtype, under a canonical key', async () => {
+    const dtype = { embed_tokens: 'q4', decoder_model_merged: 'q4f16' } as const;
+    expect(await plan(gemma3, { dtype, ...webgpuF16 })).toEqual([
+      {
+        dtype: 'decoder_model_merged=q4f16,embed_tokens=q4',
+        paths: ['config.json', 'onnx/decoder_model_merged_q4f16.onnx', 'onnx/embed_tokens_q4.onnx'],
+      },
+    ]);
+    // The key does not depend on the order of the map's entries.
+    const reordered = { decoder_model_merged: 'q4f16', embed_tokens: 'q4' } as const;
+    expect((await plan(gemma3, { dtype: reordered, ...webgpuF16 }))[0]?.dtype).toBe('decoder_model_merged=q4f16,embed_tokens=q4');
+  });
+
+  it("gives a session the map leaves out transformers.js's default for the device (q8 on WASM, fp32 on WebGPU)", async () => {
+    const dtype = { decoder_model_merged: 'q4' } as const;
+    expect(await plan(gemma3, { dtype })).toEqual([
+      {
+        dtype: 'decoder_model_merged=q4,embed_tokens=q8',
+        paths: ['config.json', 'onnx/decoder_model_merged_q4.onnx', 'onnx/embed_tokens_quantized.onnx'],
+      },
+    ]);
+    expect((await plan(gemma3, { dtype, device: 'webgpu' }))[0]?.dtype).toBe('decoder_model_merged=q4,embed_tokens=fp32');
+    // A WebGPU plan falling back to WASM keeps the WebGPU choice, so it runs the stored bytes.
+    expect((await plan(gemma3, { dtype, autoFor: 'webgpu' }))[0]?.dtype).toBe('decoder_model_merged=q4,embed_tokens=fp32');
+  });
+
+  it('refuses a session the task does not load with INVALID_INPUT naming the sessions', async () => {
+    const error = await plan(gemma3, { dtype: { vision_encoder: 'q4', decoder_model_merged: 'q4' } }).catch((caught: unknown) => caught);
+    expect(isInpageError(error, 'INVALID_INPUT'), String(error)).toBe(true);
+    expect((error as Error).message).toContain(
+      'has no session "vision_encoder": its sessions for this task are "embed_tokens", "decoder_model_merged"',
+    );
+  });
+
+  it('refuses an unknown dtype in a map with INVALID_INPUT', async () => {
+    const dtype = { decoder_model_merged: 'q3' } as unknown as PlanRequest['dtype'];
+    expect(await codeOf(plan(gemma3, { dtype }))).toBe('INVALID_INPUT');
+  });
+
+  it('refuses a half-precision session on WebGPU without shader-f16 (DEVICE_UNAVAILABLE), runs it on WASM', async () => {
+    const dtype = { embed_tokens: 'q4', decoder_model_merged: 'q4f16' } as const;
+    expect(await codeOf(plan(gemma3, { dtype, device: 'webgpu' }))).toBe('DEVICE_UNAVAILABLE');
+    expect((await plan(gemma3, { dtype }))[0]?.dtype).toBe('decoder_model_merged=q4f16,embed_tokens=q4');
+  });
+
+  it('refuses a session dtype the repo lacks with FILE_NOT_FOUND', async () => {
+    expect(await codeOf(plan(gemma3, { dtype: { embed_tokens: 'q4', decoder_model_merged: 'int8' } }))).toBe('FILE_NOT_FOUND');
+  });
+
+  it("names an encoder-decoder's sessions by their files, as pipeline() reads the map (not the registry's `model`)", async () => {
+    const marian = { architectures: ['MarianMTModel'], model_type: 'marian', is_encoder_decoder: true };
+    const bases = ['encoder_model', 'decoder_model_merged'];
+    const listing = nameOnly(marian, [
+      'config.json',
+      ...tokenizer,
+      ...bases.flatMap((base) => ['', '_fp16', '_quantized'].map((end) => `onnx/${base}${end}.onnx`)),
+    ]);
+    const task = 'translation';
+    const [mixed] = await plan(listing, { task, dtype: { encoder_model: 'fp16', decoder_model_merged: 'q8' } });
+    expect(mixed?.dtype).toBe('decoder_model_merged=q8,encoder_model=fp16');
+    expect(mixed?.paths.filter((path) => path.startsWith('onnx/'))).toEqual([
+      'onnx/decoder_model_merged_quantized.onnx',
+      'onnx/encoder_model_fp16.onnx',
+    ]);
+    const error = await plan(listing, { task, dtype: { model: 'fp16' } }).catch((caught: unknown) => caught);
+    expect(isInpageError(error, 'INVALID_INPUT'), String(error)).toBe(true);
+    expect((error as Error).message).toContain('"encoder_model", "decoder_model_merged"');
+  });
+
+  it('a map on a one-session model is that dtype (same key and files), external data included', async () => {
+    const qwen = hubListing('qwen2.5-coder-3b-external-data');
+    const [mapped] = await plan(qwen, { dtype: { model: 'q4f16' }, ...webgpuF16 });
+    expect(mapped).toEqual((await plan(qwen, { dtype: 'q4f16', ...webgpuF16 }))[0]);
+    expect(mapped?.dtype).toBe('q4f16');
+    expect(mapped?.paths).toContain('onnx/model_q4f16.onnx_data');
+    expect(await codeOf(plan(qwen, { dtype: { decoder_model_merged: 'q4' } }))).toBe('INVALID_INPUT');
   });
 });
