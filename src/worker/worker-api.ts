@@ -18,10 +18,14 @@ import { StoreBridge } from '../store/transformers-bridge.ts';
 import { getTaskPipeline } from '../tasks/pipeline-registry.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { TaskOutput } from '../tasks/registry.ts';
+import { needsOwnGeneration } from '../tasks/text-generation.ts';
+import type { TextGenerationInput, TextGenerationOptions } from '../tasks/text-generation.ts';
 import { isStreamingPipeline } from '../tasks/task.ts';
 import type { ResolvedDevice } from '../types.ts';
 import { filePlanner } from './file-plan.ts';
+import { ConversationCaches } from './conversations.ts';
 import { generationControl, withOptions } from './generation.ts';
+import { runOwnGeneration } from './own-generation.ts';
 import { PipelineRegistry } from './pipeline-registry.ts';
 import type { LoadedPipeline } from './pipeline-registry.ts';
 import { configureTransformers } from './transformers-env.ts';
@@ -53,6 +57,7 @@ export function createWorkerApi(): WorkerApi {
   let state: WorkerState | undefined;
   const registry = new PipelineRegistry();
   const controllers = new Map<CallId, AbortController>();
+  const conversations = new ConversationCaches();
 
   const ready = (): WorkerState => {
     if (!state) throw new InpageError('RUNTIME', 'The inpage worker was used before init().');
@@ -182,6 +187,10 @@ export function createWorkerApi(): WorkerApi {
     run(callId, pipelineId, taskId, input, options) {
       return tracked(callId, async (signal) => {
         const pipe = await pipelineFor(pipelineId);
+        if (ownGeneration(taskId, input, options)) {
+          const output = await guarded(() => runOwnGeneration(pipe, input, options as TextGenerationOptions, signal), signal);
+          return output as TaskOutput<typeof taskId>;
+        }
         const task = getTask(taskId);
         const pipeline = getTaskPipeline(taskId as string);
         let args = pipeline.toPipelineArgs(input, options);
@@ -210,6 +219,11 @@ export function createWorkerApi(): WorkerApi {
           // wait until every piece was delivered, or the client would finish the stream without the last ones.
           const deliveries: Promise<unknown>[] = [];
           const send = (piece: string): void => void deliveries.push(Promise.resolve(onPiece(piece)).catch(() => undefined));
+          if (ownGeneration(taskId, input, options)) {
+            await guarded(() => runOwnGeneration(pipe, input, options as TextGenerationOptions, signal, send), signal);
+            await Promise.all(deliveries);
+            return;
+          }
           const control = generationControl(pipe, { onPiece: send, ...pipeline.streamerOptions(input, options) });
           signal.addEventListener('abort', control.interrupt, { once: true });
           await callPipeline(pipe, withOptions(pipeline.toPipelineArgs(input, options), control.options), signal);
@@ -220,11 +234,31 @@ export function createWorkerApi(): WorkerApi {
       });
     },
 
+    chat(callId, pipelineId, request, onPiece) {
+      return tracked(callId, async (signal) => {
+        try {
+          const pipe = await pipelineFor(pipelineId);
+          const deliveries: Promise<unknown>[] = [];
+          const send = (piece: string): void => void deliveries.push(Promise.resolve(onPiece(piece)).catch(() => undefined));
+          const result = await guarded(() => conversations.turn(pipelineId, pipe, request, signal, send), signal);
+          await Promise.all(deliveries);
+          return result as Awaited<ReturnType<WorkerApi['chat']>>;
+        } finally {
+          releaseRemoteCallback(onPiece);
+        }
+      });
+    },
+
+    chatDispose: (conversationId) => conversations.drop(conversationId),
+
     abort(callId) {
       controllers.get(callId)?.abort();
     },
 
-    release: (pipelineId) => registry.release(pipelineId),
+    async release(pipelineId) {
+      await registry.release(pipelineId);
+      if (!(await registry.get(pipelineId))) await conversations.dropPipeline(pipelineId);
+    },
 
     cacheList: () => listCachedModels(ready().store),
     cacheUsage: () => cacheUsage(ready().store, ready().config.storage.budget),
@@ -294,6 +328,11 @@ function prepareStored(
     ...(config.storage.budget !== undefined ? { budget: config.storage.budget } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
+}
+
+/** text-generation with messages or stop sequences: inpage's own generation loop (own-generation.ts). */
+function ownGeneration(taskId: string, input: unknown, options: unknown): input is TextGenerationInput {
+  return taskId === 'text-generation' && needsOwnGeneration(input as TextGenerationInput, options as TextGenerationOptions | undefined);
 }
 
 function callPipeline(pipe: LoadedPipeline, args: unknown[], signal: AbortSignal): Promise<unknown> {
