@@ -12,6 +12,7 @@ export type { ClientEventMap, ClientEventType, ClientEventListener } from './cli
 export type { ClientOptions, StorageOptions } from './client/client-options.ts';
 export type { CacheAdmin, CachedModel, CacheUsage, InstallOptions, InstallResult } from './client/cache-admin.ts';
 export type { Model, ModelHandle, Fallback, CallOptions } from './client/model-handle.ts';
+export type { Conversation, ConversationOptions, ChatCallOptions } from './client/conversation.ts';
 export type { ErrorCode, ErrorPolicy } from './errors.ts';
 export type { LoadProgressEvent } from './progress.ts';
 export type { Capabilities } from './runtime/capabilities.ts';

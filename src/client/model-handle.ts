@@ -1,6 +1,10 @@
 import { InpageError } from '../errors.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
+import { isMessageList } from '../tasks/chat-messages.ts';
+import type { ChatTurnRequest, ChatTurnResult } from '../tasks/chat-turn.ts';
+import { Conversation } from './conversation.ts';
+import type { ConversationOptions } from './conversation.ts';
 import { MAX_CHARS_PER_INFERENCE, MAX_ITEMS_PER_INFERENCE } from '../tasks/limits.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import { getTask } from '../tasks/registry.ts';
@@ -67,7 +71,14 @@ type WithCallOptions<T extends TaskId, O> = O & CallOptions & { [K in Exclude<ke
 
 type Job =
   | { kind: 'run'; input: unknown; options: Record<string, unknown> }
-  | { kind: 'stream'; input: unknown; options: Record<string, unknown>; onPiece: (piece: string) => void };
+  | { kind: 'stream'; input: unknown; options: Record<string, unknown>; onPiece: (piece: string) => void }
+  | { kind: 'chat'; request: ChatTurnRequest; onPiece: (piece: string) => void };
+
+/** Batched calls are `run()` calls. */
+type RunJob = Extract<Job, { kind: 'run' }>;
+
+/** What `stream()` takes: one text, or (text-generation) one message list. */
+type StreamInput<T extends TaskId> = Exclude<TaskInput<T>, readonly string[]>;
 
 /**
  * A loaded model. `run()` calls are serialized, and coalesced into batches when they queue
@@ -150,10 +161,38 @@ export class ModelHandle<T extends TaskId> {
    */
   stream<const O extends TaskOptions<T> = TaskOptions<T>>(
     this: ModelHandle<T & StreamableTaskId>,
-    input: TaskInput<T> & string,
+    input: StreamInput<T>,
     options?: WithCallOptions<T, O>,
   ): AsyncIterable<string> {
     return this.#streamPieces(input, options as OptionsWithSignal);
+  }
+
+  /**
+   * Starts a conversation (text-generation): the model's chat template formats its messages, and
+   * the worker keeps the KV cache between turns so that a turn prefills only its new tokens.
+   * @throws TypeError for a malformed message; InpageError `DISPOSED`.
+   * @example
+   * const chat = model.chat({ messages: [{ role: 'system', content: 'You are terse.' }] });
+   * await chat.send('What is the capital of France?'); // { role: 'assistant', content: 'Paris.' }
+   */
+  chat(this: ModelHandle<'text-generation'>, options?: ConversationOptions): Conversation {
+    if (this.#disposed) throw new InpageError('DISPOSED', 'This model was disposed; load it again.');
+    return new Conversation(
+      {
+        turn: (request, onPiece, signal) =>
+          this.#queue.push({
+            input: { kind: 'chat', request, onPiece },
+            options: {},
+            batchKey: null,
+            ...(signal ? { signal } : {}),
+          }) as Promise<ChatTurnResult>,
+        release: async (conversationId) => {
+          const pipeline = this.#pipeline;
+          if (pipeline) await this.#services.host.notify(pipeline.generation, (remote) => remote.chatDispose(conversationId));
+        },
+      },
+      options,
+    );
   }
 
   /**
@@ -176,7 +215,7 @@ export class ModelHandle<T extends TaskId> {
 
   async *#streamPieces(input: unknown, options?: OptionsWithSignal): AsyncGenerator<string> {
     if (!this.#task.streamable) throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not stream text; use run().`);
-    if (Array.isArray(input))
+    if (Array.isArray(input) && !isMessageList(input))
       throw new InpageError('INVALID_INPUT', 'stream() takes a single text: the streamer handles a batch of one. Use run() for arrays.');
     const { signal, taskOptions } = this.#split(options);
     this.#task.validate(input, taskOptions);
@@ -225,6 +264,13 @@ export class ModelHandle<T extends TaskId> {
     const [first] = calls;
     if (!first) return [];
     const job = first.input;
+    if (job.kind === 'chat') {
+      let streamed = false;
+      const onPiece = remoteCallback((piece: string) => ((streamed = true), job.onPiece(piece)));
+      const turn = (remote: RemoteWorkerApi, id: string, callId: number): Promise<ChatTurnResult> =>
+        remote.chat(callId, id, job.request, onPiece);
+      return [await this.#invoke(signal, () => !streamed, turn)];
+    }
     if (job.kind === 'stream') {
       let streamed = false;
       const onPiece = remoteCallback((piece: string) => ((streamed = true), job.onPiece(piece)));
@@ -244,7 +290,7 @@ export class ModelHandle<T extends TaskId> {
       );
     if (!isBatchable(task) || !task.canBatch(job.options)) return [await run(job.input)];
     // One caller's array or a coalesced batch: split so no inference exceeds the limits.
-    const itemsPerCall = calls.map((call) => task.toItems(call.input.input));
+    const itemsPerCall = calls.map((call) => task.toItems((call.input as RunJob).input));
     const chunks = inferenceChunks(itemsPerCall.flat());
     if (calls.length === 1 && chunks.length === 1) return [await run(job.input)];
     const items: unknown[] = [];
@@ -254,7 +300,7 @@ export class ModelHandle<T extends TaskId> {
       const count = itemsPerCall[i]?.length ?? 0;
       const mine = items.slice(offset, offset + count);
       offset += count;
-      return task.joinItems(mine, call.input.input);
+      return task.joinItems(mine, (call.input as RunJob).input);
     });
   }
 
