@@ -43,7 +43,13 @@ const roles: ReadonlySet<string> = new Set<ChatRole>(['system', 'user', 'assista
  * isMessageList(['Hi']); // false
  */
 export function isMessageList(input: unknown): input is readonly ChatMessage[] {
-  return Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === 'object' && item !== null);
+  if (!Array.isArray(input) || input.length === 0) return false;
+  // An index loop, not `every`: a hole of a sparse array is not a message.
+  for (let index = 0; index < input.length; index++) {
+    const item: unknown = input[index];
+    if (typeof item !== 'object' || item === null) return false;
+  }
+  return true;
 }
 
 /**
@@ -52,7 +58,7 @@ export function isMessageList(input: unknown): input is readonly ChatMessage[] {
  *   content; InpageError `INVALID_INPUT` for an empty list.
  * @example
  * checkMessages('text-generation', [{ role: 'bot', content: 'Hi' }]);
- * // TypeError: text-generation: message 0 has role "bot"; use 'system', 'user' or 'assistant'.
+ * // TypeError: text-generation: message 0 has role a string ("bot"); use 'system', 'user' or 'assistant'.
  */
 export function checkMessages(task: string, input: unknown): asserts input is readonly ChatMessage[] {
   if (!Array.isArray(input)) throw new TypeError(`${task}: messages must be an array, got ${describeValue(input)}.`);
