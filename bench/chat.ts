@@ -66,6 +66,7 @@ async function timeTurn(run: (onToken: () => void) => Promise<number>): Promise<
     if (first === 0) first = performance.now();
   });
   const end = performance.now();
+  // inpage reports its token count (pieces are text, and the end-of-sequence token has none).
   const count = Math.max(generated, tokens);
   return { ttftMs: first - start, tokensPerS: count > 1 ? ((count - 1) * 1000) / (end - first) : 0, tokens: count };
 }
@@ -85,7 +86,7 @@ async function conversation(contender: Contender, pipe: LoadedPipeline, tokenCou
         const request = { conversationId: 'bench', messages: [...messages], options: { maxNewTokens: MAX_NEW_TOKENS } };
         const result = await caches.turn('bench', pipe, request, signal, onToken);
         reply = result.message.content;
-        return 0;
+        return result.stats.generatedTokens;
       }
       const options = {
         max_new_tokens: MAX_NEW_TOKENS,
