@@ -108,6 +108,16 @@ export function promptIds(pipe: LoadedPipeline, prompt: string | readonly ChatMe
   }
 }
 
+/**
+ * Frees a cache's GPU tensors. Never throws: a cache whose device was lost, or whose session is
+ * gone, has nothing left to free.
+ * @example
+ * await disposeCache(entry.cache);
+ */
+export async function disposeCache(cache: DynamicCache | undefined): Promise<void> {
+  await cache?.dispose().catch(() => undefined);
+}
+
 /** `true` when `prefix` holds fewer tokens than `ids` and equals their start. */
 export function isStrictPrefix(prefix: readonly number[], ids: readonly number[]): boolean {
   return prefix.length < ids.length && prefix.every((id, index) => ids[index] === id);
@@ -124,7 +134,7 @@ export async function generate(pipe: LoadedPipeline, request: GenerateRequest, s
   const { tokenizer, model } = partsOf(pipe);
   const { promptIds: ids, cached } = request;
   const reuse = cached !== undefined && isStrictPrefix(cached.ids, ids);
-  if (cached && !reuse) await cached.cache.dispose();
+  if (cached && !reuse) await disposeCache(cached.cache);
   const decode = (tokens: number[]): string => tokenizer.decode(tokens, { skip_special_tokens: true });
   const text = new StopText(request.stops);
   const interrupt = new InterruptableStoppingCriteria();
@@ -157,6 +167,6 @@ export async function generate(pipe: LoadedPipeline, request: GenerateRequest, s
   } finally {
     signal.removeEventListener('abort', onAbort);
     // A cache a failed generation may have half updated is never reused.
-    await past?.dispose();
+    await disposeCache(past);
   }
 }

@@ -7,7 +7,7 @@
 import { stopList } from '../tasks/chat-messages.ts';
 import type { ChatTurnRequest, ChatTurnResult } from '../tasks/chat-turn.ts';
 import { toGenerationKwargs } from '../tasks/generation-options.ts';
-import { generate, promptIds } from './chat-generation.ts';
+import { disposeCache, generate, promptIds } from './chat-generation.ts';
 import type { CachedPrefix } from './chat-generation.ts';
 import type { LoadedPipeline } from './pipeline-registry.ts';
 
@@ -43,7 +43,7 @@ export class ConversationCaches {
     const entry = this.#take(request.conversationId);
     // A cache of another pipeline (a worker restart, a fallback to WASM) is never reused.
     const cached = entry?.pipelineId === pipelineId ? entry.prefix : undefined;
-    if (entry && !cached) await entry.prefix.cache.dispose();
+    if (entry && !cached) await disposeCache(entry.prefix.cache);
     const { options } = request;
     const result = await generate(
       pipe,
@@ -52,7 +52,7 @@ export class ConversationCaches {
     );
     if (result.cached) {
       // A turn of a conversation disposed meanwhile keeps nothing.
-      await this.#take(request.conversationId)?.prefix.cache.dispose();
+      await disposeCache(this.#take(request.conversationId)?.prefix.cache);
       this.#entries.set(request.conversationId, { pipelineId, prefix: result.cached });
     }
     return { message: { role: 'assistant', content: result.text }, stats: result.stats };
@@ -60,7 +60,7 @@ export class ConversationCaches {
 
   /** Frees a conversation's cache; unknown ids are ignored. */
   async drop(conversationId: string): Promise<void> {
-    await this.#take(conversationId)?.prefix.cache.dispose();
+    await disposeCache(this.#take(conversationId)?.prefix.cache);
   }
 
   /** Frees the caches made on a pipeline (once it is disposed). */
