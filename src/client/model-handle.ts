@@ -170,13 +170,15 @@ export class ModelHandle<T extends TaskId> {
   /**
    * Starts a conversation (text-generation): the model's chat template formats its messages, and
    * the worker keeps the KV cache between turns so that a turn prefills only its new tokens.
-   * @throws TypeError for a malformed message; InpageError `DISPOSED`.
+   * @throws TypeError for a malformed message; InpageError `DISPOSED`, `UNSUPPORTED_TASK` (not text-generation).
    * @example
    * const chat = model.chat({ messages: [{ role: 'system', content: 'You are terse.' }] });
    * await chat.send('What is the capital of France?'); // { role: 'assistant', content: 'Paris.' }
    */
   chat(this: ModelHandle<'text-generation'>, options?: ConversationOptions): Conversation {
     if (this.#disposed) throw new InpageError('DISPOSED', 'This model was disposed; load it again.');
+    if (this.#spec.task !== 'text-generation')
+      throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not chat; load text-generation.`);
     return new Conversation(
       {
         turn: (request, onPiece, signal) =>
