@@ -154,7 +154,7 @@ export class ModelHandle<T extends TaskId> {
   /**
    * Streams generated text piece by piece (text generation tasks). The pieces joined equal what
    * `run()` returns for the same input; breaking out of the loop stops generation.
-   * @throws InpageError `INVALID_INPUT` for an array input (the streamer handles one text),
+   * @throws InpageError `INVALID_INPUT` for an array of texts (the streamer handles one text),
    *   `UNSUPPORTED_TASK` for a task that does not generate text, and the errors of `run()`.
    * @example
    * for await (const piece of translator.stream('the cat eats the fish')) output.textContent += piece;
