@@ -1,4 +1,5 @@
 import { InpageError, isInpageError } from '../errors.ts';
+import { pieceStream } from './piece-stream.ts';
 import { checkMessages, plainMessages } from '../tasks/chat-messages.ts';
 import type { AssistantMessage, ChatMessage } from '../tasks/chat-messages.ts';
 import type { ChatOptions, ChatTurnRequest, ChatTurnResult, ChatTurnStats } from '../tasks/chat-turn.ts';
@@ -113,41 +114,12 @@ export class Conversation {
    * for await (const piece of chat.stream('Tell me a story', { stop: ['THE END'] })) output.textContent += piece;
    */
   async *stream(content: string, options?: ChatCallOptions): AsyncGenerator<string> {
-    const pieces: string[] = [];
     let received = '';
-    let wake: (() => void) | undefined;
-    const notify = (): void => {
-      wake?.();
-      wake = undefined;
-    };
-    const stop = new AbortController();
-    const signal = options?.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    let finished = false;
-    let failure: unknown;
-    this.#turn(
-      content,
-      options,
-      signal,
-      (piece) => (pieces.push(piece), notify()),
-      () => received,
-    )
-      .catch((error: unknown) => (failure = error))
-      .finally(() => ((finished = true), notify()));
-    try {
-      for (;;) {
-        const piece = pieces.shift();
-        if (piece !== undefined) {
-          received += piece;
-          yield piece;
-          continue;
-        }
-        if (finished) break;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-      if (failure !== undefined) throw failure;
-    } finally {
-      if (!finished) stop.abort(new InpageError('ABORTED', 'The stream was closed early.'));
-    }
+    yield* pieceStream(
+      (onPiece, signal) => this.#turn(content, options, signal, onPiece, () => received),
+      options?.signal,
+      (piece) => (received += piece),
+    );
   }
 
   /**
