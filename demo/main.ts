@@ -10,6 +10,7 @@ import { el } from './dom.ts';
 import { createModelLoader } from './models.ts';
 import { createProgressPanel } from './progress.ts';
 import { registerServiceWorker } from './sw-register.ts';
+import { createChatView } from './views/chat.ts';
 import { createDeviceView } from './views/device.ts';
 import { createManagerView } from './views/manager.ts';
 import { createNerView } from './views/ner.ts';
@@ -26,6 +27,7 @@ exposeDemoHandle(client);
 const views: readonly View[] = [
   createSentimentView,
   createTranslationView,
+  createChatView,
   createSearchView,
   createNerView,
   createManagerView,

@@ -1,6 +1,11 @@
 import { InpageError } from '../errors.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { remoteCallback, withTransfer } from '../rpc/comlink.ts';
+import { isMessageList } from '../tasks/chat-messages.ts';
+import type { ChatMessage } from '../tasks/chat-messages.ts';
+import type { ChatTurnRequest, ChatTurnResult } from '../tasks/chat-turn.ts';
+import { Conversation } from './conversation.ts';
+import type { ConversationOptions } from './conversation.ts';
 import { MAX_CHARS_PER_INFERENCE, MAX_ITEMS_PER_INFERENCE } from '../tasks/limits.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import type { AnyTaskDefinition } from '../tasks/task.ts';
@@ -52,11 +57,12 @@ export interface HandleServices {
 type OptionsWithSignal = Record<string, unknown> & CallOptions;
 
 /**
- * The input `stream()` takes: one input of the task (an array of texts is for `run()`).
+ * The input `stream()` takes: one input of the task (an array of inputs is for `run()`), or for
+ * text-generation one message list.
  * @example
- * type In = StreamInput<'text-generation'>; // string
+ * type In = StreamInput<'text-generation'>; // string | ChatMessage[]
  */
-export type StreamInput<T extends TaskId> = Exclude<TaskInput<T>, readonly unknown[]>;
+export type StreamInput<T extends TaskId> = Exclude<TaskInput<T>, readonly unknown[]> | Extract<TaskInput<T>, readonly ChatMessage[]>;
 
 /**
  * A call's options: the task's options (an unknown key fails to compile, as with the registry's
@@ -73,7 +79,11 @@ type WithCallOptions<T extends TaskId, O> = O & CallOptions & { [K in Exclude<ke
 
 type Job =
   | { kind: 'run'; input: unknown; options: Record<string, unknown> }
-  | { kind: 'stream'; input: unknown; options: Record<string, unknown>; onPiece: (piece: string) => void };
+  | { kind: 'stream'; input: unknown; options: Record<string, unknown>; onPiece: (piece: string) => void }
+  | { kind: 'chat'; request: ChatTurnRequest; onPiece: (piece: string) => void };
+
+/** Batched calls are `run()` calls. */
+type RunJob = Extract<Job, { kind: 'run' }>;
 
 /**
  * A loaded model. `run()` calls are serialized, and coalesced into batches when they queue
@@ -155,7 +165,7 @@ export class ModelHandle<T extends TaskId> {
   /**
    * Streams generated text piece by piece (streamable tasks, whatever their input). The pieces joined equal what
    * `run()` returns for the same input; breaking out of the loop stops generation.
-   * @throws InpageError `INVALID_INPUT` for an array input (the streamer handles one input),
+   * @throws InpageError `INVALID_INPUT` for an array input other than a message list (the streamer handles one input),
    *   `UNSUPPORTED_TASK` for a task that does not generate text, and the errors of `run()`.
    * @example
    * for await (const piece of translator.stream('the cat eats the fish')) output.textContent += piece;
@@ -166,6 +176,36 @@ export class ModelHandle<T extends TaskId> {
     options?: WithCallOptions<T, O>,
   ): AsyncIterable<string> {
     return this.#streamPieces(input, options as OptionsWithSignal);
+  }
+
+  /**
+   * Starts a conversation (text-generation): the model's chat template formats its messages, and
+   * the worker keeps the KV cache between turns so that a turn prefills only its new tokens.
+   * @throws TypeError for a malformed message; InpageError `DISPOSED`, `UNSUPPORTED_TASK` (not text-generation).
+   * @example
+   * const chat = model.chat({ messages: [{ role: 'system', content: 'You are terse.' }] });
+   * await chat.send('What is the capital of France?'); // { role: 'assistant', content: 'Paris.' }
+   */
+  chat(this: ModelHandle<'text-generation'>, options?: ConversationOptions): Conversation {
+    if (this.#disposed) throw new InpageError('DISPOSED', 'This model was disposed; load it again.');
+    if (this.#spec.task !== 'text-generation')
+      throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not chat; load text-generation.`);
+    return new Conversation(
+      {
+        turn: (request, onPiece, signal) =>
+          this.#queue.push({
+            input: { kind: 'chat', request, onPiece },
+            options: {},
+            batchKey: null,
+            ...(signal ? { signal } : {}),
+          }) as Promise<ChatTurnResult>,
+        release: async (conversationId) => {
+          const pipeline = this.#pipeline;
+          if (pipeline) await this.#services.host.notify(pipeline.generation, (remote) => remote.chatDispose(conversationId));
+        },
+      },
+      options,
+    );
   }
 
   /**
@@ -188,7 +228,7 @@ export class ModelHandle<T extends TaskId> {
 
   async *#streamPieces(input: unknown, options?: OptionsWithSignal): AsyncGenerator<string> {
     if (!this.#task.streamable) throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not stream text; use run().`);
-    if (Array.isArray(input))
+    if (Array.isArray(input) && !isMessageList(input))
       throw new InpageError('INVALID_INPUT', 'stream() takes a single input: the streamer handles a batch of one. Use run() for arrays.');
     const { signal, taskOptions } = this.#split(options);
     this.#task.validate(input, taskOptions);
@@ -237,6 +277,13 @@ export class ModelHandle<T extends TaskId> {
     const [first] = calls;
     if (!first) return [];
     const job = first.input;
+    if (job.kind === 'chat') {
+      let streamed = false;
+      const onPiece = remoteCallback((piece: string) => ((streamed = true), job.onPiece(piece)));
+      const turn = (remote: RemoteWorkerApi, id: string, callId: number): Promise<ChatTurnResult> =>
+        remote.chat(callId, id, job.request, onPiece);
+      return [await this.#invoke(signal, () => !streamed, turn)];
+    }
     if (job.kind === 'stream') {
       let streamed = false;
       let moved = false;
@@ -269,7 +316,7 @@ export class ModelHandle<T extends TaskId> {
     };
     if (!isBatchable(task) || !task.canBatch(job.options)) return [await run(job.input)];
     // One caller's array or a coalesced batch: split so no inference exceeds the limits.
-    const itemsPerCall = calls.map((call) => task.toItems(call.input.input));
+    const itemsPerCall = calls.map((call) => task.toItems((call.input as RunJob).input));
     const chunks = inferenceChunks(itemsPerCall.flat());
     if (calls.length === 1 && chunks.length === 1) return [await run(job.input)];
     const items: unknown[] = [];
@@ -279,7 +326,7 @@ export class ModelHandle<T extends TaskId> {
       const count = itemsPerCall[i]?.length ?? 0;
       const mine = items.slice(offset, offset + count);
       offset += count;
-      return task.joinItems(mine, call.input.input);
+      return task.joinItems(mine, (call.input as RunJob).input);
     });
   }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Capabilities } from '../runtime/capabilities.ts';
+import type { ChatTurnRequest, ChatTurnResult } from '../tasks/chat-turn.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import type {
   CachedModel,
@@ -145,6 +146,10 @@ export interface WorkerApi {
     options: TaskOptions<T>,
     onPiece: (piece: string) => void,
   ): Promise<void>;
+  /** One conversation turn (text-generation): reuses the conversation's KV cache when it holds a prefix of the prompt. */
+  chat(callId: CallId, pipelineId: string, request: ChatTurnRequest, onPiece: (piece: string) => void): Promise<ChatTurnResult>;
+  /** Frees a conversation's KV cache; unknown ids are ignored. */
+  chatDispose(conversationId: string): Promise<void>;
   /** Aborts a pending call; unknown ids are ignored. */
   abort(callId: CallId): void;
   /** Releases a loaded pipeline (its ORT sessions once no handle uses it). */

@@ -45,6 +45,8 @@ export type { TranslationInput, TranslationOptions, TranslationOutput } from './
 export type { SummarizationInput, SummarizationOptions, SummarizationOutput } from './summarization.ts';
 export type { Text2TextGenerationInput, Text2TextGenerationOptions, Text2TextGenerationOutput } from './text2text-generation.ts';
 export type { TextGenerationInput, TextGenerationOptions, TextGenerationOutput } from './text-generation.ts';
+export type { AssistantMessage, ChatMessage, ChatRole } from './chat-messages.ts';
+export type { ChatOptions, ChatTurnStats } from './chat-turn.ts';
 export type { FillMaskCandidate, FillMaskInput, FillMaskOptions, FillMaskOutput } from './fill-mask.ts';
 export type {
   AnswersFor,

@@ -1,48 +1,79 @@
 /**
- * `text-generation`: a continuation of each prompt (decoder-only models such as GPT-2, Llama,
- * Qwen). Chat messages are out of scope: pass the prompt text, formatted as the model expects.
+ * `text-generation`: a continuation of each prompt, or the assistant's reply to a list of chat
+ * messages formatted with the model's chat template (decoder-only models such as GPT-2, Llama,
+ * Qwen). Stop sequences end the output early.
  * @module
  */
+import { checkMessages, checkStop, isMessageList } from './chat-messages.ts';
+import type { AssistantMessage, ChatMessage } from './chat-messages.ts';
 import { checkGenerationOptions, generationOptionKeys, toGenerationKwargs } from './generation-options.ts';
 import type { GenerationOptions } from './generation-options.ts';
 import { readArray, readArrayOf, readRecord, readString } from './raw-output.ts';
 import { singleTextStreamer } from './seq2seq.ts';
-import type { PerText, StreamableTask, StreamingPipeline } from './task.ts';
+import type { StreamableTask, StreamingPipeline } from './task.ts';
 import { checkBoolean, checkOptions, checkTexts, unexpectedOutput } from './validate.ts';
 import { defineTask } from './define-task.ts';
 import type { TaskTypeSpec } from './define-task.ts';
 
 /**
- * A prompt, or several prompts completed in one call.
+ * A prompt, several prompts completed in one call, or the messages of a chat (formatted with the
+ * model's chat template, the assistant's turn opened).
  * @example
  * const input: TextGenerationInput = 'Once upon a time,';
+ * const chat: TextGenerationInput = [{ role: 'user', content: 'Hi!' }];
  */
-export type TextGenerationInput = string | readonly string[];
+export type TextGenerationInput = string | readonly string[] | readonly ChatMessage[];
 
 /**
- * Options of text-generation: the generation options and `returnFullText`.
+ * Options of text-generation: the generation options, `stop` and `returnFullText`.
  * @example
- * const options: TextGenerationOptions = { maxNewTokens: 50, doSample: true, temperature: 0.8 };
+ * const options: TextGenerationOptions = { maxNewTokens: 50, doSample: true, temperature: 0.8, stop: ['\n\n'] };
  */
 export interface TextGenerationOptions extends GenerationOptions {
   /**
    * Return the prompt followed by the generated text, instead of the generated text only.
    * Unlike transformers.js (whose default is `true`), inpage defaults to `false`, so that the
-   * pieces of `stream()` joined equal the output of `run()`.
+   * pieces of `stream()` joined equal the output of `run()`. Not used for messages.
    * @default false
    */
   returnFullText?: boolean;
+  /**
+   * Stop sequences (up to 16 non-empty strings): generation stops once the generated text holds
+   * one of them, and the output ends just before it. `stream()` never sends text that a stop
+   * sequence takes back.
+   * @example
+   * await generator.run(messages, { stop: ['\n\n', 'User:'] });
+   */
+  stop?: string | readonly string[];
 }
 
 /**
- * The generated text for a string input, one per prompt for an array.
+ * The generated text for a string input, one per prompt for an array of strings, the
+ * assistant's message for a message list.
  * @example
- * type Out = TextGenerationOutput<string>; // string
+ * type A = TextGenerationOutput<string>; // string
+ * type B = TextGenerationOutput<ChatMessage[]>; // AssistantMessage
  */
-export type TextGenerationOutput<I = TextGenerationInput> = PerText<I, string>;
+export type TextGenerationOutput<I = TextGenerationInput> = [I] extends [string]
+  ? string
+  : [I] extends [readonly string[]]
+    ? string[]
+    : [I] extends [readonly ChatMessage[]]
+      ? AssistantMessage
+      : string | string[] | AssistantMessage;
 
 const id = 'text-generation';
-const optionKeys = [...generationOptionKeys, 'returnFullText'] as const;
+const optionKeys = [...generationOptionKeys, 'returnFullText', 'stop'] as const;
+
+/**
+ * `true` when the worker generates with inpage's own loop (chat-generation.ts): for messages,
+ * and for stop sequences, which transformers.js's pipeline does not have.
+ * @example
+ * needsOwnGeneration('Hello', { stop: ['.'] }); // true
+ */
+export function needsOwnGeneration(input: TextGenerationInput, options?: TextGenerationOptions): boolean {
+  return isMessageList(input) || options?.stop !== undefined;
+}
 
 /**
  * Text generation, e.g. with `onnx-community/Qwen2.5-0.5B-Instruct` or `Xenova/gpt2`.
@@ -53,6 +84,8 @@ const optionKeys = [...generationOptionKeys, 'returnFullText'] as const;
  * // ' there was a little girl who lived in'
  * await generator.run('Once upon a time,', { maxNewTokens: 8, returnFullText: true });
  * // 'Once upon a time, there was a little girl who lived in'
+ * await chat.run([{ role: 'user', content: 'What is the capital of France?' }], { stop: ['\n'] });
+ * // { role: 'assistant', content: 'The capital of France is Paris.' }
  */
 export const textGenerationTask: StreamableTask<TextGenerationInput, TextGenerationOptions, TextGenerationOutput> =
   /* @__PURE__ */ Object.freeze({
@@ -61,10 +94,12 @@ export const textGenerationTask: StreamableTask<TextGenerationInput, TextGenerat
     batchable: false,
     streamable: true,
     validate(input: unknown, options: unknown): asserts input is TextGenerationInput {
-      checkTexts(id, input);
+      if (isMessageList(input)) checkMessages(id, input);
+      else checkTexts(id, input);
       const record = checkOptions(id, options, optionKeys);
       checkGenerationOptions(id, record);
       checkBoolean(id, 'returnFullText', record['returnFullText']);
+      checkStop(id, record['stop']);
     },
   });
 
@@ -83,6 +118,7 @@ function readFirst(raw: unknown): string {
  */
 export const textGenerationPipeline: StreamingPipeline<TextGenerationInput, TextGenerationOptions, TextGenerationOutput> =
   /* @__PURE__ */ Object.freeze({
+    // Messages and stop sequences go through the worker's own loop (needsOwnGeneration), never here.
     toPipelineArgs(input: TextGenerationInput, options?: TextGenerationOptions): unknown[] {
       const kwargs = { ...toGenerationKwargs(options), return_full_text: options?.returnFullText ?? false };
       return [typeof input === 'string' ? input : [...input], kwargs];
@@ -93,7 +129,7 @@ export const textGenerationPipeline: StreamingPipeline<TextGenerationInput, Text
       return readArrayOf(id, raw, input.length, 'one list per prompt').map(readFirst);
     },
     streamerOptions: (input: TextGenerationInput, options?: TextGenerationOptions) =>
-      singleTextStreamer(id, input, options?.returnFullText !== true),
+      singleTextStreamer(id, input as string | readonly string[], options?.returnFullText !== true),
   });
 
 /**

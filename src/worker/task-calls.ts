@@ -6,9 +6,20 @@
 import { InpageError, abortError } from '../errors.ts';
 import type { LoadedTask } from '../tasks/task-table.ts';
 import { isStreamingPipeline } from '../tasks/task.ts';
+import { needsOwnGeneration } from '../tasks/text-generation.ts';
+import type { TextGenerationInput, TextGenerationOptions } from '../tasks/text-generation.ts';
 import { classifyError } from './classify-error.ts';
 import { generationControl, withOptions } from './generation.ts';
 import type { LoadedPipeline } from './loaded-pipelines.ts';
+import { runOwnGeneration } from './own-generation.ts';
+
+/** text-generation with messages or stop sequences runs inpage's own generation loop (own-generation.ts). */
+function ownGeneration(task: LoadedTask, input: unknown, options: unknown): input is TextGenerationInput {
+  return (
+    task.definition.id === 'text-generation' &&
+    needsOwnGeneration(input as TextGenerationInput, options as TextGenerationOptions | undefined)
+  );
+}
 
 /**
  * Runs a task on its loaded pipeline: the task's own `run`, or `pipe(...toPipelineArgs())` then
@@ -25,6 +36,8 @@ export async function runTask(
   signal: AbortSignal,
 ): Promise<unknown> {
   const { definition, pipeline } = task;
+  if (ownGeneration(task, input, options))
+    return guarded(() => runOwnGeneration(pipe, input, options as TextGenerationOptions, signal), signal);
   // A task with its own `run` calls the tokenizer and model itself (e.g. for token positions).
   if (pipeline.run) return guarded(() => pipeline.run?.(pipe, input, options), signal);
   let args = pipeline.toPipelineArgs(input, options);
@@ -56,14 +69,23 @@ export async function streamTask(
   // wait until every piece was delivered, or the client would finish the stream without the last ones.
   const deliveries: Promise<unknown>[] = [];
   const send = (piece: string): void => void deliveries.push(Promise.resolve(onPiece(piece)).catch(() => undefined));
+  if (ownGeneration(task, input, options)) {
+    await guarded(() => runOwnGeneration(pipe, input, options as TextGenerationOptions, signal, send), signal);
+    await Promise.all(deliveries);
+    return;
+  }
   const control = generationControl(pipe, { onPiece: send, ...pipeline.streamerOptions(input, options) });
   signal.addEventListener('abort', control.interrupt, { once: true });
   await guarded(() => pipe(...withOptions(pipeline.toPipelineArgs(input, options), control.options)), signal);
   await Promise.all(deliveries);
 }
 
-/** Runs an inference, reporting its ORT and transformers.js failures classified. */
-async function guarded(inference: () => Promise<unknown> | undefined, signal: AbortSignal): Promise<unknown> {
+/**
+ * Runs an inference, reporting its ORT and transformers.js failures classified.
+ * @example
+ * const result = await guarded(() => conversations.turn(pipelineId, pipe, request, signal, send), signal);
+ */
+export async function guarded(inference: () => Promise<unknown> | undefined, signal: AbortSignal): Promise<unknown> {
   if (signal.aborted) throw abortError(signal);
   try {
     return await inference();

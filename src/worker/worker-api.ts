@@ -35,8 +35,9 @@ import type { Dtype, ResolvedDevice, SessionDtypes } from '../types.ts';
 import { filePlanner } from './file-plan.ts';
 import { LoadedPipelines } from './loaded-pipelines.ts';
 import type { LoadedPipeline } from './loaded-pipelines.ts';
-import { runTask, streamTask, transferablesOf } from './task-calls.ts';
+import { guarded, runTask, streamTask, transferablesOf } from './task-calls.ts';
 import { watchEvictions } from './eviction-watch.ts';
+import { ConversationCaches } from './conversations.ts';
 import { configureTransformers } from './transformers-env.ts';
 import { startRuntime } from './warmup.ts';
 import { yieldBetweenRuns } from './yield-between-runs.ts';
@@ -75,6 +76,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
   let state: WorkerState | undefined;
   const pipelines = new LoadedPipelines();
   const controllers = new Map<CallId, AbortController>();
+  const conversations = new ConversationCaches();
 
   const ready = (): WorkerState => {
     if (!state) throw new InpageError('RUNTIME', 'The inpage worker was used before init().');
@@ -250,11 +252,31 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       });
     },
 
+    chat(callId, pipelineId, request, onPiece) {
+      return tracked(callId, async (signal) => {
+        try {
+          const pipe = await pipelineFor(pipelineId);
+          const deliveries: Promise<unknown>[] = [];
+          const send = (piece: string): void => void deliveries.push(Promise.resolve(onPiece(piece)).catch(() => undefined));
+          const result = await guarded(() => conversations.turn(pipelineId, pipe, request, signal, send), signal);
+          await Promise.all(deliveries);
+          return result as Awaited<ReturnType<WorkerApi['chat']>>;
+        } finally {
+          releaseRemoteCallback(onPiece);
+        }
+      });
+    },
+
+    chatDispose: (conversationId) => conversations.drop(conversationId),
+
     abort(callId) {
       controllers.get(callId)?.abort();
     },
 
-    release: (pipelineId) => pipelines.release(pipelineId),
+    async release(pipelineId) {
+      await pipelines.release(pipelineId);
+      if (!(await pipelines.get(pipelineId))) await conversations.dropPipeline(pipelineId);
+    },
 
     cacheList: () => listCachedModels(ready().store),
     cacheUsage: () => cacheUsage(ready().store, ready().config.storage.budget),

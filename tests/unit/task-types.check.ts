@@ -7,6 +7,7 @@
  */
 /* eslint-disable @typescript-eslint/no-unused-vars -- the checked values exist only for their types */
 import type { Model } from '../../src/client/model-handle.ts';
+import type { AssistantMessage } from '../../src/tasks/chat-messages.ts';
 import type { EntityGroup, TokenEntity } from '../../src/tasks/token-classification.ts';
 import type { FeatureExtractionTensor } from '../../src/tasks/feature-extraction.ts';
 import type { FillMaskCandidate } from '../../src/tasks/fill-mask.ts';
@@ -100,6 +101,7 @@ const summaries = run('summarization', ['a', 'b']);
 const generated = run('text2text-generation', 'Translate to German: hi');
 const continuation = run('text-generation', 'Once upon a time', { maxNewTokens: 20, returnFullText: false });
 const continuations = run('text-generation', ['a', 'b'], { doSample: true, temperature: 0.7, topK: 40, topP: 0.9 });
+const reply = run('text-generation', [{ role: 'user', content: 'hi' }], { stop: ['\n'] });
 const masks = run('fill-mask', 'The goal of life is [MASK].', { topK: 3 });
 const answer = run('question-answering', { question: 'Who?', context: 'Jim Henson was a puppeteer.' });
 const answerOne = run('question-answering', { question: 'Who?', context: 'Jim.' }, { topK: 1 });
@@ -124,6 +126,7 @@ export type OutputChecks = [
   Expect<Equal<typeof generated, string>>,
   Expect<Equal<typeof continuation, string>>,
   Expect<Equal<typeof continuations, string[]>>,
+  Expect<Equal<typeof reply, AssistantMessage>>,
   Expect<Equal<typeof masks, FillMaskCandidate[]>>,
   Expect<Equal<typeof answer, QuestionAnswer>>,
   Expect<Equal<typeof answerOne, QuestionAnswer>>,
@@ -146,8 +149,8 @@ stream('translation', 'Hello', { tgtLang: 'de' });
 run('sentiment-analysis', 42);
 // @ts-expect-error not an array of strings
 run('feature-extraction', ['a', 1]);
-// @ts-expect-error chat messages are out of scope for text-generation
-run('text-generation', [{ role: 'user', content: 'hi' }]);
+// @ts-expect-error not a chat role
+run('text-generation', [{ role: 'bot', content: 'hi' }]);
 // @ts-expect-error question-answering takes { question, context }
 run('question-answering', 'Who was Jim Henson?');
 // @ts-expect-error the context is missing

@@ -156,6 +156,10 @@ export class FakeWorker extends EventTarget {
               : [positive],
         )) as WorkerApi['run'],
       stream: async () => void this.calls.push('stream'),
+      chat: async () => {
+        throw new InpageError('RUNTIME', 'not scripted');
+      },
+      chatDispose: async () => undefined,
       abort: (callId) => {
         this.aborted.push(callId);
         this.#controllers.get(callId)?.abort();

@@ -51,7 +51,13 @@ describe('text-generation', () => {
 
   it('validates input and options', () => {
     expect(() => task.validate('x', { returnFullText: true, maxNewTokens: 1 })).not.toThrow();
-    expectTypeError(() => task.validate([{ role: 'user', content: 'hi' }], undefined), 'input[0] must be a string');
+    expect(() => task.validate([{ role: 'user', content: 'hi' }], { stop: ['\n'] })).not.toThrow();
+    expectTypeError(() => task.validate([{ role: 'bot', content: 'hi' }], undefined), 'message 0 has role a string ("bot")');
+    expectTypeError(() => task.validate([{ role: 'user', content: 'hi' }, 'hi'], undefined), 'input[0] must be a string');
+    expectTypeError(() => task.validate([{ role: 'user', content: 7 }], undefined), 'message 0 must have string content');
+    expectTypeError(() => task.validate('x', { stop: [1] }), 'option "stop" must be a string or an array of strings');
+    expectRangeError(() => task.validate('x', { stop: [''] }), 'option "stop" must not contain an empty string');
+    expectRangeError(() => task.validate('x', { stop: Array.from({ length: 17 }, () => '.') }), 'at most 16');
     expectTypeError(() => task.validate('x', { returnFullText: 'no' }), 'option "returnFullText" must be a boolean');
     expectTypeError(() => task.validate('x', { return_full_text: false }), 'did you mean "returnFullText"');
     expectRangeError(() => task.validate('x', { maxNewTokens: 5000 }), 'text-generation', 'maxNewTokens');
