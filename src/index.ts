@@ -12,7 +12,7 @@ export type { ClientEventMap, ClientEventType, ClientEventListener } from './cli
 export type { ClientOptions, LoadOptions, StorageOptions } from './client/client-options.ts';
 export type { CacheAdmin, FitFinding, FitLimit, FitReport, InstallOptions, InstallResult } from './client/cache-admin.ts';
 export type { Model, Fallback, CallOptions, StreamInput } from './client/model-handle.ts';
-export type { Conversation, ConversationOptions, ChatCallOptions } from './client/conversation.ts';
+export type { Conversation, ConversationOptions, ChatCallOptions } from './tasks/chat-conversation.ts';
 export type { ErrorCode, ErrorPolicy } from './errors.ts';
 export type { Capabilities } from './runtime/capabilities.ts';
 export type {

@@ -1,11 +1,10 @@
 import { InpageError } from '../errors.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { remoteCallback, withTransfer } from '../rpc/comlink.ts';
-import { isMessageList } from '../tasks/chat-messages.ts';
+import { isMessageList } from '../tasks/message-list.ts';
 import type { ChatMessage } from '../tasks/chat-messages.ts';
-import type { ChatTurnRequest, ChatTurnResult } from '../tasks/chat-turn.ts';
-import { Conversation } from './conversation.ts';
-import type { ConversationOptions } from './conversation.ts';
+import type { ChatTurnResult } from '../tasks/chat-turn.ts';
+import type { Conversation, ConversationOptions } from '../tasks/chat-conversation.ts';
 import { MAX_CHARS_PER_INFERENCE, MAX_ITEMS_PER_INFERENCE } from '../tasks/limits.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import type { AnyTaskDefinition } from '../tasks/task.ts';
@@ -77,10 +76,15 @@ type RunOptionsArgs<T extends TaskId, O> =
 
 type WithCallOptions<T extends TaskId, O> = O & CallOptions & { [K in Exclude<keyof O, keyof TaskOptions<T> | keyof CallOptions>]: never };
 
+/** A `run()` call, or a call whose text arrives in pieces (`stream()`, a chat turn). */
 type Job =
   | { kind: 'run'; input: unknown; options: Record<string, unknown> }
-  | { kind: 'stream'; input: unknown; options: Record<string, unknown>; onPiece: (piece: string) => void }
-  | { kind: 'chat'; request: ChatTurnRequest; onPiece: (piece: string) => void };
+  | {
+      kind: 'pieces';
+      onPiece: (piece: string) => void;
+      /** Sends the call; `moved` marks a transferred input (the call cannot be sent again). */
+      send(remote: RemoteWorkerApi, id: string, callId: number, onPiece: (piece: string) => void, moved: () => void): Promise<unknown>;
+    };
 
 /** Batched calls are `run()` calls. */
 type RunJob = Extract<Job, { kind: 'run' }>;
@@ -188,21 +192,19 @@ export class ModelHandle<T extends TaskId> {
    */
   chat(this: ModelHandle<'text-generation'>, options?: ConversationOptions): Conversation {
     if (this.#disposed) throw new InpageError('DISPOSED', 'This model was disposed; load it again.');
-    if (this.#spec.task !== 'text-generation')
-      throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not chat; load text-generation.`);
-    return new Conversation(
+    const start = this.#task.startConversation;
+    if (!start) throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not chat; load text-generation.`);
+    return start(
       {
-        turn: (request, onPiece, signal) =>
-          this.#queue.push({
-            input: { kind: 'chat', request, onPiece },
-            options: {},
-            batchKey: null,
-            ...(signal ? { signal } : {}),
-          }) as Promise<ChatTurnResult>,
+        turn: (request, onPiece, signal) => {
+          const job: Job = { kind: 'pieces', onPiece, send: (remote, id, callId, sent) => remote.chat(callId, id, request, sent) };
+          return this.#queue.push({ input: job, options: {}, batchKey: null, ...(signal ? { signal } : {}) }) as Promise<ChatTurnResult>;
+        },
         release: async (conversationId) => {
           const pipeline = this.#pipeline;
           if (pipeline) await this.#services.host.notify(pipeline.generation, (remote) => remote.chatDispose(conversationId));
         },
+        validate: (input, options) => this.#task.validate(input, options),
       },
       options,
     );
@@ -242,7 +244,13 @@ export class ModelHandle<T extends TaskId> {
     const stopSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
     let finished = false;
     let failure: unknown;
-    const job: Job = { kind: 'stream', input, options: taskOptions, onPiece: (piece) => (pieces.push(piece), notify()) };
+    const taskId = this.#spec.task as StreamableTaskId;
+    const job: Job = {
+      kind: 'pieces',
+      onPiece: (piece) => (pieces.push(piece), notify()),
+      send: (remote, id, callId, onPiece, moved) =>
+        remote.stream(callId, id, taskId, this.#moving(input, moved) as TaskInput<StreamableTaskId>, taskOptions, onPiece),
+    };
     this.#queue
       .push({ input: job, options: taskOptions, batchKey: null, signal: stopSignal })
       .catch((error: unknown) => (failure = error))
@@ -277,26 +285,13 @@ export class ModelHandle<T extends TaskId> {
     const [first] = calls;
     if (!first) return [];
     const job = first.input;
-    if (job.kind === 'chat') {
-      let streamed = false;
-      const onPiece = remoteCallback((piece: string) => ((streamed = true), job.onPiece(piece)));
-      const turn = (remote: RemoteWorkerApi, id: string, callId: number): Promise<ChatTurnResult> =>
-        remote.chat(callId, id, job.request, onPiece);
-      return [await this.#invoke(signal, () => !streamed, turn)];
-    }
-    if (job.kind === 'stream') {
+    if (job.kind === 'pieces') {
       let streamed = false;
       let moved = false;
       const onPiece = remoteCallback((piece: string) => ((streamed = true), job.onPiece(piece)));
-      await this.#invoke(
-        signal,
-        () => !streamed && !moved,
-        (remote, id, callId) => {
-          const input = this.#moving(job.input, () => (moved = true));
-          return remote.stream(callId, id, taskId as StreamableTaskId, input as TaskInput<StreamableTaskId>, job.options, onPiece);
-        },
-      );
-      return [undefined];
+      const sent = (remote: RemoteWorkerApi, id: string, callId: number): Promise<unknown> =>
+        job.send(remote, id, callId, onPiece, () => (moved = true));
+      return [await this.#invoke(signal, () => !streamed && !moved, sent)];
     }
     const run = (input: unknown): Promise<unknown> => {
       // A transferred input is gone from this thread: a failed call cannot be sent again.

@@ -3,7 +3,9 @@
  * @module
  */
 import { InpageError } from '../errors.ts';
-import { describeValue } from './validate.ts';
+import { describeValue } from './describe-value.ts';
+
+export { isMessageList } from './message-list.ts';
 
 /**
  * Who wrote a message.
@@ -34,23 +36,6 @@ export interface AssistantMessage extends ChatMessage {
 /** Most stop sequences per call. */
 const MAX_STOP_SEQUENCES = 16;
 const roles: ReadonlySet<string> = new Set<ChatRole>(['system', 'user', 'assistant']);
-
-/**
- * `true` for a non-empty array whose items are all objects: a message list (checked by
- * {@link checkMessages}), not a list of prompts.
- * @example
- * isMessageList([{ role: 'user', content: 'Hi' }]); // true
- * isMessageList(['Hi']); // false
- */
-export function isMessageList(input: unknown): input is readonly ChatMessage[] {
-  if (!Array.isArray(input) || input.length === 0) return false;
-  // An index loop, not `every`: a hole of a sparse array is not a message.
-  for (let index = 0; index < input.length; index++) {
-    const item: unknown = input[index];
-    if (typeof item !== 'object' || item === null) return false;
-  }
-  return true;
-}
 
 /**
  * Checks a message list.

@@ -1,3 +1,4 @@
+import type { Conversation, ConversationHost, ConversationOptions } from './chat-conversation.ts';
 /**
  * The contract every task module implements. A task module is pure and exports two halves: the
  * task ({@link TaskDefinition}: public types, metadata, input checks, batching) for the main
@@ -46,6 +47,11 @@ export interface TaskDefinition<Input, Options, Output> {
    * that move to the worker instead of being copied. The caller's buffers are detached afterwards.
    */
   transfer?(input: Input): Transferable[];
+  /**
+   * Optional, for chat models (text-generation): starts a conversation on a loaded model. It lives
+   * in the task's module, so the main entry carries no conversation code.
+   */
+  startConversation?(host: ConversationHost, options?: ConversationOptions): Conversation;
 }
 
 /**

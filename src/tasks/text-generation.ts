@@ -12,6 +12,8 @@ import { readArray, readArrayOf, readRecord, readString } from './raw-output.ts'
 import { singleTextStreamer } from './seq2seq.ts';
 import type { StreamableTask, StreamingPipeline } from './task.ts';
 import { checkBoolean, checkOptions, checkTexts, unexpectedOutput } from './validate.ts';
+import { Conversation } from './chat-conversation.ts';
+import type { ConversationHost, ConversationOptions } from './chat-conversation.ts';
 import { defineTask } from './define-task.ts';
 import type { TaskTypeSpec } from './define-task.ts';
 
@@ -101,6 +103,7 @@ export const textGenerationTask: StreamableTask<TextGenerationInput, TextGenerat
       checkBoolean(id, 'returnFullText', record['returnFullText']);
       checkStop(id, record['stop']);
     },
+    startConversation: (host: ConversationHost, options?: ConversationOptions) => new Conversation(host, options),
   });
 
 /** The first generated text of one prompt's `[{ generated_text }, …]`. */

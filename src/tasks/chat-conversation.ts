@@ -1,9 +1,8 @@
 import { InpageError, isInpageError } from '../errors.ts';
-import { pieceStream } from './piece-stream.ts';
-import { checkMessages, plainMessages } from '../tasks/chat-messages.ts';
-import type { AssistantMessage, ChatMessage } from '../tasks/chat-messages.ts';
-import type { ChatOptions, ChatTurnRequest, ChatTurnResult, ChatTurnStats } from '../tasks/chat-turn.ts';
-import { textGenerationTask } from '../tasks/text-generation.ts';
+import { pieceStream } from '../client/piece-stream.ts';
+import { checkMessages, plainMessages } from './chat-messages.ts';
+import type { AssistantMessage, ChatMessage } from './chat-messages.ts';
+import type { ChatOptions, ChatTurnRequest, ChatTurnResult, ChatTurnStats } from './chat-turn.ts';
 
 /**
  * Options of `model.chat()`.
@@ -31,6 +30,8 @@ export interface ConversationHost {
   turn(request: ChatTurnRequest, onPiece: (piece: string) => void, signal?: AbortSignal): Promise<ChatTurnResult>;
   /** Frees the conversation's KV cache in the worker. */
   release(conversationId: string): Promise<void>;
+  /** Checks a turn's input and options as `run()` does (the task's own validation). */
+  validate(input: ChatMessage[], options: ChatCallOptions): void;
 }
 
 let conversations = 0;
@@ -147,7 +148,7 @@ export class Conversation {
     const turnOptions: ChatCallOptions = { ...options };
     delete turnOptions.signal;
     if ('returnFullText' in turnOptions) throw new TypeError('chat: option "returnFullText" is not a chat option.');
-    textGenerationTask.validate([{ role: 'user', content }], turnOptions);
+    this.#host.validate([{ role: 'user', content }], turnOptions);
     const run = async (): Promise<AssistantMessage> => {
       await this.#previous.catch(() => undefined);
       this.#checkOpen();
