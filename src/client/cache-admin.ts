@@ -4,7 +4,8 @@ import type { TaskId } from '../tasks/registry.ts';
 import type { LoadOptions } from './client-options.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
 import type { ModelRequestServices } from './model-request.ts';
-import { assertModelId, modelRequest, workerRequest } from './model-request.ts';
+import { assertModelId } from '../hub/ids.ts';
+import { requestChecks } from './request-checks.ts';
 import { withRecovery } from './recovery.ts';
 
 export type { CachedModel, CacheUsage } from '../types.ts';
@@ -122,6 +123,7 @@ export function createCacheAdmin(services: ModelRequestServices, settings: Cache
     usage: () => host.call((remote) => remote.cacheUsage()),
 
     async install(task, model, options = {}) {
+      const { modelRequest, workerRequest } = await requestChecks();
       const request = modelRequest(task, model, options, settings);
       const { onProgress } = request;
       const prepared = await withRecovery({ host, nextCallId: services.nextCallId, signal: request.signal }, (remote, callId) =>
@@ -138,7 +140,8 @@ export function createCacheAdmin(services: ModelRequestServices, settings: Cache
       };
     },
 
-    fit(task, model, options = {}) {
+    async fit(task, model, options = {}) {
+      const { modelRequest, workerRequest } = await requestChecks();
       const request = modelRequest(task, model, options, settings);
       return withRecovery({ host, nextCallId: services.nextCallId, signal: request.signal }, (remote, callId) =>
         remote.fit(callId, workerRequest(request, services.health)),

@@ -14,7 +14,7 @@ import type { ClientOptions, LoadOptions } from './client-options.ts';
 import { resolveClientOptions } from './client-options.ts';
 import { ModelHandle } from './model-handle.ts';
 import type { Fallback, HandleServices, Model, ModelSpec } from './model-handle.ts';
-import { modelRequest, workerRequest } from './model-request.ts';
+import { requestChecks } from './request-checks.ts';
 import type { DeviceHealth } from './model-request.ts';
 import { withRecovery } from './recovery.ts';
 import { WorkerHost } from './worker-host.ts';
@@ -93,6 +93,8 @@ export function createClientOn(
   tasks: TaskLookup = taskTable,
 ): InpageClient {
   const resolved = resolveClientOptions(options);
+  // Started now, so the first load does not wait for the checks' code.
+  requestChecks().catch(() => undefined);
   const events = new ClientEvents();
   const host = new WorkerHost({
     onWorkerLost: (error) => events.emit('worker-restart', { reason: error.message, code: error.code }),
@@ -136,6 +138,7 @@ export function createClientOn(
     [Symbol.asyncDispose]: dispose,
 
     async load<T extends TaskId>(task: T, model: string, loadOptions: LoadOptions = {}): Promise<Model<T>> {
+      const { modelRequest, workerRequest } = await requestChecks();
       const request = modelRequest(task, model, loadOptions, resolved, (id) => tasks.check(id));
       const { requestedDevice, onProgress } = request;
       // The task's code loads while the worker prepares the model.

@@ -1,7 +1,6 @@
 import { InpageError } from '../errors.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { remoteCallback, withTransfer } from '../rpc/comlink.ts';
-import { isMessageList } from '../tasks/message-list.ts';
 import type { ChatMessage } from '../tasks/chat-messages.ts';
 import type { ChatTurnResult } from '../tasks/chat-turn.ts';
 import type { Conversation, ConversationOptions } from '../tasks/chat-conversation.ts';
@@ -158,12 +157,7 @@ export class ModelHandle<T extends TaskId> {
     this.#task.validate(input, taskOptions);
     const task = this.#task;
     const batchKey = isBatchable(task) && task.canBatch(taskOptions) ? task.batchKey(taskOptions) : null;
-    return this.#queue.push({
-      input: { kind: 'run', input, options: taskOptions },
-      options: taskOptions,
-      batchKey,
-      ...(signal ? { signal } : {}),
-    }) as Promise<TaskOutput<T, I, O>>;
+    return this.#push({ kind: 'run', input, options: taskOptions }, taskOptions, batchKey, signal) as Promise<TaskOutput<T, I, O>>;
   }
 
   /**
@@ -198,7 +192,7 @@ export class ModelHandle<T extends TaskId> {
       {
         turn: (request, onPiece, signal) => {
           const job: Job = { kind: 'pieces', onPiece, send: (remote, id, callId, sent) => remote.chat(callId, id, request, sent) };
-          return this.#queue.push({ input: job, options: {}, batchKey: null, ...(signal ? { signal } : {}) }) as Promise<ChatTurnResult>;
+          return this.#push(job, {}, null, signal) as Promise<ChatTurnResult>;
         },
         release: async (conversationId) => {
           const pipeline = this.#pipeline;
@@ -230,8 +224,9 @@ export class ModelHandle<T extends TaskId> {
 
   async *#streamPieces(input: unknown, options?: OptionsWithSignal): AsyncGenerator<string> {
     if (!this.#task.streamable) throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not stream text; use run().`);
-    if (Array.isArray(input) && !isMessageList(input))
-      throw new InpageError('INVALID_INPUT', 'stream() takes a single input: the streamer handles a batch of one. Use run() for arrays.');
+    // An array of inputs is for run(); a message list (objects, checked by the task) streams.
+    if (Array.isArray(input) && !input.every((item) => typeof item === 'object' && item !== null))
+      throw new InpageError('INVALID_INPUT', 'stream() takes one input; use run() for an array.');
     const { signal, taskOptions } = this.#split(options);
     this.#task.validate(input, taskOptions);
     const pieces: string[] = [];
@@ -251,8 +246,7 @@ export class ModelHandle<T extends TaskId> {
       send: (remote, id, callId, onPiece, moved) =>
         remote.stream(callId, id, taskId, this.#moving(input, moved) as TaskInput<StreamableTaskId>, taskOptions, onPiece),
     };
-    this.#queue
-      .push({ input: job, options: taskOptions, batchKey: null, signal: stopSignal })
+    this.#push(job, taskOptions, null, stopSignal)
       .catch((error: unknown) => (failure = error))
       .finally(() => ((finished = true), notify()));
     try {
@@ -268,6 +262,10 @@ export class ModelHandle<T extends TaskId> {
     } finally {
       if (!finished) stop.abort(new InpageError('ABORTED', 'The stream was closed early.'));
     }
+  }
+
+  #push(job: Job, options: Record<string, unknown>, batchKey: string | null, signal: AbortSignal | undefined): Promise<unknown> {
+    return this.#queue.push({ input: job, options, batchKey, ...(signal ? { signal } : {}) });
   }
 
   #split(options?: OptionsWithSignal): { signal: AbortSignal | undefined; taskOptions: Record<string, unknown> } {

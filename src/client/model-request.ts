@@ -1,5 +1,4 @@
-import { InpageError } from '../errors.ts';
-import { repoIdPattern } from '../hub/hub-client.ts';
+import { assertModelId } from '../hub/ids.ts';
 import type { LoadProgressEvent } from '../types.ts';
 import type { LoadRequest } from '../rpc/contract.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
@@ -44,18 +43,6 @@ export interface ModelRequestServices {
 export interface DeviceHealth {
   /** Why WebGPU failed in this client, or `null` while it has not. */
   webgpuFailure: string | null;
-}
-
-/**
- * Checks a model id: a string in the Hub's `org/name` form.
- * @throws TypeError for a non-string, InpageError `INVALID_INPUT` for a malformed id.
- * @example
- * assertModelId('Xenova/all-MiniLM-L6-v2');
- */
-export function assertModelId(model: unknown): string {
-  if (typeof model !== 'string') throw new TypeError('inpage: the model id must be a string such as "Xenova/all-MiniLM-L6-v2".');
-  if (!repoIdPattern.test(model)) throw new InpageError('INVALID_INPUT', `"${model}" is not a Hub model id (expected "org/name").`);
-  return model;
 }
 
 /**

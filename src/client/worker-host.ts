@@ -170,7 +170,7 @@ export class WorkerHost {
       else {
         void import('./worker-startup-diagnosis.ts')
           .then(({ explainWorkerStartFailure }) => explainWorkerStartFailure(worker))
-          .catch(() => 'the worker failed to start, and the module that explains why could not be loaded either')
+          .catch(() => 'the worker failed to start (and its diagnosis could not load)')
           .then((reason) => this.#crash(running, reason));
       }
     });

@@ -24,6 +24,18 @@ export function assertRepoId(repo: unknown): string {
   return repo;
 }
 
+/**
+ * Checks a model id: a string in the Hub's `org/name` form.
+ * @throws TypeError for a non-string, InpageError `INVALID_INPUT` for a malformed id.
+ * @example
+ * assertModelId('Xenova/all-MiniLM-L6-v2');
+ */
+export function assertModelId(model: unknown): string {
+  if (typeof model !== 'string') throw new TypeError('inpage: the model id must be a string such as "Xenova/all-MiniLM-L6-v2".');
+  if (!repoIdPattern.test(model)) throw new InpageError('INVALID_INPUT', `"${model}" is not a Hub model id (expected "org/name").`);
+  return model;
+}
+
 /** A lone (unpaired) UTF-16 surrogate: `encodeURIComponent` throws a raw `URIError` on it. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isInpageError } from '../../../src/errors.ts';
-import { assertModelId } from '../../../src/client/model-request.ts';
+import { assertModelId } from '../../../src/hub/ids.ts';
 import { repoIdPattern } from '../../../src/hub/hub-client.ts';
 
 describe("repo ids follow the Hub's rules", () => {
