@@ -1,4 +1,4 @@
-import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
+import type { CachedModel, CacheUsage } from '../store/inventory.ts';
 import type { Device, ResolvedDtype, RevisionPolicy } from '../types.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import type { LoadOptions } from './client.ts';
@@ -7,7 +7,7 @@ import type { ModelRequestServices } from './model-request.ts';
 import { assertModelId, modelRequest, workerRequest } from './model-request.ts';
 import { withRecovery } from './recovery.ts';
 
-export type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
+export type { CachedModel, CacheUsage } from '../store/inventory.ts';
 
 /**
  * Options of {@link CacheAdmin.install}: those of the `load()` it prepares for, so it stores

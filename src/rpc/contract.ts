@@ -7,7 +7,7 @@ import type { Capabilities } from '../runtime/capabilities.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import type { Device, Dtype, ResolvedDevice, ResolvedDtype, RevisionPolicy } from '../types.ts';
 import type { LoadProgressEvent } from '../progress.ts';
-import type { CachedModel, CacheUsage } from '../store/cache-admin.ts';
+import type { CachedModel, CacheUsage } from '../store/inventory.ts';
 
 /** Configuration the client sends to the worker at start-up; the worker sets transformers.js `env` from it. */
 export interface WorkerConfig {

@@ -13,9 +13,8 @@ const lockPrefix = (namespace: string): string => `inpage:${namespace}:`;
 const namespaceLock = (namespace: string): string => `inpage:${namespace}`;
 const repoLock = (namespace: string, repo: string): string => `${lockPrefix(namespace)}repo:${repo}`;
 
-/** The lock (and progress key) of one file of one commit. */
-export const fileLock = (namespace: string, repo: string, commit: string, path: string): string =>
-  `${lockPrefix(namespace)}file:${repo}@${commit}/${path}`;
+/** The lock (and progress key) of one blob of a repo: one download of the same bytes, whatever commit or path lists them. */
+export const fileLock = (namespace: string, repo: string, blob: string): string => `${lockPrefix(namespace)}blob:${repo}@${blob}`;
 
 type CrossTabMessage =
   | { type: 'progress'; file: string; loaded: number }
@@ -132,7 +131,7 @@ const progressIntervalMs = 100;
  * calls are broadcast. When the holder's tab closes, the lock passes to a waiting load, which
  * resumes from the stored chunks.
  * @example
- * const record = await withFileLock({ namespace, name: fileLock(namespace, repo, commit, path), signal, onBytes }, (onBytes) => downloadFile({ ...context, onBytes }, file));
+ * const record = await withFileLock({ namespace, name: fileLock(namespace, repo, blobId(file)), signal, onBytes }, (onBytes) => downloadFile({ ...context, onBytes }, file));
  */
 export async function withFileLock<T>(
   target: { namespace: string; name: string; signal?: AbortSignal; onBytes?: (loaded: number) => void },

@@ -2,9 +2,10 @@ import { clear, createStore, del, delMany, entries, get, getMany, keys, set } fr
 import type { UseStore } from 'idb-keyval';
 import type { FileRecord, ModelRecord, RefRecord, SnapshotRecord } from './records.ts';
 
-type ChunkKey = [repo: string, commit: string, path: string, index: number];
+/** Chunks are keyed by content: one copy of a blob serves every commit and path that lists it. */
+type ChunkKey = [repo: string, blob: string, index: number];
 
-const fileKey = (repo: string, commit: string, path: string): string => `file:${repo}@${commit}/${path}`;
+const blobKey = (repo: string, blob: string): string => `blob:${repo}@${blob}`;
 const snapshotKey = (repo: string, commit: string): string => `snapshot:${repo}@${commit}`;
 const refKey = (repo: string, revision: string): string => `ref:${repo}@${revision}`;
 const modelKey = (repo: string, commit: string, dtype: string): string => `model:${repo}@${commit}#${dtype}`;
@@ -15,9 +16,13 @@ const pinKey = (repo: string): string => `pin:${repo}`;
  * one object store per database). Blobs, never ArrayBuffers: the browser keeps them on disk and
  * reading them back costs no copy.
  *
+ * Laid out like huggingface_hub's cache: blobs keyed by content (`blob:` records and their
+ * chunks), the file list of each commit (`snapshot:`), which commit a branch names (`ref:`), and
+ * what a load made available (`model:`, naming its files' blobs).
+ *
  * @example
  * const store = new ModelStore('inpage');
- * const record = await store.getFile('Xenova/all-MiniLM-L6-v2', commit, 'config.json');
+ * const record = await store.getFile('Xenova/all-MiniLM-L6-v2', blobId(configEntry));
  */
 export class ModelStore {
   readonly namespace: string;
@@ -31,14 +36,14 @@ export class ModelStore {
     this.#chunks = createStore(`${namespace}-chunks`, 'chunks');
   }
 
-  /** The record of a file at a commit, if any. */
-  getFile(repo: string, commit: string, path: string): Promise<FileRecord | undefined> {
-    return get<FileRecord>(fileKey(repo, commit, path), this.#meta);
+  /** The record of a blob of a repo (see {@link blobId}), if any. */
+  getFile(repo: string, blob: string): Promise<FileRecord | undefined> {
+    return get<FileRecord>(blobKey(repo, blob), this.#meta);
   }
 
-  /** Saves a file record (after its chunks are written). */
+  /** Saves a blob record (after its chunks are written). */
   putFile(record: FileRecord): Promise<void> {
-    return set(fileKey(record.repo, record.commit, record.path), { ...record, updatedAt: Date.now() }, this.#meta);
+    return set(blobKey(record.repo, record.blob), { ...record, updatedAt: Date.now() }, this.#meta);
   }
 
   /** Writes chunk `index` of a file. Call {@link putFile} afterwards to make it count. */
@@ -62,14 +67,17 @@ export class ModelStore {
     return blob.size === record.size ? blob : undefined;
   }
 
-  /** Deletes a file's record and chunks. */
-  async deleteFile(record: Pick<FileRecord, 'repo' | 'commit' | 'path' | 'size' | 'chunkSize'>): Promise<void> {
-    await del(fileKey(record.repo, record.commit, record.path), this.#meta);
+  /**
+   * Deletes a blob's chunks, then its record: a crash in between leaves a record whose chunks are
+   * missing (found and downloaded again), never bytes no record accounts for.
+   */
+  async deleteFile(record: Pick<FileRecord, 'repo' | 'blob' | 'size' | 'chunkSize'>): Promise<void> {
     const count = Math.max(1, Math.ceil(record.size / record.chunkSize));
     await delMany(
       range(count).map((i) => chunkKey(record, i)),
       this.#chunks,
     );
+    await del(blobKey(record.repo, record.blob), this.#meta);
   }
 
   /** The stored file list of a commit. */
@@ -112,8 +120,8 @@ export class ModelStore {
     return pinned ? set(pinKey(repo), true, this.#meta) : del(pinKey(repo), this.#meta);
   }
 
-  /** Every record of one kind, by key prefix (`file:`, `model:`, `pin:`, `ref:`, `snapshot:`). */
-  async recordsOf<T>(kind: 'file' | 'model' | 'pin' | 'ref' | 'snapshot'): Promise<[string, T][]> {
+  /** Every record of one kind, by key prefix (`blob:`, `model:`, `pin:`, `ref:`, `snapshot:`). */
+  async recordsOf<T>(kind: RecordKind): Promise<[string, T][]> {
     const all = await entries<IDBValidKey, T>(this.#meta);
     return all.filter((entry): entry is [string, T] => typeof entry[0] === 'string' && entry[0].startsWith(`${kind}:`));
   }
@@ -123,7 +131,7 @@ export class ModelStore {
     return delMany(recordKeys, this.#meta);
   }
 
-  /** Whether every chunk of a file is still there (browsers or users may delete data behind inpage's back). */
+  /** Whether every chunk of a blob is still there (browsers or users may delete data behind inpage's back). */
   async isIntact(record: FileRecord): Promise<boolean> {
     return (await this.readFile(record)) !== undefined;
   }
@@ -135,8 +143,11 @@ export class ModelStore {
   }
 }
 
-function chunkKey(record: Pick<FileRecord, 'repo' | 'commit' | 'path'>, index: number): ChunkKey {
-  return [record.repo, record.commit, record.path, index];
+/** The kinds of records, by key prefix. */
+export type RecordKind = 'blob' | 'model' | 'pin' | 'ref' | 'snapshot';
+
+function chunkKey(record: Pick<FileRecord, 'repo' | 'blob'>, index: number): ChunkKey {
+  return [record.repo, record.blob, index];
 }
 
 function range(count: number): number[] {

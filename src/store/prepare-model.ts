@@ -11,14 +11,15 @@ import {
 } from '../hub/hub-client.ts';
 import { withDeadline } from '../hub/hub-http.ts';
 import type { Dtype, ResolvedDtype, RevisionPolicy } from '../types.ts';
-import { makeRoom, touchModel } from './cache-admin.ts';
+import { makeRoom } from './eviction.ts';
+import type { RoomRequest } from './eviction.ts';
+import { touchModel } from './inventory.ts';
 import { fileLock, withFileLock } from './cross-tab.ts';
-import type { RoomRequest } from './cache-admin.ts';
 import { downloadFile } from './download-file.ts';
 import type { DownloadContext } from './download-file.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
-import { storedBytes } from './records.ts';
+import { blobId, storedBytes } from './records.ts';
 import { scheduleRevalidation, settleRevalidation } from './revalidation.ts';
 
 /** Progress of making a model's files available, before any of it is loaded. */
@@ -183,7 +184,8 @@ async function storedPlan(
   if (!commit) return undefined;
   const snapshot = await options.store.getSnapshot(request.repo, commit);
   if (!snapshot || endpointOf(snapshot) !== endpoint) return undefined;
-  const configRecord = await options.store.getFile(request.repo, commit, 'config.json');
+  const configEntry = snapshot.files.find((file) => file.path === 'config.json');
+  const configRecord = configEntry && (await options.store.getFile(request.repo, blobId(configEntry)));
   const blob = configRecord?.verified ? await options.store.readFile(configRecord) : undefined;
   if (!blob) return undefined;
   let plans: Plan[];
@@ -207,7 +209,7 @@ const endpointOf = (record: { endpoint?: string }): string => record.endpoint ??
 
 /** Whether every file of a plan is stored and verified. */
 async function isStored(plan: Plan, store: ModelStore): Promise<boolean> {
-  const records = await Promise.all(plan.files.map((file) => store.getFile(plan.snapshot.repo, plan.snapshot.commit, file.path)));
+  const records = await Promise.all(plan.files.map((file) => store.getFile(plan.snapshot.repo, blobId(file))));
   return records.every((record) => record?.verified);
 }
 
@@ -257,7 +259,7 @@ async function readConfig(
   const maxBytes = hubLimits(options.hub).configMaxBytes;
   if (file.size > maxBytes)
     throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is ${file.size} bytes, more than a config (${maxBytes}).`);
-  const before = await options.store.getFile(snapshot.repo, snapshot.commit, file.path);
+  const before = await options.store.getFile(snapshot.repo, blobId(file));
   const record = await withDeadline(`"${snapshot.repo}/config.json"`, hubLimits(options.hub).jsonDeadlineMs, options.signal, (signal) =>
     lockedDownload(snapshot, { ...options, signal }, file),
   );
@@ -286,7 +288,7 @@ function lockedDownload(
     chunkSize: options.chunkSize,
     retries: options.retries,
   };
-  const target: Parameters<typeof withFileLock>[0] = { namespace, name: fileLock(namespace, snapshot.repo, snapshot.commit, file.path) };
+  const target: Parameters<typeof withFileLock>[0] = { namespace, name: fileLock(namespace, snapshot.repo, blobId(file)) };
   if (options.signal) context.signal = target.signal = options.signal;
   if (onBytes) target.onBytes = onBytes;
   return withFileLock(target, (report) => downloadFile({ ...context, onBytes: (_, loaded) => report(loaded) }, file));
@@ -307,7 +309,7 @@ async function finish(
   const missing: RepoFile[] = [];
   const fetched: RepoFile[] = [];
   for (const file of files) {
-    let record = await store.getFile(snapshot.repo, snapshot.commit, file.path);
+    let record = await store.getFile(snapshot.repo, blobId(file));
     if (record?.verified && !plan.blobs.has(file.path)) {
       // Read once here and kept for the load (see PreparedModel.blobs): that also proves every chunk is there.
       const blob = await store.readFile(record);
@@ -346,7 +348,7 @@ async function finish(
   };
   for (const file of fetched) onBytes(file.path, file.size);
   const needed = missing.reduce((sum, file) => sum + file.size - (loadedByFile.get(file.path) ?? 0), 0);
-  const room: RoomRequest = { repo: snapshot.repo, commit: snapshot.commit, dtype, paths: files.map((file) => file.path), needed };
+  const room: RoomRequest = { repo: snapshot.repo, commit: snapshot.commit, dtype, blobs: files.map(blobId), needed };
   if (options.budget !== undefined) room.budget = options.budget;
   await makeRoom(store, room);
   await runPool(missing, options.concurrency, async (file) => {
@@ -362,6 +364,7 @@ async function finish(
       commit: snapshot.commit,
       dtype,
       files: files.map((file) => file.path),
+      blobs: files.map(blobId),
       bytes: total,
       lastUsed: Date.now(),
     },

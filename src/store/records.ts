@@ -1,10 +1,15 @@
 import type { RepoFile } from '../hub/hub-client.ts';
 import type { ResolvedDtype } from '../types.ts';
 
-/** Download state of one file of one commit. Visible to loads only once `verified`. */
+/**
+ * Download state of one blob: a file's content, keyed by its content identity (see {@link blobId}),
+ * so every commit and path with the same bytes shares it. Visible to loads only once `verified`.
+ */
 export interface FileRecord {
   repo: string;
-  commit: string;
+  /** The content identity: the LFS sha256, else the git blob oid (see {@link blobId}). */
+  blob: string;
+  /** The path it was last downloaded under (messages and progress name it). */
   path: string;
   /** Expected size in bytes (from the tree API). */
   size: number;
@@ -34,6 +39,11 @@ export interface SnapshotRecord {
   storedAt: number;
 }
 
+/** How a file is identified by content: its LFS sha256, else its git blob oid (lower case). */
+export function blobId(file: Pick<RepoFile, 'oid' | 'sha256'>): string {
+  return (file.sha256 ?? file.oid).toLowerCase();
+}
+
 /** Which commit a branch or tag pointed at, when inpage last looked. */
 export interface RefRecord {
   repo: string;
@@ -41,6 +51,11 @@ export interface RefRecord {
   commit: string;
   /** The Hub endpoint that answered: a mirror's ref is never trusted for another endpoint. */
   endpoint?: string;
+  /**
+   * A newer commit a background check found, whose files are not all stored yet: `commit` moves to
+   * it once a load has stored them (a ref only ever names a commit a load completed).
+   */
+  pending?: string;
   checkedAt: number;
 }
 
@@ -53,6 +68,10 @@ export interface ModelRecord {
   dtype: ResolvedDtype;
   /** Paths of the files a load of it reads. */
   files: string[];
+  /** The blob of each of those files, in the same order (see {@link blobId}). */
+  blobs: string[];
+  /** A load asked for this commit by its sha: the record stays when a branch moves on. */
+  commitPinned?: boolean;
   /** Sum of those files' sizes. */
   bytes: number;
   /** Last load or install, epoch ms (eviction is least recently used first). */

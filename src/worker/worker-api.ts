@@ -8,7 +8,7 @@ import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities, wasmThreads } from '../runtime/capabilities.ts';
 import { chooseDevice, chooseDtype } from '../runtime/device-plan.ts';
-import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/cache-admin.ts';
+import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/inventory.ts';
 import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { prepareHashing } from '../store/hashing.ts';
 import { ModelStore } from '../store/idb-store.ts';

@@ -4,6 +4,7 @@ import { isConnectionFailure, resolveSnapshot } from '../../../src/hub/hub-clien
 import type { RepoFile, RepoSnapshot } from '../../../src/hub/hub-client.ts';
 import { downloadFile } from '../../../src/store/download-file.ts';
 import type { DownloadContext } from '../../../src/store/download-file.ts';
+import { blobId } from '../../../src/store/records.ts';
 import { ReadAheadBudget } from '../../../src/store/write-body.ts';
 import { fixtureFiles, sha256 } from '../../hub/test-fixture.ts';
 import { gatedToken, useHubServer } from '../hub/support.ts';
@@ -29,7 +30,7 @@ async function setup(
 }
 
 async function storedSha256(context: DownloadContext, file: RepoFile): Promise<string> {
-  const record = await context.store.getFile(context.repo, context.commit, file.path);
+  const record = await context.store.getFile(context.repo, blobId(file));
   const blob = record && (await context.store.readFile(record));
   return sha256(new Uint8Array(await (blob ?? new Blob()).arrayBuffer()));
 }
