@@ -8,7 +8,8 @@ import type { ResolvedDevice, ResolvedDtype } from './types.ts';
  * - `download`: bytes of one file (`loaded` of `total`);
  * - `total`: all files of the load (the total is known before any bytes flow);
  * - `compile`: creating the ONNX Runtime sessions;
- * - `ready`: the model can run.
+ * - `ready`: the model can run; `commit` is the commit its files come from, `offline` says the
+ *   Hub was not reached (stored data was used).
  *
  * @example
  * onProgress: (event) => {
@@ -18,7 +19,7 @@ import type { ResolvedDevice, ResolvedDtype } from './types.ts';
 export type LoadProgressEvent =
   | StoreProgressEvent
   | { phase: 'compile'; model: string; device: ResolvedDevice; dtype: ResolvedDtype }
-  | { phase: 'ready'; model: string; device: ResolvedDevice; dtype: ResolvedDtype };
+  | { phase: 'ready'; model: string; device: ResolvedDevice; dtype: ResolvedDtype; commit: string; offline: boolean };
 
 /**
  * Limits progress to at most one event per file (and one `total`) per `intervalMs`, always

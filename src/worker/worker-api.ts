@@ -165,7 +165,14 @@ export function createWorkerApi(): WorkerApi {
             return { ...preparedInfo(prepared, device), pipelineId: id };
           });
           if (signal.aborted) throw abortError(signal);
-          emit?.({ phase: 'ready', model: request.model, device: info.device, dtype: info.dtype });
+          emit?.({
+            phase: 'ready',
+            model: request.model,
+            device: info.device,
+            dtype: info.dtype,
+            commit: info.commit,
+            offline: info.offline,
+          });
           await delivered();
           // Aborted from the `ready` event itself: nobody takes this pipeline.
           if (signal.aborted) throw abortError(signal);
