@@ -1,9 +1,9 @@
-import { clear, createStore, del, delMany, entries, get, getMany, keys, set } from 'idb-keyval';
+import { clear, del, delMany, entries, get, getMany, keys, set } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
+import { openStore } from './connection.ts';
+import { migrateRecords } from './migration.ts';
 import type { FileRecord, ModelRecord, RefRecord, SnapshotRecord } from './records.ts';
-
-/** Chunks are keyed by content: one copy of a blob serves every commit and path that lists it. */
-type ChunkKey = [repo: string, blob: string, index: number];
+import { chunkKey, chunkKeys } from './records.ts';
 
 const blobKey = (repo: string, blob: string): string => `blob:${repo}@${blob}`;
 const snapshotKey = (repo: string, commit: string): string => `snapshot:${repo}@${commit}`;
@@ -32,8 +32,23 @@ export class ModelStore {
   /** @param namespace - prefix of the two database names (tests use a unique one). */
   constructor(namespace = 'inpage') {
     this.namespace = namespace;
-    this.#meta = createStore(`${namespace}-meta`, 'records');
-    this.#chunks = createStore(`${namespace}-chunks`, 'chunks');
+    const meta = openStore(`${namespace}-meta`, 'records');
+    const chunks = openStore(`${namespace}-chunks`, 'chunks');
+    // Every call waits for the records to be in this code's layout (see migrateRecords).
+    let migrated: Promise<unknown> | undefined;
+    const ready = (): Promise<unknown> => {
+      migrated ??= migrateRecords({ meta, chunks, blobKey });
+      migrated.catch(() => (migrated = undefined));
+      return migrated;
+    };
+    this.#meta = async (mode, callback) => {
+      await ready();
+      return meta(mode, callback);
+    };
+    this.#chunks = async (mode, callback) => {
+      await ready();
+      return chunks(mode, callback);
+    };
   }
 
   /** The record of a blob of a repo (see {@link blobId}), if any. */
@@ -71,12 +86,8 @@ export class ModelStore {
    * Deletes a blob's chunks, then its record: a crash in between leaves a record whose chunks are
    * missing (found and downloaded again), never bytes no record accounts for.
    */
-  async deleteFile(record: Pick<FileRecord, 'repo' | 'blob' | 'size' | 'chunkSize'>): Promise<void> {
-    const count = Math.max(1, Math.ceil(record.size / record.chunkSize));
-    await delMany(
-      range(count).map((i) => chunkKey(record, i)),
-      this.#chunks,
-    );
+  async deleteFile(record: Pick<FileRecord, 'repo' | 'blob' | 'chunksAt' | 'size' | 'chunkSize'>): Promise<void> {
+    await delMany(chunkKeys(record), this.#chunks);
     await del(blobKey(record.repo, record.blob), this.#meta);
   }
 
@@ -145,10 +156,6 @@ export class ModelStore {
 
 /** The kinds of records, by key prefix. */
 export type RecordKind = 'blob' | 'model' | 'pin' | 'ref' | 'snapshot';
-
-function chunkKey(record: Pick<FileRecord, 'repo' | 'blob'>, index: number): ChunkKey {
-  return [record.repo, record.blob, index];
-}
 
 function range(count: number): number[] {
   return Array.from({ length: count }, (_, i) => i);

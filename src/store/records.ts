@@ -25,6 +25,8 @@ export interface FileRecord {
   hashState?: Uint8Array;
   /** The stored chunks came from a body with `Content-Encoding`: never resumed with `Range`, restarted instead. */
   encoded?: boolean;
+  /** Chunks inpage 0.1 wrote under its (commit, path) key: a migrated record points at them rather than copy them. */
+  chunksAt?: { commit: string; path: string };
   verified: boolean;
   updatedAt: number;
 }
@@ -76,6 +78,17 @@ export interface ModelRecord {
   bytes: number;
   /** Last load or install, epoch ms (eviction is least recently used first). */
   lastUsed: number;
+}
+
+/** The key of chunk `index` of a blob: by content, or where 0.1 wrote it (see {@link FileRecord.chunksAt}). */
+export function chunkKey(record: Pick<FileRecord, 'repo' | 'blob' | 'chunksAt'>, index: number): IDBValidKey {
+  const { repo, chunksAt } = record;
+  return chunksAt ? [repo, chunksAt.commit, chunksAt.path, index] : [repo, record.blob, index];
+}
+
+/** The keys of every chunk a blob of this size may have. */
+export function chunkKeys(record: Pick<FileRecord, 'repo' | 'blob' | 'chunksAt' | 'size' | 'chunkSize'>): IDBValidKey[] {
+  return Array.from({ length: Math.max(1, Math.ceil(record.size / record.chunkSize)) }, (_, i) => chunkKey(record, i));
 }
 
 /** Bytes already stored for a file record. */
