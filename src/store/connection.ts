@@ -1,4 +1,5 @@
 import { promisifyRequest } from 'idb-keyval';
+import { InpageError } from '../errors.ts';
 import type { UseStore } from 'idb-keyval';
 
 /**
@@ -9,6 +10,9 @@ import type { UseStore } from 'idb-keyval';
  * - a connection the browser closed ("Connection to Indexed Database server lost", `close`): the
  *   next call reopens it, and a transaction that could not start on the closed connection
  *   (`InvalidStateError`) is tried once more on a new one.
+ *
+ * IndexedDB's failures reject with `STORAGE` (`QuotaExceededError` stays as it is: the download
+ * reports it as `QUOTA_EXCEEDED`), never as `ABORTED`: an aborted transaction is not a cancel.
  *
  * @example
  * const meta = openStore('inpage-meta', 'records');
@@ -48,5 +52,16 @@ export function openStore(dbName: string, storeName: string): UseStore {
       }
     }
   };
-  return async (mode, callback) => callback(await transaction(mode));
+  return async (mode, callback) => {
+    try {
+      return await callback(await transaction(mode));
+    } catch (error) {
+      if (!(error instanceof DOMException) || error.name === 'QuotaExceededError') throw error;
+      // The next call opens a new connection: this one may be the cause.
+      if (error.name === 'UnknownError' || error.name === 'InvalidStateError') connection = undefined;
+      throw new InpageError('STORAGE', `IndexedDB failed on "${dbName}" (${error.name}: ${error.message}); the next call reopens it.`, {
+        cause: error,
+      });
+    }
+  };
 }
