@@ -1,5 +1,6 @@
 import { clear, del, delMany, entries, get, getMany, keys, set } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
+import { InpageError } from '../errors.ts';
 import { openStore } from './connection.ts';
 import { migrateRecords } from './migration.ts';
 import type { FileRecord, ModelRecord, RefRecord, SnapshotRecord } from './records.ts';
@@ -68,9 +69,11 @@ export class ModelStore {
 
   /**
    * The stored bytes of a file as one Blob (no copy: a Blob of the chunk Blobs).
+   * @param probe - read the first byte of each chunk, to find a Blob whose file the browser lost.
    * @returns `undefined` when a chunk is missing (evicted or deleted behind inpage's back).
+   * @throws InpageError `STORAGE` when probing finds a chunk that cannot be read.
    */
-  async readFile(record: FileRecord): Promise<Blob | undefined> {
+  async readFile(record: FileRecord, probe = false): Promise<Blob | undefined> {
     const count = Math.ceil(record.size / record.chunkSize);
     if (count === 0) return new Blob([]);
     const parts = await getMany<Blob | undefined>(
@@ -78,6 +81,7 @@ export class ModelStore {
       this.#chunks,
     );
     if (parts.some((part) => !(part instanceof Blob))) return undefined;
+    if (probe) await probeChunks(parts as Blob[], record);
     const blob = new Blob(parts as Blob[]);
     return blob.size === record.size ? blob : undefined;
   }
@@ -151,6 +155,23 @@ export class ModelStore {
   async clearAll(): Promise<void> {
     await clear(this.#meta);
     await clear(this.#chunks);
+  }
+}
+
+/**
+ * Reads the first byte of each chunk: a Blob whose backing file is gone (cleared by the browser or
+ * the user, a disk error) fails here with `NotReadableError`, not later inside the runtime.
+ * @throws InpageError `STORAGE` naming the file.
+ * @example
+ * await probeChunks(parts, record);
+ */
+export async function probeChunks(parts: readonly Blob[], record: Pick<FileRecord, 'repo' | 'path'>): Promise<void> {
+  try {
+    await Promise.all(parts.map((part) => part.slice(0, 1).arrayBuffer()));
+  } catch (error) {
+    throw new InpageError('STORAGE', `The stored bytes of "${record.repo}/${record.path}" cannot be read (the browser lost them).`, {
+      cause: error,
+    });
   }
 }
 

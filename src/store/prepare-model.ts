@@ -1,4 +1,4 @@
-import { InpageError } from '../errors.ts';
+import { InpageError, isInpageError } from '../errors.ts';
 import type { HubConfig, RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
 import { assertRepoId, assertRevision, hubLimits, isConnectionFailure, isUnreachable, resolveSnapshot } from '../hub/hub-client.ts';
 import { withDeadline } from '../hub/hub-http.ts';
@@ -223,15 +223,20 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
   const loadedByFile = new Map<string, number>();
   const missing: RepoFile[] = [];
   const fetched: RepoFile[] = [];
+  const unreadable: string[] = [];
   for (const file of files) {
     let record = await store.getFile(snapshot.repo, blobId(file));
     if (record?.verified && !plan.blobs.has(file.path)) {
-      // Read once here and kept for the load (see PreparedModel.blobs): that also proves every chunk is there.
-      const blob = await store.readFile(record);
+      // Read once here and kept for the load (see PreparedModel.blobs): that also proves every chunk is there and readable.
+      const blob = await store.readFile(record, true).catch((error: unknown) => {
+        if (!isInpageError(error, 'STORAGE')) throw error;
+        unreadable.push(file.path);
+        return undefined;
+      });
       if (blob) plan.blobs.set(file.path, blob);
     }
     if (record?.verified && !plan.blobs.has(file.path)) {
-      // Chunks deleted behind inpage's back: fetch the file again.
+      // Chunks deleted (or lost) behind inpage's back: fetch the file again.
       await store.deleteFile(record);
       record = undefined;
     }
@@ -249,6 +254,12 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
   const totalLoaded = (): number => [...loadedByFile.values()].reduce((sum, bytes) => sum + bytes, 0);
   const startLoaded = totalLoaded();
   onProgress?.({ phase: 'total', model: request.repo, loaded: startLoaded, total, files: files.length });
+  if (unreadable.length > 0 && offline) {
+    throw new InpageError(
+      'STORAGE',
+      `The stored bytes of ${unreadable.map((path) => `"${request.repo}/${path}"`).join(', ')} cannot be read (the browser lost them), and the Hub cannot be reached to download them again.`,
+    );
+  }
   if (missing.length > 0 && offline) {
     throw new InpageError(
       'OFFLINE_NOT_CACHED',

@@ -1,3 +1,4 @@
+import { probeChunks } from '../../../src/store/idb-store.ts';
 import type { ModelStore, RecordKind } from '../../../src/store/idb-store.ts';
 import type { FileRecord, ModelRecord, RefRecord, SnapshotRecord } from '../../../src/store/records.ts';
 
@@ -25,12 +26,13 @@ export class MemoryStore {
     if (this.putChunkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.putChunkDelayMs));
     this.chunks.set(chunkKey(record, index), blob);
   }
-  readFile(record: FileRecord): Promise<Blob | undefined> {
+  async readFile(record: FileRecord, probe = false): Promise<Blob | undefined> {
     const count = Math.ceil(record.size / record.chunkSize);
     const parts = Array.from({ length: count }, (_, i) => this.chunks.get(chunkKey(record, i)));
-    if (parts.some((part) => !part)) return Promise.resolve(undefined);
+    if (parts.some((part) => !part)) return undefined;
+    if (probe) await probeChunks(parts as Blob[], record);
     const blob = new Blob(parts as Blob[]);
-    return Promise.resolve(blob.size === record.size ? blob : undefined);
+    return blob.size === record.size ? blob : undefined;
   }
   deleteFile(record: Pick<FileRecord, 'repo' | 'blob' | 'size' | 'chunkSize'>): Promise<void> {
     for (let i = 0; i < Math.max(1, Math.ceil(record.size / record.chunkSize)); i++) this.chunks.delete(chunkKey(record, i));
