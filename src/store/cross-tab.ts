@@ -122,6 +122,20 @@ export async function reposInUse(namespace: string): Promise<Set<string>> {
   return new Set(names.filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length)));
 }
 
+/**
+ * Runs `work` holding a repo's exclusive lock if no load holds it right now, never waiting for it
+ * (`ifAvailable`): eviction may take a victim's lock while its own load holds another, and a load
+ * that starts meanwhile waits until the victim's files are gone, instead of reading half of them.
+ * @returns `work`'s result, or `undefined` when the repo is in use (the victim is skipped).
+ * @example
+ * const freed = await withIdleRepo('inpage', victim.repo, () => evict(victim));
+ */
+export async function withIdleRepo<T>(namespace: string, repo: string, work: () => Promise<T>): Promise<T | undefined> {
+  const locks = lockManager();
+  if (!locks) return work();
+  return locks.request(repoLock(namespace, repo), { mode: 'exclusive', ifAvailable: true }, (lock) => (lock ? work() : undefined));
+}
+
 /** Least time between two progress messages about one file. */
 const progressIntervalMs = 100;
 

@@ -1,6 +1,6 @@
 import { InpageError } from '../errors.ts';
 import type { ResolvedDtype } from '../types.ts';
-import { reposInUse } from './cross-tab.ts';
+import { reposInUse, withIdleRepo } from './cross-tab.ts';
 import type { ModelStore } from './idb-store.ts';
 import { freeBlobs, modelBytes } from './inventory.ts';
 import type { ModelRecord } from './records.ts';
@@ -55,8 +55,13 @@ export async function makeRoom(store: ModelStore, request: RoomRequest): Promise
   if (request.needed <= free) {
     remaining = models;
     for (const victim of chosen) {
-      remaining = remaining.filter((model) => model !== victim);
-      await evict(store, victim, remaining, request, false);
+      const kept = remaining.filter((model) => model !== victim);
+      // Another repo's files go under its lock, taken only if free: a victim a load started on since the plan is skipped.
+      const evicted =
+        victim.repo === request.repo
+          ? await evict(store, victim, kept, request, false)
+          : await withIdleRepo(store.namespace, victim.repo, () => evict(store, victim, kept, request, false));
+      if (evicted !== undefined) remaining = kept;
     }
     return;
   }
