@@ -56,6 +56,23 @@ describe('storage faults', () => {
     expect(await (await store.readFile(record))?.text()).toBe('abcabcabc');
   });
 
+  it('closes its connection on versionchange: another tab deleting the database is not blocked, and the store reopens', async () => {
+    const namespace = uniqueNamespace('versionchange');
+    const store = new ModelStore(namespace);
+    const record = await storedBlob(store);
+    let blocked = false;
+    const deletion = indexedDB.deleteDatabase(`${namespace}-meta`);
+    deletion.onblocked = () => (blocked = true);
+    await new Promise((resolve, reject) => {
+      deletion.onsuccess = resolve;
+      deletion.onerror = reject;
+    });
+    expect(blocked).toBe(false);
+    expect(await store.getFile(record.repo, record.blob)).toBeUndefined();
+    await store.putFile(record);
+    expect((await store.getFile(record.repo, record.blob))?.verified).toBe(true);
+  });
+
   it('a delete removes the chunks before the record', async () => {
     const store = new ModelStore(uniqueNamespace('delete-order'));
     const record = await storedBlob(store);
