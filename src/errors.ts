@@ -22,6 +22,7 @@ export const errorCodes = [
   'WORKER_CRASHED',
   'RUNTIME',
   'RUNTIME_UNAVAILABLE',
+  'STORAGE',
 ] as const;
 
 /** One of {@link errorCodes}. */
@@ -79,6 +80,12 @@ export const errorPolicies: { readonly [C in ErrorCode]: ErrorPolicy } = {
   RUNTIME: { restartWorker: true, demoteDevice: false, retry: true },
   /** An ONNX Runtime file could not be fetched (404, wrong MIME type, blocked): a fresh worker would fetch the same URL. */
   RUNTIME_UNAVAILABLE: fail,
+  /**
+   * IndexedDB failed (a lost connection, `UnknownError`, `InvalidStateError`, an aborted
+   * transaction, a stored Blob whose file is gone while offline). The store reopens its connection on
+   * the next call; the worker is intact.
+   */
+  STORAGE: fail,
 };
 
 const errorName = 'InpageError';

@@ -129,7 +129,8 @@ export interface CacheUsage {
  * - `download`: bytes of one file (`loaded` of `total`);
  * - `total`: all files of the load (the total is known before any bytes flow);
  * - `compile`: creating the ONNX Runtime sessions;
- * - `ready`: the model can run.
+ * - `ready`: the model can run; `commit` is the commit its files come from, `offline` says the
+ *   Hub was not reached (stored data was used).
  *
  * @example
  * onProgress: (event) => {
@@ -142,4 +143,4 @@ export type LoadProgressEvent =
   | { phase: 'download'; model: string; file: string; loaded: number; total: number }
   | { phase: 'total'; model: string; loaded: number; total: number; files: number }
   | { phase: 'compile'; model: string; device: ResolvedDevice; dtype: ResolvedDtype }
-  | { phase: 'ready'; model: string; device: ResolvedDevice; dtype: ResolvedDtype };
+  | { phase: 'ready'; model: string; device: ResolvedDevice; dtype: ResolvedDtype; commit: string; offline: boolean };

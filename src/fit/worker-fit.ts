@@ -6,7 +6,8 @@
 import { InpageError } from '../errors.ts';
 import type { RepoSnapshot } from '../hub/hub-client.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
-import { cacheUsage } from '../store/cache-admin.ts';
+import { cacheUsage } from '../store/inventory.ts';
+import { blobId } from '../store/records.ts';
 import type { ModelStore } from '../store/idb-store.ts';
 import type { FilePlan, ModelConfig } from '../store/prepare-model.ts';
 import type { Dtype, ResolvedDevice, SessionDtypes } from '../types.ts';
@@ -87,7 +88,8 @@ async function storageRoom(
   if (usage.quota === 0 && usage.budget === null) return undefined;
   let needed = 0;
   for (const file of plan.files) {
-    const record = await store.getFile(snapshot.repo, snapshot.commit, file.path);
+    const entry = snapshot.files.find((listed) => listed.path === file.path);
+    const record = entry ? await store.getFile(snapshot.repo, blobId(entry)) : undefined;
     needed += record?.verified ? 0 : file.size;
   }
   const quotaRoom = usage.quota > 0 ? usage.quota - Math.max(0, usage.originUsage - usage.modelBytes) : Infinity;

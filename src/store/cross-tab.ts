@@ -14,9 +14,8 @@ const lockPrefix = (namespace: string): string => `inpage:${namespace}:`;
 const namespaceLock = (namespace: string): string => `inpage:${namespace}`;
 const repoLock = (namespace: string, repo: string): string => `${lockPrefix(namespace)}repo:${repo}`;
 
-/** The lock (and progress key) of one file of one commit. */
-export const fileLock = (namespace: string, repo: string, commit: string, path: string): string =>
-  `${lockPrefix(namespace)}file:${repo}@${commit}/${path}`;
+/** The lock (and progress key) of one blob of a repo: one download of the same bytes, whatever commit or path lists them. */
+export const fileLock = (namespace: string, repo: string, blob: string): string => `${lockPrefix(namespace)}blob:${repo}@${blob}`;
 
 type CrossTabMessage =
   | { type: 'progress'; file: string; loaded: number }
@@ -126,6 +125,20 @@ export async function reposInUse(namespace: string): Promise<Set<string>> {
   return new Set(names.filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length)));
 }
 
+/**
+ * Runs `work` holding a repo's exclusive lock if no load holds it right now, never waiting for it
+ * (`ifAvailable`): eviction may take a victim's lock while its own load holds another, and a load
+ * that starts meanwhile waits until the victim's files are gone, instead of reading half of them.
+ * @returns `work`'s result, or `undefined` when the repo is in use (the victim is skipped).
+ * @example
+ * const freed = await withIdleRepo('inpage', victim.repo, () => evict(victim));
+ */
+export async function withIdleRepo<T>(namespace: string, repo: string, work: () => Promise<T>): Promise<T | undefined> {
+  const locks = lockManager();
+  if (!locks) return work();
+  return locks.request(repoLock(namespace, repo), { mode: 'exclusive', ifAvailable: true }, (lock) => (lock ? work() : undefined));
+}
+
 /** Least time between two progress messages about one file. */
 const progressIntervalMs = 100;
 
@@ -135,7 +148,7 @@ const progressIntervalMs = 100;
  * the holder's own `onBytes` calls are broadcast. When the holder's tab closes, the lock passes to a waiting load, which
  * resumes from the stored chunks.
  * @example
- * const record = await withFileLock({ namespace, name: fileLock(namespace, repo, commit, path), signal, onBytes }, (onBytes) => downloadFile({ ...context, onBytes }, file));
+ * const record = await withFileLock({ namespace, name: fileLock(namespace, repo, blobId(file)), signal, onBytes }, (onBytes) => downloadFile({ ...context, onBytes }, file));
  */
 export async function withFileLock<T>(
   target: { namespace: string; name: string; signal?: AbortSignal; onBytes?: (loaded: number) => void },

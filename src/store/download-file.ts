@@ -3,10 +3,10 @@ import type { HubConfig, RepoFile } from '../hub/hub-client.ts';
 import { fetchOrThrow, hubHeaders, hubLimits, resolveUrl } from '../hub/hub-client.ts';
 import { discardBody, hubError, isTransientStatus } from '../hub/hub-errors.ts';
 import { isTransientFailure, retryAfterMs, sleep } from '../hub/hub-http.ts';
-import { createFileHasher, expectedDigest } from './hashing.ts';
+import { createFileHasher, expectedDigest, hashStateLoads } from './hashing.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
-import { storedBytes } from './records.ts';
+import { blobId, storedBytes } from './records.ts';
 import { TransientError, WrongBodyError, writeBody } from './write-body.ts';
 import type { ReadAheadBudget } from './write-body.ts';
 
@@ -73,14 +73,19 @@ export async function downloadFile(context: DownloadContext, file: RepoFile): Pr
   }
 }
 
+/** The stored record of the file's blob (named by this file's path), or a new one. */
 async function loadRecord(context: DownloadContext, file: RepoFile): Promise<FileRecord> {
-  const stored = await context.store.getFile(context.repo, context.commit, file.path);
+  const stored = await context.store.getFile(context.repo, blobId(file));
   const intact = !stored?.verified || (await context.store.isIntact(stored));
-  if (stored && intact && stored.size === file.size && expectedDigest(stored) === expectedDigest(file)) return stored;
+  // A partial download whose hash state another hash-wasm build saved cannot resume its hash: it restarts.
+  const resumable = stored?.verified || !stored?.hashState || (await hashStateLoads(stored, stored.hashState));
+  if (stored && intact && resumable && stored.size === file.size && expectedDigest(stored) === expectedDigest(file)) {
+    return { ...stored, path: file.path };
+  }
   if (stored) await context.store.deleteFile(stored);
   const record: FileRecord = {
     repo: context.repo,
-    commit: context.commit,
+    blob: blobId(file),
     path: file.path,
     size: file.size,
     oid: file.oid,

@@ -62,3 +62,20 @@ export async function createFileHasher(file: Pick<FileRecord, 'sha256' | 'size'>
     digest: () => engine.load(saved).digest('hex'),
   };
 }
+
+/**
+ * Whether a saved hash state loads in this build of hash-wasm. A state saved by another build (an
+ * upgrade within `^4.12.0`) does not: the download then restarts that file instead of failing on
+ * every load.
+ * @example
+ * if (record.hashState && !(await hashStateLoads(record, record.hashState))) await restart(record);
+ */
+export async function hashStateLoads(file: Pick<FileRecord, 'sha256'>, state: Uint8Array): Promise<boolean> {
+  const { sha1, sha256 } = await prepareHashing();
+  try {
+    (file.sha256 ? sha256 : sha1).load(state);
+    return true;
+  } catch {
+    return false;
+  }
+}

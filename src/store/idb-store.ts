@@ -1,10 +1,12 @@
-import { clear, createStore, del, delMany, entries, get, getMany, keys, set } from 'idb-keyval';
+import { clear, del, delMany, entries, get, getMany, keys, set } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
+import { InpageError } from '../errors.ts';
+import { openStore } from './connection.ts';
+import { migrateRecords } from './migration.ts';
 import type { FileRecord, ModelRecord, RefRecord, SnapshotRecord } from './records.ts';
+import { chunkKey, chunkKeys } from './records.ts';
 
-type ChunkKey = [repo: string, commit: string, path: string, index: number];
-
-const fileKey = (repo: string, commit: string, path: string): string => `file:${repo}@${commit}/${path}`;
+const blobKey = (repo: string, blob: string): string => `blob:${repo}@${blob}`;
 const snapshotKey = (repo: string, commit: string): string => `snapshot:${repo}@${commit}`;
 const refKey = (repo: string, revision: string): string => `ref:${repo}@${revision}`;
 const modelKey = (repo: string, commit: string, dtype: string): string => `model:${repo}@${commit}#${dtype}`;
@@ -15,9 +17,13 @@ const pinKey = (repo: string): string => `pin:${repo}`;
  * one object store per database). Blobs, never ArrayBuffers: the browser keeps them on disk and
  * reading them back costs no copy.
  *
+ * Laid out like huggingface_hub's cache: blobs keyed by content (`blob:` records and their
+ * chunks), the file list of each commit (`snapshot:`), which commit a branch names (`ref:`), and
+ * what a load made available (`model:`, naming its files' blobs).
+ *
  * @example
  * const store = new ModelStore('inpage');
- * const record = await store.getFile('Xenova/all-MiniLM-L6-v2', commit, 'config.json');
+ * const record = await store.getFile('Xenova/all-MiniLM-L6-v2', blobId(configEntry));
  */
 export class ModelStore {
   readonly namespace: string;
@@ -27,18 +33,33 @@ export class ModelStore {
   /** @param namespace - prefix of the two database names (tests use a unique one). */
   constructor(namespace = 'inpage') {
     this.namespace = namespace;
-    this.#meta = createStore(`${namespace}-meta`, 'records');
-    this.#chunks = createStore(`${namespace}-chunks`, 'chunks');
+    const meta = openStore(`${namespace}-meta`, 'records');
+    const chunks = openStore(`${namespace}-chunks`, 'chunks');
+    // Every call waits for the records to be in this code's layout (see migrateRecords).
+    let migrated: Promise<unknown> | undefined;
+    const ready = (): Promise<unknown> => {
+      migrated ??= migrateRecords({ meta, chunks, blobKey });
+      migrated.catch(() => (migrated = undefined));
+      return migrated;
+    };
+    this.#meta = async (mode, callback) => {
+      await ready();
+      return meta(mode, callback);
+    };
+    this.#chunks = async (mode, callback) => {
+      await ready();
+      return chunks(mode, callback);
+    };
   }
 
-  /** The record of a file at a commit, if any. */
-  getFile(repo: string, commit: string, path: string): Promise<FileRecord | undefined> {
-    return get<FileRecord>(fileKey(repo, commit, path), this.#meta);
+  /** The record of a blob of a repo (see {@link blobId}), if any. */
+  getFile(repo: string, blob: string): Promise<FileRecord | undefined> {
+    return get<FileRecord>(blobKey(repo, blob), this.#meta);
   }
 
-  /** Saves a file record (after its chunks are written). */
+  /** Saves a blob record (after its chunks are written). */
   putFile(record: FileRecord): Promise<void> {
-    return set(fileKey(record.repo, record.commit, record.path), { ...record, updatedAt: Date.now() }, this.#meta);
+    return set(blobKey(record.repo, record.blob), { ...record, updatedAt: Date.now() }, this.#meta);
   }
 
   /** Writes chunk `index` of a file. Call {@link putFile} afterwards to make it count. */
@@ -48,9 +69,11 @@ export class ModelStore {
 
   /**
    * The stored bytes of a file as one Blob (no copy: a Blob of the chunk Blobs).
+   * @param probe - read the first byte of each chunk, to find a Blob whose file the browser lost.
    * @returns `undefined` when a chunk is missing (evicted or deleted behind inpage's back).
+   * @throws InpageError `STORAGE` when probing finds a chunk that cannot be read.
    */
-  async readFile(record: FileRecord): Promise<Blob | undefined> {
+  async readFile(record: FileRecord, probe = false): Promise<Blob | undefined> {
     const count = Math.ceil(record.size / record.chunkSize);
     if (count === 0) return new Blob([]);
     const parts = await getMany<Blob | undefined>(
@@ -58,18 +81,18 @@ export class ModelStore {
       this.#chunks,
     );
     if (parts.some((part) => !(part instanceof Blob))) return undefined;
+    if (probe) await probeChunks(parts as Blob[], record);
     const blob = new Blob(parts as Blob[]);
     return blob.size === record.size ? blob : undefined;
   }
 
-  /** Deletes a file's record and chunks. */
-  async deleteFile(record: Pick<FileRecord, 'repo' | 'commit' | 'path' | 'size' | 'chunkSize'>): Promise<void> {
-    await del(fileKey(record.repo, record.commit, record.path), this.#meta);
-    const count = Math.max(1, Math.ceil(record.size / record.chunkSize));
-    await delMany(
-      range(count).map((i) => chunkKey(record, i)),
-      this.#chunks,
-    );
+  /**
+   * Deletes a blob's chunks, then its record: a crash in between leaves a record whose chunks are
+   * missing (found and downloaded again), never bytes no record accounts for.
+   */
+  async deleteFile(record: Pick<FileRecord, 'repo' | 'blob' | 'chunksAt' | 'size' | 'chunkSize'>): Promise<void> {
+    await delMany(chunkKeys(record), this.#chunks);
+    await del(blobKey(record.repo, record.blob), this.#meta);
   }
 
   /** The stored file list of a commit. */
@@ -112,8 +135,8 @@ export class ModelStore {
     return pinned ? set(pinKey(repo), true, this.#meta) : del(pinKey(repo), this.#meta);
   }
 
-  /** Every record of one kind, by key prefix (`file:`, `model:`, `pin:`, `ref:`, `snapshot:`). */
-  async recordsOf<T>(kind: 'file' | 'model' | 'pin' | 'ref' | 'snapshot'): Promise<[string, T][]> {
+  /** Every record of one kind, by key prefix (`blob:`, `model:`, `pin:`, `ref:`, `snapshot:`). */
+  async recordsOf<T>(kind: RecordKind): Promise<[string, T][]> {
     const all = await entries<IDBValidKey, T>(this.#meta);
     return all.filter((entry): entry is [string, T] => typeof entry[0] === 'string' && entry[0].startsWith(`${kind}:`));
   }
@@ -123,7 +146,7 @@ export class ModelStore {
     return delMany(recordKeys, this.#meta);
   }
 
-  /** Whether every chunk of a file is still there (browsers or users may delete data behind inpage's back). */
+  /** Whether every chunk of a blob is still there (browsers or users may delete data behind inpage's back). */
   async isIntact(record: FileRecord): Promise<boolean> {
     return (await this.readFile(record)) !== undefined;
   }
@@ -135,9 +158,25 @@ export class ModelStore {
   }
 }
 
-function chunkKey(record: Pick<FileRecord, 'repo' | 'commit' | 'path'>, index: number): ChunkKey {
-  return [record.repo, record.commit, record.path, index];
+/**
+ * Reads the first byte of each chunk: a Blob whose backing file is gone (cleared by the browser or
+ * the user, a disk error) fails here with `NotReadableError`, not later inside the runtime.
+ * @throws InpageError `STORAGE` naming the file.
+ * @example
+ * await probeChunks(parts, record);
+ */
+export async function probeChunks(parts: readonly Blob[], record: Pick<FileRecord, 'repo' | 'path'>): Promise<void> {
+  try {
+    await Promise.all(parts.map((part) => part.slice(0, 1).arrayBuffer()));
+  } catch (error) {
+    throw new InpageError('STORAGE', `The stored bytes of "${record.repo}/${record.path}" cannot be read (the browser lost them).`, {
+      cause: error,
+    });
+  }
 }
+
+/** The kinds of records, by key prefix. */
+export type RecordKind = 'blob' | 'model' | 'pin' | 'ref' | 'snapshot';
 
 function range(count: number): number[] {
   return Array.from({ length: count }, (_, i) => i);

@@ -1,25 +1,20 @@
-import { InpageError } from '../errors.ts';
+import { InpageError, isInpageError } from '../errors.ts';
 import type { HubConfig, RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
-import {
-  assertRepoId,
-  assertRevision,
-  defaultHubEndpoint,
-  hubLimits,
-  isConnectionFailure,
-  isUnreachable,
-  resolveSnapshot,
-} from '../hub/hub-client.ts';
+import { assertRepoId, assertRevision, hubLimits, isConnectionFailure, isUnreachable, resolveSnapshot } from '../hub/hub-client.ts';
 import { withDeadline } from '../hub/hub-http.ts';
 import type { Dtype, ResolvedDtype, RevisionPolicy, SessionDtypes } from '../types.ts';
-import { makeRoom, touchModel } from './cache-admin.ts';
+import { makeRoom } from './eviction.ts';
+import type { Eviction, RoomRequest } from './eviction.ts';
+import { touchModel } from './inventory.ts';
 import { fileLock, withFileLock } from './cross-tab.ts';
-import type { RoomRequest } from './cache-admin.ts';
 import { downloadFile } from './download-file.ts';
 import type { DownloadContext } from './download-file.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
-import { storedBytes } from './records.ts';
-import { scheduleRevalidation, settleRevalidation } from './revalidation.ts';
+import { blobId, storedBytes } from './records.ts';
+import { isBrowserOffline, revalidate, scheduleRevalidation, settleRevalidation } from './revalidation.ts';
+import { isCommit, newestComplete, storedPlan } from './stored-plan.ts';
+import type { Plan } from './stored-plan.ts';
 
 /** Progress of making a model's files available, before any of it is loaded. */
 export type StoreProgressEvent =
@@ -68,6 +63,8 @@ export interface PrepareOptions {
   budget?: number;
   signal?: AbortSignal;
   onProgress?: (event: StoreProgressEvent) => void;
+  /** Hears of the models this load evicted to make room (see {@link makeRoom}). */
+  onEvicted?: (evicted: Eviction) => void;
 }
 
 /** A model whose planned files are all stored and verified. */
@@ -94,8 +91,6 @@ export interface PreparedModel {
   blobs: Map<string, Blob>;
 }
 
-const isCommit = (revision: string): boolean => /^[0-9a-f]{40}$/.test(revision);
-
 /**
  * Resolves a model revision, downloads and verifies every file a load needs into the store
  * (resuming what was interrupted), and reports progress with the total known up front.
@@ -112,13 +107,14 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
   assertRevision(revision);
   options.onProgress?.({ phase: 'resolve', model: repo, revision });
   const revalidationKey = `${repo}@${revision}`;
-  if (request.policy === 'stale-while-revalidate' && !isCommit(revision)) await settleRevalidation(options.store, revalidationKey);
+  const staleWhileRevalidate = request.policy === 'stale-while-revalidate' && !isCommit(revision);
+  const checked = staleWhileRevalidate && (await settleRevalidation(options.store, revalidationKey));
   const stored = await storedPlan(request, options);
-  if (stored?.complete && (isCommit(revision) || request.policy !== 'always-check')) {
-    if (request.policy === 'stale-while-revalidate' && !isCommit(revision)) {
-      scheduleRevalidation(options.store, revalidationKey, () => revalidate(request, options));
-    }
-    return finish(request, options, stored, false);
+  // A newer commit a background check found is adopted by a load whose own check just reached the Hub.
+  const adopt = checked && (await options.store.getRef(repo, revision))?.pending !== undefined;
+  if (stored?.complete && !adopt && (isCommit(revision) || request.policy !== 'always-check')) {
+    if (staleWhileRevalidate) scheduleRevalidation(options.store, revalidationKey, () => revalidate(request, options));
+    return finish(request, options, stored, { offline: isBrowserOffline() });
   }
   let snapshot: RepoSnapshot;
   let offline = false;
@@ -128,15 +124,17 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
     const hasFallback = Boolean(stored?.complete || stored?.alternative);
     const resolve = { retries: options.retries, hasFallback, ...(options.signal ? { signal: options.signal } : {}) };
     snapshot = await resolveSnapshot(options.hub, repo, revision, resolve);
-    const { endpoint } = options.hub;
-    await options.store.putSnapshot({ ...snapshot, endpoint, storedAt: Date.now() });
-    if (!isCommit(revision)) await options.store.putRef({ repo, revision, commit: snapshot.commit, endpoint, checkedAt: Date.now() });
+    // The ref moves in finish, once every file of the load is stored.
+    await options.store.putSnapshot({ ...snapshot, endpoint: options.hub.endpoint, storedAt: Date.now() });
   } catch (error) {
     if (!isUnreachable(error)) throw error;
     offlineReason = (error as Error).message;
     if (!stored?.complete) {
       // `auto` dtype on another device than the download's (e.g. WASM after WebGPU): use what is stored.
-      if (stored?.alternative) return finish(request, options, stored.alternative, true);
+      if (stored?.alternative) return finish(request, options, stored.alternative, { offline: true });
+      // The ref's commit lacks this dtype's files: the newest commit of the revision that has them.
+      const newest = await newestComplete(request, options, stored?.snapshot.commit);
+      if (newest) return { ...(await finish(request, options, newest, { offline: true })), offlineReason };
       if (!isConnectionFailure(error)) throw error;
       throw new InpageError(
         'OFFLINE_NOT_CACHED',
@@ -154,93 +152,9 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
     request,
     options,
     { ...plan, snapshot, config, blobs: new Map([['config.json', blob]]) },
-    offline,
-    downloaded,
+    { offline, configDownloaded: downloaded, moveRef: !offline && !isCommit(revision) },
   );
   return offlineReason === undefined ? prepared : { ...prepared, offlineReason };
-}
-
-interface Plan extends FilePlan {
-  snapshot: RepoSnapshot;
-  config: ModelConfig;
-  /** Stored files already read (see {@link PreparedModel.blobs}). */
-  blobs: Map<string, Blob>;
-}
-
-/**
- * The stored snapshot of the revision and, when its config is stored, the plan and whether it is
- * all there. For an `auto` dtype whose plan is not all there, `alternative` is the complete stored
- * plan of another dtype the chooser accepts (see {@link storedAlternative}), for offline use.
- */
-async function storedPlan(
-  request: PrepareRequest,
-  options: PrepareOptions,
-): Promise<(Plan & { complete: boolean; alternative?: Plan }) | undefined> {
-  const { endpoint } = options.hub;
-  const ref = isCommit(request.revision) ? undefined : await options.store.getRef(request.repo, request.revision);
-  // Records are keyed by endpoint: what a mirror answered is never trusted for another endpoint.
-  const commit = isCommit(request.revision) ? request.revision : ref && endpointOf(ref) === endpoint ? ref.commit : undefined;
-  if (!commit) return undefined;
-  const snapshot = await options.store.getSnapshot(request.repo, commit);
-  if (!snapshot || endpointOf(snapshot) !== endpoint) return undefined;
-  const configRecord = await options.store.getFile(request.repo, commit, 'config.json');
-  const blob = configRecord?.verified ? await options.store.readFile(configRecord) : undefined;
-  if (!blob) return undefined;
-  let plans: Plan[];
-  try {
-    const config = JSON.parse(await blob.text()) as ModelConfig;
-    // Each plan its own map: one plan's reads are not another's.
-    plans = (await request.plan(config, snapshot)).map((plan) => ({ ...plan, snapshot, config, blobs: new Map([['config.json', blob]]) }));
-  } catch {
-    return undefined;
-  }
-  const [plan, ...others] = plans;
-  if (!plan) return undefined;
-  const complete = await isStored(plan, options.store);
-  if (complete || request.dtype !== 'auto') return { ...plan, complete };
-  const alternative = await storedAlternative(others, options.store);
-  return alternative ? { ...plan, complete, alternative } : { ...plan, complete };
-}
-
-/** The endpoint a record came from (records written before endpoints were kept: the public Hub). */
-const endpointOf = (record: { endpoint?: string }): string => record.endpoint ?? defaultHubEndpoint;
-
-/** Whether every file of a plan is stored and verified. */
-async function isStored(plan: Plan, store: ModelStore): Promise<boolean> {
-  const records = await Promise.all(plan.files.map((file) => store.getFile(plan.snapshot.repo, plan.snapshot.commit, file.path)));
-  return records.every((record) => record?.verified);
-}
-
-/**
- * For an `auto` dtype whose preferred plan is not all stored: the next plan in the planner's own
- * order (so one the device and its fallback can run) whose files are all stored. An offline load
- * on another device than the first visit's (WASM picks q8, but WebGPU downloaded fp32) then runs
- * the stored bytes instead of failing with `OFFLINE_NOT_CACHED`.
- */
-async function storedAlternative(others: readonly Plan[], store: ModelStore): Promise<Plan | undefined> {
-  for (const plan of others) if (await isStored(plan, store)) return plan;
-  return undefined;
-}
-
-/**
- * Checks whether the branch moved (see {@link scheduleRevalidation}); the next load then uses the
- * new commit. Offline or with the Hub down, the stored revision stays in use.
- */
-async function revalidate(request: PrepareRequest, options: PrepareOptions): Promise<void> {
-  try {
-    const snapshot = await resolveSnapshot(options.hub, request.repo, request.revision, { retries: options.retries });
-    const { endpoint } = options.hub;
-    await options.store.putSnapshot({ ...snapshot, endpoint, storedAt: Date.now() });
-    await options.store.putRef({
-      repo: request.repo,
-      revision: request.revision,
-      commit: snapshot.commit,
-      endpoint,
-      checkedAt: Date.now(),
-    });
-  } catch {
-    // Kept as it is.
-  }
 }
 
 /**
@@ -257,7 +171,7 @@ async function readConfig(
   const maxBytes = hubLimits(options.hub).configMaxBytes;
   if (file.size > maxBytes)
     throw new InpageError('INTEGRITY', `"${snapshot.repo}/config.json" is ${file.size} bytes, more than a config (${maxBytes}).`);
-  const before = await options.store.getFile(snapshot.repo, snapshot.commit, file.path);
+  const before = await options.store.getFile(snapshot.repo, blobId(file));
   const record = await withDeadline(`"${snapshot.repo}/config.json"`, hubLimits(options.hub).jsonDeadlineMs, options.signal, (signal) =>
     lockedDownload(snapshot, { ...options, signal }, file),
   );
@@ -286,35 +200,45 @@ function lockedDownload(
     chunkSize: options.chunkSize,
     retries: options.retries,
   };
-  const target: Parameters<typeof withFileLock>[0] = { namespace, name: fileLock(namespace, snapshot.repo, snapshot.commit, file.path) };
+  const target: Parameters<typeof withFileLock>[0] = { namespace, name: fileLock(namespace, snapshot.repo, blobId(file)) };
   if (options.signal) context.signal = target.signal = options.signal;
   if (onBytes) target.onBytes = onBytes;
   return withFileLock(target, (report) => downloadFile({ ...context, onBytes: (_, loaded) => report(loaded) }, file));
 }
 
-/** Downloads what is missing of a plan. `configDownloaded`: this load already fetched config.json (reported here). */
-async function finish(
-  request: PrepareRequest,
-  options: PrepareOptions,
-  plan: Plan,
-  offline: boolean,
-  configDownloaded = false,
-): Promise<PreparedModel> {
+/** How {@link finish} ends a load. */
+interface FinishHow {
+  /** Stored data is used without the Hub: nothing may be downloaded. */
+  offline: boolean;
+  /** This load already fetched config.json (reported here). */
+  configDownloaded?: boolean;
+  /** The revision was resolved online: its ref moves to the plan's commit once every file is stored. */
+  moveRef?: boolean;
+}
+
+/** Downloads what is missing of a plan. */
+async function finish(request: PrepareRequest, options: PrepareOptions, plan: Plan, how: FinishHow): Promise<PreparedModel> {
+  const { offline, configDownloaded = false } = how;
   const { store, onProgress } = options;
   const { snapshot, files, dtype } = plan;
   const total = files.reduce((sum, file) => sum + file.size, 0);
   const loadedByFile = new Map<string, number>();
   const missing: RepoFile[] = [];
   const fetched: RepoFile[] = [];
+  const unreadable: string[] = [];
   for (const file of files) {
-    let record = await store.getFile(snapshot.repo, snapshot.commit, file.path);
+    let record = await store.getFile(snapshot.repo, blobId(file));
     if (record?.verified && !plan.blobs.has(file.path)) {
-      // Read once here and kept for the load (see PreparedModel.blobs): that also proves every chunk is there.
-      const blob = await store.readFile(record);
+      // Read once here and kept for the load (see PreparedModel.blobs): that also proves every chunk is there and readable.
+      const blob = await store.readFile(record, true).catch((error: unknown) => {
+        if (!isInpageError(error, 'STORAGE')) throw error;
+        unreadable.push(file.path);
+        return undefined;
+      });
       if (blob) plan.blobs.set(file.path, blob);
     }
     if (record?.verified && !plan.blobs.has(file.path)) {
-      // Chunks deleted behind inpage's back: fetch the file again.
+      // Chunks deleted (or lost) behind inpage's back: fetch the file again.
       await store.deleteFile(record);
       record = undefined;
     }
@@ -332,6 +256,12 @@ async function finish(
   const totalLoaded = (): number => [...loadedByFile.values()].reduce((sum, bytes) => sum + bytes, 0);
   const startLoaded = totalLoaded();
   onProgress?.({ phase: 'total', model: request.repo, loaded: startLoaded, total, files: files.length });
+  if (unreadable.length > 0 && offline) {
+    throw new InpageError(
+      'STORAGE',
+      `The stored bytes of ${unreadable.map((path) => `"${request.repo}/${path}"`).join(', ')} cannot be read (the browser lost them), and the Hub cannot be reached to download them again.`,
+    );
+  }
   if (missing.length > 0 && offline) {
     throw new InpageError(
       'OFFLINE_NOT_CACHED',
@@ -346,14 +276,19 @@ async function finish(
   };
   for (const file of fetched) onBytes(file.path, file.size);
   const needed = missing.reduce((sum, file) => sum + file.size - (loadedByFile.get(file.path) ?? 0), 0);
-  const room: RoomRequest = { repo: snapshot.repo, commit: snapshot.commit, dtype, paths: files.map((file) => file.path), needed };
+  const room: RoomRequest = { repo: snapshot.repo, commit: snapshot.commit, dtype, blobs: files.map(blobId), needed };
   if (options.budget !== undefined) room.budget = options.budget;
-  await makeRoom(store, room);
+  const evicted = await makeRoom(store, room);
+  if (evicted.models.length > 0) options.onEvicted?.(evicted);
   await runPool(missing, options.concurrency, async (file) => {
     const record = await lockedDownload(snapshot, options, file, (loaded) => onBytes(file.path, loaded));
     // A file another load (or tab) downloaded while this one waited: reported complete here.
     if (loadedByFile.get(file.path) !== record.size) onBytes(file.path, record.size);
   });
+  if (how.moveRef) {
+    const { endpoint } = options.hub;
+    await store.putRef({ repo: request.repo, revision: request.revision, commit: snapshot.commit, endpoint, checkedAt: Date.now() });
+  }
   await touchModel(
     store,
     {
@@ -362,6 +297,7 @@ async function finish(
       commit: snapshot.commit,
       dtype,
       files: files.map((file) => file.path),
+      blobs: files.map(blobId),
       bytes: total,
       lastUsed: Date.now(),
     },

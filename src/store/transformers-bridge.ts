@@ -2,6 +2,7 @@ import { InpageError } from '../errors.ts';
 import type { HubConfig, RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { PreparedModel } from './prepare-model.ts';
+import { blobId } from './records.ts';
 
 /** The subset of the Web Cache API transformers.js calls on `env.customCache`. */
 export interface CustomCache {
@@ -153,7 +154,7 @@ export class StoreBridge {
       // (transformers.js asks for some files twice, e.g. tokenizer_config.json).
       let blob = visible.blobs.get(path);
       if (!blob) {
-        const record = await this.#store.getFile(visible.repo, visible.commit, path);
+        const record = await this.#store.getFile(visible.repo, blobId(file));
         blob = record?.verified ? await this.#store.readFile(record) : undefined;
         if (!blob) return undefined;
         visible.blobs.set(path, blob);
@@ -198,7 +199,8 @@ export class StoreBridge {
   async #readText(visible: Visible, path: string): Promise<string | undefined> {
     const read = visible.blobs.get(path);
     if (read) return read.text();
-    const record = await this.#store.getFile(visible.repo, visible.commit, path);
+    const file = visible.snapshot.files.find((entry) => entry.path === path);
+    const record = file && (await this.#store.getFile(visible.repo, blobId(file)));
     return record?.verified ? (await this.#store.readFile(record))?.text() : undefined;
   }
 

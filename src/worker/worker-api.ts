@@ -17,7 +17,7 @@ import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities, wasmThreads } from '../runtime/capabilities.ts';
 import { assertRunnable, chooseDevice, dtypeOfKey, isSessionDtypesKey } from '../runtime/device-plan.ts';
-import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/cache-admin.ts';
+import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/inventory.ts';
 import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { prepareHashing } from '../store/hashing.ts';
 import { ModelStore } from '../store/idb-store.ts';
@@ -36,7 +36,7 @@ import { filePlanner } from './file-plan.ts';
 import { LoadedPipelines } from './loaded-pipelines.ts';
 import type { LoadedPipeline } from './loaded-pipelines.ts';
 import { guarded, runTask, streamTask, transferablesOf } from './task-calls.ts';
-import { watchEvictions } from './eviction-watch.ts';
+import type { Eviction } from '../store/eviction.ts';
 import { ConversationCaches } from './conversations.ts';
 import { configureTransformers } from './transformers-env.ts';
 import { startRuntime } from './warmup.ts';
@@ -210,7 +210,14 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
             return { ...preparedInfo(prepared, device), pipelineId: id };
           });
           if (signal.aborted) throw abortError(signal);
-          emit?.({ phase: 'ready', model: request.model, device: info.device, dtype: info.dtype });
+          emit?.({
+            phase: 'ready',
+            model: request.model,
+            device: info.device,
+            dtype: info.dtype,
+            commit: info.commit,
+            offline: info.offline,
+          });
           await delivered();
           // Aborted from the `ready` event itself: nobody takes this pipeline.
           if (signal.aborted) throw abortError(signal);
@@ -336,22 +343,21 @@ async function prepareStored(
   onProgress?: (event: StoreProgressEvent) => void,
 ): Promise<PreparedModel> {
   const { config, onNotice } = state;
-  // Eviction happens inside the store's download; the client hears of it from here.
-  const watch = watchEvictions(state.store);
+  let evicted: Eviction | undefined;
   try {
     return await prepareModel(request, {
       hub: hubConfig(config.hub),
-      store: watch.store,
+      store: state.store,
       signal,
       chunkSize: config.storage.chunkSize,
       retries: config.storage.retries,
       concurrency: config.storage.concurrency,
       ...(config.storage.budget !== undefined ? { budget: config.storage.budget } : {}),
       ...(onProgress ? { onProgress } : {}),
+      onEvicted: (models) => (evicted = models),
     });
   } finally {
-    const evicted = watch.evicted();
     // Awaited (its own port is not ordered with this call's reply): the app hears of it before the call settles.
-    if (evicted.models.length > 0) await Promise.resolve(onNotice?.({ type: 'eviction', ...evicted })).catch(() => undefined);
+    if (evicted) await Promise.resolve(onNotice?.({ type: 'eviction', ...evicted })).catch(() => undefined);
   }
 }

@@ -15,7 +15,14 @@ describe('load progress and custom workers', () => {
     const lastTotal = events.findLast((event) => event.phase === 'total');
     expect(firstTotal?.phase === 'total' && firstTotal.total).toBeGreaterThan(0);
     expect(lastTotal?.phase === 'total' && lastTotal.loaded === lastTotal.total && lastTotal.total === firstTotal?.total).toBe(true);
-    expect(events.at(-1)).toEqual({ phase: 'ready', model: models.sentiment, device: model.device, dtype: model.dtype });
+    expect(events.at(-1)).toEqual({
+      phase: 'ready',
+      model: models.sentiment,
+      device: model.device,
+      dtype: model.dtype,
+      commit: model.commit,
+      offline: false,
+    });
 
     // Stored now: no download events, still compile and ready.
     const again: string[] = [];

@@ -44,9 +44,9 @@ async function loadHere(client: InpageClient, weightsProgress: number[] = []): P
   return { output: await model.run(positiveText), weightsProgress };
 }
 
-/** Whether this page waits for the weights' file lock (another tab holds it). */
+/** Whether this page waits for a download lock of the repo (the weights': another tab holds it). */
 async function waitingForWeights(): Promise<boolean> {
-  return ((await navigator.locks.query()).pending ?? []).some((lock) => lock.name?.endsWith(`/${weights}`));
+  return ((await navigator.locks.query()).pending ?? []).some((lock) => lock.name?.includes(`:blob:${largeRepo}@`));
 }
 
 async function withTab<T>(work: (tab: Tab) => Promise<T>): Promise<T> {

@@ -132,7 +132,14 @@ export class FakeWorker extends EventTarget {
           this.loads.push(request);
           if (script.load) return script.load(request, onProgress, { worker: this, signal });
           const info = loaded(request);
-          await onProgress?.({ phase: 'ready', model: request.model, device: info.device, dtype: info.dtype });
+          await onProgress?.({
+            phase: 'ready',
+            model: request.model,
+            device: info.device,
+            dtype: info.dtype,
+            commit: info.commit,
+            offline: info.offline,
+          });
           return info;
         }),
       prepare: (callId, request) => track('prepare', callId, async () => loaded(request)),

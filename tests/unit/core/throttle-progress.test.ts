@@ -51,7 +51,7 @@ describe('throttleProgress', () => {
     emit(download('a', 40));
     emit({ phase: 'compile', model: 'org/m', device: 'wasm', dtype: 'q8' });
     emit({ phase: 'compile', model: 'org/m', device: 'wasm', dtype: 'q8' });
-    emit({ phase: 'ready', model: 'org/m', device: 'wasm', dtype: 'q8' });
+    emit({ phase: 'ready', model: 'org/m', device: 'wasm', dtype: 'q8', commit: 'c'.repeat(40), offline: false });
     expect(seen).toEqual(['resolve', 'a:10', 'b:10', 'total', 'b:1000', 'a:40', 'compile', 'compile', 'ready']);
   });
 

@@ -4,6 +4,8 @@ import { isConnectionFailure, resolveSnapshot } from '../../../src/hub/hub-clien
 import type { RepoFile, RepoSnapshot } from '../../../src/hub/hub-client.ts';
 import { downloadFile } from '../../../src/store/download-file.ts';
 import type { DownloadContext } from '../../../src/store/download-file.ts';
+import { blobId } from '../../../src/store/records.ts';
+import type { FileRecord } from '../../../src/store/records.ts';
 import { ReadAheadBudget } from '../../../src/store/write-body.ts';
 import { fixtureFiles, sha256 } from '../../hub/test-fixture.ts';
 import { gatedToken, useHubServer } from '../hub/support.ts';
@@ -29,7 +31,7 @@ async function setup(
 }
 
 async function storedSha256(context: DownloadContext, file: RepoFile): Promise<string> {
-  const record = await context.store.getFile(context.repo, context.commit, file.path);
+  const record = await context.store.getFile(context.repo, blobId(file));
   const blob = record && (await context.store.readFile(record));
   return sha256(new Uint8Array(await (blob ?? new Blob()).arrayBuffer()));
 }
@@ -95,6 +97,41 @@ describe('resumes', () => {
     const started = Date.now();
     await downloadFile(context, file('config.json'));
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+});
+
+describe('stored state from another build', () => {
+  it('a partial download whose hash state another hash-wasm build saved restarts that file, never fails', async () => {
+    const server = hub.server();
+    const { context, file } = await setup();
+    const model = file('onnx/model.onnx');
+    // Two chunks stored, and the hash state an upgraded hash-wasm finds: one it cannot load.
+    const partial: FileRecord = {
+      repo: context.repo,
+      blob: blobId(model),
+      path: model.path,
+      size: model.size,
+      oid: model.oid,
+      chunkSize,
+      chunks: 2,
+      hashState: new Uint8Array(400).fill(7),
+      verified: false,
+      updatedAt: 0,
+    };
+    if (model.sha256) partial.sha256 = model.sha256;
+    for (let i = 0; i < 2; i++)
+      await context.store.putChunk(partial, i, new Blob([fixtureFiles.model.subarray(i * chunkSize, (i + 1) * chunkSize) as BlobPart]));
+    await context.store.putFile(partial);
+    server.clearRequests();
+    const record = await downloadFile(context, model);
+    expect(record.verified).toBe(true);
+    expect(
+      server
+        .requestsFor('onnx/model.onnx', 'cdn')
+        .filter((r) => r.method === 'GET')
+        .map((r) => r.range ?? null),
+    ).toEqual([null]);
+    expect(await storedSha256(context, model)).toBe(sha256(fixtureFiles.model));
   });
 });
 

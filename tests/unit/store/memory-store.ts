@@ -1,4 +1,5 @@
-import type { ModelStore } from '../../../src/store/idb-store.ts';
+import { probeChunks } from '../../../src/store/idb-store.ts';
+import type { ModelStore, RecordKind } from '../../../src/store/idb-store.ts';
 import type { FileRecord, ModelRecord, RefRecord, SnapshotRecord } from '../../../src/store/records.ts';
 
 /**
@@ -14,27 +15,28 @@ export class MemoryStore {
   readonly chunks = new Map<string, Blob>();
   putChunkDelayMs = 0;
 
-  getFile(repo: string, commit: string, path: string): Promise<FileRecord | undefined> {
-    return Promise.resolve(structuredClone(this.records.get(`file:${repo}@${commit}/${path}`) as FileRecord | undefined));
+  getFile(repo: string, blob: string): Promise<FileRecord | undefined> {
+    return Promise.resolve(structuredClone(this.records.get(`blob:${repo}@${blob}`) as FileRecord | undefined));
   }
   putFile(record: FileRecord): Promise<void> {
-    this.records.set(`file:${record.repo}@${record.commit}/${record.path}`, structuredClone({ ...record, updatedAt: Date.now() }));
+    this.records.set(`blob:${record.repo}@${record.blob}`, structuredClone({ ...record, updatedAt: Date.now() }));
     return Promise.resolve();
   }
   async putChunk(record: FileRecord, index: number, blob: Blob): Promise<void> {
     if (this.putChunkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.putChunkDelayMs));
     this.chunks.set(chunkKey(record, index), blob);
   }
-  readFile(record: FileRecord): Promise<Blob | undefined> {
+  async readFile(record: FileRecord, probe = false): Promise<Blob | undefined> {
     const count = Math.ceil(record.size / record.chunkSize);
     const parts = Array.from({ length: count }, (_, i) => this.chunks.get(chunkKey(record, i)));
-    if (parts.some((part) => !part)) return Promise.resolve(undefined);
+    if (parts.some((part) => !part)) return undefined;
+    if (probe) await probeChunks(parts as Blob[], record);
     const blob = new Blob(parts as Blob[]);
-    return Promise.resolve(blob.size === record.size ? blob : undefined);
+    return blob.size === record.size ? blob : undefined;
   }
-  deleteFile(record: Pick<FileRecord, 'repo' | 'commit' | 'path' | 'size' | 'chunkSize'>): Promise<void> {
-    this.records.delete(`file:${record.repo}@${record.commit}/${record.path}`);
+  deleteFile(record: Pick<FileRecord, 'repo' | 'blob' | 'size' | 'chunkSize'>): Promise<void> {
     for (let i = 0; i < Math.max(1, Math.ceil(record.size / record.chunkSize)); i++) this.chunks.delete(chunkKey(record, i));
+    this.records.delete(`blob:${record.repo}@${record.blob}`);
     return Promise.resolve();
   }
   getSnapshot(repo: string, commit: string): Promise<SnapshotRecord | undefined> {
@@ -67,7 +69,7 @@ export class MemoryStore {
     else this.records.delete(`pin:${repo}`);
     return Promise.resolve();
   }
-  recordsOf<T>(kind: 'file' | 'model' | 'pin' | 'ref' | 'snapshot'): Promise<[string, T][]> {
+  recordsOf<T>(kind: RecordKind): Promise<[string, T][]> {
     return Promise.resolve([...this.records].filter(([key]) => key.startsWith(`${kind}:`)) as [string, T][]);
   }
   deleteRecords(keys: string[]): Promise<void> {
@@ -84,8 +86,7 @@ export class MemoryStore {
   }
 }
 
-const chunkKey = (record: Pick<FileRecord, 'repo' | 'commit' | 'path'>, index: number): string =>
-  `${record.repo}@${record.commit}/${record.path}#${index}`;
+const chunkKey = (record: Pick<FileRecord, 'repo' | 'blob'>, index: number): string => `${record.repo}@${record.blob}#${index}`;
 
 /** A fresh {@link MemoryStore}, typed as the {@link ModelStore} it stands in for. */
 export function memoryStore(): MemoryStore & ModelStore {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isInpageError } from '../../../src/errors.ts';
-import type { HubConfig } from '../../../src/hub/hub-client.ts';
+import type { HubConfig, RepoFile } from '../../../src/hub/hub-client.ts';
 import { prepareModel } from '../../../src/store/prepare-model.ts';
 import type { PrepareOptions, PrepareRequest } from '../../../src/store/prepare-model.ts';
+import { blobId } from '../../../src/store/records.ts';
 import { useHubServer } from '../hub/support.ts';
 import { memoryStore } from './memory-store.ts';
 
@@ -144,5 +145,46 @@ describe('config.json', () => {
     const error = await prepareModel(request(), options(memoryStore(), config)).catch((caught: unknown) => caught);
     expect((error as Error).message).toMatch(/config\.json" is \d+ bytes, more than a config \(20\)/);
     expect(hub.server().requestsFor('config.json')).toEqual([]);
+  });
+});
+
+/** A Blob whose backing file the browser lost: reading any byte fails with `NotReadableError`. */
+class LostBlob extends Blob {
+  override slice(): Blob {
+    const lost = new Blob();
+    lost.arrayBuffer = () => Promise.reject(new DOMException('A requested file or directory could not be found.', 'NotReadableError'));
+    return lost;
+  }
+}
+
+describe('a stored Blob the browser lost', () => {
+  const loseWeights = (store: ReturnType<typeof memoryStore>, weights: RepoFile): void => {
+    for (const [key, part] of store.chunks) if (key.startsWith(`${repo}@${blobId(weights)}#`)) store.chunks.set(key, new LostBlob([part]));
+  };
+
+  it('is treated as missing: the file is downloaded again', async () => {
+    const store = memoryStore();
+    const first = await prepareModel(request(), options(store));
+    const weights = first.files.find((file) => file.path === 'onnx/model.onnx');
+    if (!weights) throw new Error('no weights');
+    loseWeights(store, weights);
+    const again = await prepareModel(request('always-check'), options(store));
+    expect(again.downloaded).toBe(weights.size);
+    expect(await (await store.readFile((await store.getFile(repo, blobId(weights)))!, true))?.arrayBuffer()).toHaveProperty(
+      'byteLength',
+      weights.size,
+    );
+  });
+
+  it('offline, the load fails with STORAGE naming the file', async () => {
+    const store = memoryStore();
+    const first = await prepareModel(request(), options(store));
+    const weights = first.files.find((file) => file.path === 'onnx/model.onnx');
+    if (!weights) throw new Error('no weights');
+    loseWeights(store, weights);
+    hub.server().setOffline(true);
+    const error = await prepareModel(request('always-check'), options(store)).catch((caught: unknown) => caught);
+    expect(isInpageError(error, 'STORAGE')).toBe(true);
+    expect((error as Error).message).toContain('onnx/model.onnx');
   });
 });

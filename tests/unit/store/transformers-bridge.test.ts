@@ -30,8 +30,10 @@ const snapshot: RepoSnapshot = { repo, commit, files };
 
 /** A store holding every file above, verified. */
 const store = {
-  getFile: async (_repo: string, _commit: string, path: string) =>
-    contents[path] === undefined ? undefined : ({ path, verified: true } as unknown as FileRecord),
+  getFile: async (_repo: string, blob: string) => {
+    const path = files.find((file) => file.oid === blob)?.path;
+    return path === undefined ? undefined : ({ path, verified: true } as unknown as FileRecord);
+  },
   readFile: async (record: FileRecord) => new Blob([contents[(record as unknown as { path: string }).path] ?? '']),
 } as unknown as ModelStore;
 
