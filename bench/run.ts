@@ -55,11 +55,15 @@ function outputsFor(quick: boolean): Outputs {
       };
 }
 
+/** The chat benchmark's table (`npx tsx bench/chat.ts` writes it), kept in the full report. */
+const chatResults = new URL('./results/chat.md', import.meta.url);
+
 async function writeOutputs(outputs: Outputs, doc: ResultsDocument, raw: RawResults): Promise<void> {
   await mkdir(new URL('./', outputs.json), { recursive: true });
   await writeFile(outputs.json, `${JSON.stringify({ ...doc, raw }, null, 2)}\n`);
   await writeFile(outputs.svg, renderChart(doc));
-  await writeFile(outputs.markdown, renderMarkdown(doc, outputs.chartLink));
+  const chat = doc.mode === 'full' && existsSync(chatResults) ? `\n${await readFile(chatResults, 'utf8')}` : '';
+  await writeFile(outputs.markdown, `${renderMarkdown(doc, outputs.chartLink)}${chat}`);
 }
 
 async function ensureModels(quick: boolean, root: string): Promise<void> {

@@ -1,9 +1,10 @@
 /**
  * Model manager: stored models with their sizes and last use, delete, pin, "make available
- * offline", the storage usage bar and the persistence status, through `client.cache`.
+ * offline" (with whether the model fits, checked before any download), the storage usage bar and
+ * the persistence status, through `client.cache`.
  * @module
  */
-import type { CacheAdmin, CacheUsage, CachedModel } from 'inpage';
+import type { CacheAdmin, CacheUsage, CachedModel, FitReport } from 'inpage';
 import { installable } from '../data/models.ts';
 import { describeError, el, labelled } from '../dom.ts';
 import { formatBytes, formatTime } from '../format.ts';
@@ -108,7 +109,9 @@ export function createManagerView({ client, models, hub }: ViewContext): View {
   const select = el('select', { id: 'install-model' });
   choices.forEach((item, index) => select.append(el('option', { value: String(index) }, `${item.model} (${item.task})`)));
   const install = el('button', { type: 'submit', class: 'primary' }, 'Make available offline');
-  const form = el('form', { class: 'stack' }, labelled('Model', select).field, el('div', { class: 'actions' }, install));
+  // Will it fit? Checked (revision, file list and config only, no weight byte) before Install is pressed.
+  const fit = el('p', { class: 'hint', id: 'install-fit', 'aria-live': 'polite' });
+  const form = el('form', { class: 'stack' }, labelled('Model', select).field, fit, el('div', { class: 'actions' }, install));
   const clear = el('button', { type: 'button', class: 'danger' }, 'Delete all models');
   element.append(
     el('div', { class: 'field' }, el('label', { for: 'storage-usage' }, 'Storage used by this site'), usageMeter, usageText),
@@ -158,6 +161,17 @@ export function createManagerView({ client, models, hub }: ViewContext): View {
     });
   }
 
+  let fitChecks = 0;
+  const checkFit = async (): Promise<void> => {
+    const choice = choices[Number(select.value)];
+    if (!choice) return;
+    const check = ++fitChecks;
+    fit.textContent = `Checking whether ${choice.model} fits…`;
+    const text = await cache.fit(choice.task, choice.model).then(fitLine, (error: unknown) => `Fit not checked: ${describeError(error)}`);
+    if (check === fitChecks) fit.textContent = text;
+  };
+  select.addEventListener('change', () => void checkFit());
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const choice = choices[Number(select.value)];
@@ -181,5 +195,21 @@ export function createManagerView({ client, models, hub }: ViewContext): View {
     void refresh().then(() => (status.textContent = `Evicted ${evicted.join(', ')} (${formatBytes(bytes)}) to stay within the budget.`));
   });
 
-  return { id: 'manager', title: 'Model manager', element, activate: () => void refresh() };
+  return {
+    id: 'manager',
+    title: 'Model manager',
+    element,
+    activate: () => {
+      void refresh();
+      void checkFit();
+    },
+  };
+}
+
+/** One sentence for a fit report: the verdict, the download and where it would run, and why not. */
+function fitLine(report: FitReport): string {
+  const what = `${formatBytes(report.bytes)} (${report.dtype} on ${report.device === 'webgpu' ? 'WebGPU' : 'WASM'})`;
+  if (report.verdict === 'fits') return `Fits: ${what}.`;
+  const verdict = report.verdict === 'risky' ? `Fits, with a warning: ${what}.` : `Will not fit: ${what}.`;
+  return [verdict, ...report.reasons].join(' ');
 }

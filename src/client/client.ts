@@ -182,6 +182,7 @@ export function createClientOn(
         model,
         revision: request.revision,
         commit: info.commit,
+        offline: info.offline,
         dtype: info.dtype,
         device: info.device,
         requestedDevice,

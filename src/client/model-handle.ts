@@ -34,6 +34,8 @@ export interface ModelSpec {
   model: string;
   revision: string;
   commit: string;
+  /** The Hub could not be reached: stored data was used. */
+  offline: boolean;
   dtype: ResolvedDtype;
   device: ResolvedDevice;
   /** The device the caller asked for (`auto` allows a fallback). */
@@ -128,6 +130,10 @@ export class ModelHandle<T extends TaskId> {
   /** The exact commit the model's files come from. */
   get commit(): string {
     return this.#spec.commit;
+  }
+  /** `true` when the Hub could not be reached and the newest complete stored commit was loaded. */
+  get offline(): boolean {
+    return this.#spec.offline;
   }
   /** The device that really runs the model. */
   get device(): ResolvedDevice {

@@ -5,8 +5,15 @@ import { isolationHeaders } from '../../src/vite.ts';
 
 /** Path of the second-tab page, served by the browser projects' Vite server (same origin as the tests). */
 const tabPath = '/__inpage/tab.html';
+/**
+ * Vitest rewrites every dynamic `import()` it serves (inpage's task modules are loaded that way) to
+ * go through `__vitest_browser_runner__`, which only its own pages define: the tab page gets the
+ * same stand-in Vitest gives workers.
+ */
 const tabHtml =
-  '<!doctype html><meta charset="utf-8"><title>inpage second tab</title><script type="module" src="/tests/browser/support/tab-page.ts"></script>';
+  '<!doctype html><meta charset="utf-8"><title>inpage second tab</title>' +
+  '<script>globalThis.__vitest_browser_runner__ ??= { wrapDynamicImport: (load) => load() };</script>' +
+  '<script type="module" src="/tests/browser/support/tab-page.ts"></script>';
 
 /** Serves the second-tab page, cross-origin isolated like the test page. */
 export function tabPagePlugin(): Plugin {

@@ -54,7 +54,7 @@ describe('a background revalidation', () => {
         const events: LoadProgressEvent[] = [];
         const visit = testClient({ device: 'wasm', worker: offlineWorker, storage: { namespace, persist: false } });
         const model = await visit.load('sentiment-analysis', repo, { onProgress: (event) => void events.push(event) });
-        expect(model.commit).toBe(first.commit);
+        expect([model.commit, model.offline]).toEqual([first.commit, true]);
         expect(events.find((event) => event.phase === 'ready')).toMatchObject({ commit: first.commit, offline: true });
         expect((await model.run(positiveText))[0]?.label).toBe('POSITIVE');
         expect(await requestsSince(visitSince)).toEqual([]);
