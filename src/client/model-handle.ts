@@ -1,10 +1,10 @@
 import { InpageError } from '../errors.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { remoteCallback, withTransfer } from '../rpc/comlink.ts';
-import type { ChatMessage } from '../tasks/chat-messages.ts';
+import type { OptionsWithSignal, RunOptionsArgs, StreamInput, WithCallOptions } from './call-types.ts';
 import type { ChatTurnResult } from '../tasks/chat-turn.ts';
 import type { Conversation, ConversationOptions } from '../tasks/chat-conversation.ts';
-import { MAX_CHARS_PER_INFERENCE, MAX_ITEMS_PER_INFERENCE } from '../tasks/limits.ts';
+import { inferenceChunks } from './inference-chunks.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import type { AnyTaskDefinition } from '../tasks/task.ts';
 import { isBatchable } from '../tasks/task.ts';
@@ -16,16 +16,12 @@ import { withRecovery } from './recovery.ts';
 import type { ClientEvents } from './events.ts';
 import type { WorkerHost } from './worker-host.ts';
 
+export type { CallOptions, StreamInput } from './call-types.ts';
+
 /** Why a model runs on WASM although WebGPU was planned. */
 export interface Fallback {
   from: 'webgpu';
   reason: string;
-}
-
-/** Per-call options common to every task. */
-export interface CallOptions {
-  /** Aborts this call: it rejects with `ABORTED`; other calls are not affected. */
-  signal?: AbortSignal;
 }
 
 /** What a handle needs to (re)start its pipeline in a worker. */
@@ -53,29 +49,6 @@ export interface HandleServices {
   /** The client's events (a fallback during a call is announced there). */
   events?: ClientEvents;
 }
-
-type OptionsWithSignal = Record<string, unknown> & CallOptions;
-
-/**
- * The input `stream()` takes: one input of the task (an array of inputs is for `run()`), or for
- * text-generation one message list.
- * @example
- * type In = StreamInput<'text-generation'>; // string | ChatMessage[]
- */
-export type StreamInput<T extends TaskId> = Exclude<TaskInput<T>, readonly unknown[]> | Extract<TaskInput<T>, readonly ChatMessage[]>;
-
-/**
- * A call's options: the task's options (an unknown key fails to compile, as with the registry's
- * `ExactOptions`) plus the {@link CallOptions} every call takes.
- */
-/**
- * `run()`'s options argument: optional, or required for a task with a required option
- * (zero-shot-classification's `candidateLabels`).
- */
-type RunOptionsArgs<T extends TaskId, O> =
-  Record<never, never> extends TaskOptions<T> ? [options?: WithCallOptions<T, O>] : [options: WithCallOptions<T, O>];
-
-type WithCallOptions<T extends TaskId, O> = O & CallOptions & { [K in Exclude<keyof O, keyof TaskOptions<T> | keyof CallOptions>]: never };
 
 /** A `run()` call, or a call whose text arrives in pieces (`stream()`, a chat turn). */
 type Job =
@@ -385,29 +358,6 @@ export class ModelHandle<T extends TaskId> {
     this.#pipeline = { id: info.pipelineId, generation };
     return info.pipelineId;
   }
-}
-
-/**
- * Splits items into inferences of at most {@link MAX_ITEMS_PER_INFERENCE} items and
- * {@link MAX_CHARS_PER_INFERENCE} characters (an item longer than that alone makes one inference).
- * @example
- * inferenceChunks(texts).length; // 1 for up to 256 short texts
- */
-export function inferenceChunks(items: readonly string[]): string[][] {
-  const chunks: string[][] = [];
-  let chunk: string[] = [];
-  let chars = 0;
-  for (const item of items) {
-    if (chunk.length > 0 && (chunk.length >= MAX_ITEMS_PER_INFERENCE || chars + item.length > MAX_CHARS_PER_INFERENCE)) {
-      chunks.push(chunk);
-      chunk = [];
-      chars = 0;
-    }
-    chunk.push(item);
-    chars += item.length;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
 }
 
 // `await using` (declared by `Model`, only where the app's lib has Symbol.asyncDispose: see AsyncDisposableIfSupported).

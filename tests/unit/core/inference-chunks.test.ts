@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { inferenceChunks } from '../../../src/client/inference-chunks.ts';
+import { MAX_CHARS_PER_INFERENCE, MAX_ITEMS_PER_INFERENCE } from '../../../src/tasks/limits.ts';
+
+describe('inferenceChunks', () => {
+  it('splits by item count and by characters, keeping the order', () => {
+    const items = Array.from({ length: MAX_ITEMS_PER_INFERENCE * 2 + 1 }, (_, i) => `t${i}`);
+    const chunks = inferenceChunks(items);
+    expect(chunks.map((chunk) => chunk.length)).toEqual([MAX_ITEMS_PER_INFERENCE, MAX_ITEMS_PER_INFERENCE, 1]);
+    expect(chunks.flat()).toEqual(items);
+    const half = 'x'.repeat(MAX_CHARS_PER_INFERENCE / 2);
+    expect(inferenceChunks([half, half, 'y']).map((chunk) => chunk.length)).toEqual([2, 1]);
+  });
+
+  it('gives an item longer than the character limit an inference of its own', () => {
+    const long = 'x'.repeat(MAX_CHARS_PER_INFERENCE + 1);
+    expect(inferenceChunks(['a', long, 'b'])).toEqual([['a'], [long], ['b']]);
+    expect(inferenceChunks([])).toEqual([]);
+  });
+});
