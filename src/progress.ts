@@ -14,6 +14,12 @@ const realTimer: SetTimer = (run, ms) => {
   return () => clearTimeout(timer);
 };
 
+/** A throttled emitter; `flush()` passes what it holds back now (call it when the stream ends). */
+export interface Throttled<A extends unknown[]> {
+  (...args: A): void;
+  flush(): void;
+}
+
 /**
  * Passes at most one value per key per `intervalMs`; a `final` value always passes at once. A
  * value held back is passed when its interval ends unless a newer one passed first, so the last
@@ -21,13 +27,14 @@ const realTimer: SetTimer = (run, ms) => {
  * @example
  * const report = throttleLatest<number>((loaded) => post(loaded), 100);
  * report('weights', 4096, false);
+ * report.flush(); // at the end: nothing is left to pass later
  */
 export function throttleLatest<T>(
   emit: (value: T) => void,
   intervalMs = 100,
   now: () => number = () => Date.now(),
   setTimer: SetTimer = realTimer,
-): (key: string, value: T, final: boolean) => void {
+): Throttled<[key: string, value: T, final: boolean]> {
   const last = new Map<string, number>();
   const held = new Map<string, { value: T; cancel: () => void }>();
   const pass = (key: string, value: T): void => {
@@ -36,7 +43,7 @@ export function throttleLatest<T>(
     last.set(key, now());
     emit(value);
   };
-  return (key, value, final) => {
+  const throttled = (key: string, value: T, final: boolean): void => {
     const previous = last.get(key);
     const waited = previous === undefined ? Infinity : now() - previous;
     if (final || waited >= intervalMs) return pass(key, value);
@@ -48,6 +55,10 @@ export function throttleLatest<T>(
       held.set(key, entry);
     }
   };
+  throttled.flush = (): void => {
+    for (const [key, { value }] of [...held]) pass(key, value);
+  };
+  return throttled;
 }
 
 /**
@@ -61,10 +72,12 @@ export function throttleProgress(
   intervalMs = 100,
   now: () => number = () => Date.now(),
   setTimer: SetTimer = realTimer,
-): (event: LoadProgressEvent) => void {
+): Throttled<[event: LoadProgressEvent]> {
   const throttled = throttleLatest(emit, intervalMs, now, setTimer);
-  return (event) => {
+  const progress = (event: LoadProgressEvent): void => {
     if (event.phase !== 'download' && event.phase !== 'total') return emit(event);
     throttled(event.phase === 'download' ? `file:${event.file}` : 'total', event, event.loaded >= event.total);
   };
+  progress.flush = throttled.flush;
+  return progress;
 }

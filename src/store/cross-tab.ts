@@ -182,6 +182,7 @@ export async function withFileLock<T>(
     if (signal?.aborted) throw abortError(signal);
     throw error;
   } finally {
+    post.flush();
     stopListening();
   }
 }

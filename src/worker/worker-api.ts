@@ -324,7 +324,9 @@ function preparedInfo(prepared: PreparedModel, device: ResolvedDevice): Prepared
 
 /**
  * Throttled progress to the client. Events travel on the callback's own port, which is not ordered
- * with the call's reply: `delivered()` waits for them, so the client sees `ready` before `load()` resolves.
+ * with the call's reply: `delivered()` passes what the throttle holds back and waits for every
+ * event, so the client sees `ready` before `load()` resolves. After it, nothing more is sent: the
+ * callback is released, and calling a released proxy would throw in the worker.
  */
 function progressEmitter(onProgress?: (event: LoadProgressEvent) => void): {
   emit?: (event: LoadProgressEvent) => void;
@@ -332,8 +334,21 @@ function progressEmitter(onProgress?: (event: LoadProgressEvent) => void): {
 } {
   if (!onProgress) return { delivered: async () => undefined };
   const deliveries: Promise<unknown>[] = [];
-  const emit = throttleProgress((event) => void deliveries.push(Promise.resolve(onProgress(event)).catch(() => undefined)));
-  return { emit, delivered: async () => void (await Promise.all(deliveries)) };
+  let open = true;
+  const emit = throttleProgress((event) => {
+    if (open)
+      deliveries.push(
+        Promise.resolve(event)
+          .then(onProgress)
+          .catch(() => undefined),
+      );
+  });
+  const delivered = async (): Promise<void> => {
+    emit.flush();
+    open = false;
+    await Promise.all(deliveries);
+  };
+  return { emit, delivered };
 }
 
 async function prepareStored(

@@ -111,4 +111,27 @@ describe('throttleProgress', () => {
     advance(700);
     expect(seen).toEqual([10, 30, 40, 1000]);
   });
+
+  it('flush() passes what it holds back at once and leaves no timer behind', () => {
+    let time = 0;
+    const cancelled: boolean[] = [];
+    const seen: number[] = [];
+    const emit = throttleProgress(
+      (event) => seen.push(event.phase === 'download' ? event.loaded : -1),
+      100,
+      () => time,
+      () => {
+        const index = cancelled.push(false) - 1;
+        return () => (cancelled[index] = true);
+      },
+    );
+    emit(download('a', 10));
+    time = 20;
+    emit(download('a', 20));
+    emit.flush();
+    expect(seen).toEqual([10, 20]);
+    expect(cancelled).toEqual([true]);
+    emit.flush();
+    expect(seen).toEqual([10, 20]);
+  });
 });
