@@ -3,7 +3,8 @@
  * 1. `tsc -p tsconfig.build.json`: ES modules, declarations and source maps; relative `.ts`
  *    imports are rewritten to `.js` (`rewriteRelativeImportExtensions`).
  * 2. Declarations: TypeScript 5.9 rewrites imports in `.js` only, so `.d.ts` imports of `./x.ts`
- *    are rewritten to `./x.js` here (consumers on `moduleResolution: node16` need them).
+ *    are rewritten to `./x.js` here (consumers on `moduleResolution: node16` need them), and so
+ *    are the `./x.ts` specifiers of TSDoc examples the `.js` files keep.
  * 3. The two ONNX Runtime files the worker references with `new URL('../ort/…', import.meta.url)`
  *    are copied from onnxruntime-web into `dist/ort/`.
  * 4. Sanity checks: the five entries exist and no emitted file still imports a `.ts` path.
@@ -44,9 +45,10 @@ function compile(): void {
   if (result.status !== 0) throw new Error(`tsc failed (exit ${result.status ?? result.signal}).`);
 }
 
-function rewriteDeclarationImports(): number {
+/** Rewrites the `.ts` specifiers tsc leaves: in declarations, and in the TSDoc examples the `.js` files keep. */
+function rewriteLeftoverImports(): number {
   let rewritten = 0;
-  for (const file of filesUnder(dist).filter((name) => name.endsWith('.d.ts'))) {
+  for (const file of filesUnder(dist).filter((name) => /\.(?:js|d\.ts)$/.test(name))) {
     const source = readFileSync(file, 'utf8');
     const output = source.replace(
       relativeTsSpecifier,
@@ -91,10 +93,10 @@ function check(): void {
 export function buildLibrary(): void {
   rmSync(dist, { recursive: true, force: true });
   compile();
-  const declarations = rewriteDeclarationImports();
+  const declarations = rewriteLeftoverImports();
   copyRuntime();
   check();
-  console.log(`inpage: built dist/ (${declarations} declaration files rewritten, ${runtimeFileNames.length} runtime files copied).`);
+  console.log(`inpage: built dist/ (${declarations} files' .ts specifiers rewritten, ${runtimeFileNames.length} runtime files copied).`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) buildLibrary();

@@ -116,6 +116,12 @@ export async function prepareModel(request: PrepareRequest, options: PrepareOpti
     if (staleWhileRevalidate) scheduleRevalidation(options.store, revalidationKey, () => revalidate(request, options));
     return finish(request, options, stored, { offline: isBrowserOffline() });
   }
+  // The browser knows it is offline: what is stored for another device's dtype, or the newest
+  // complete commit, is used without trying the network first.
+  if (isBrowserOffline() && !stored?.complete) {
+    const usable = stored?.alternative ?? (await newestComplete(request, options, stored?.snapshot.commit));
+    if (usable) return finish(request, options, usable, { offline: true });
+  }
   let snapshot: RepoSnapshot;
   let offline = false;
   let offlineReason: string | undefined;

@@ -161,3 +161,14 @@ export function fixtureFootprint(model: string, dtype: string): { files: number;
   const files = [...json, ...onnx];
   return { files: files.length, bytes: files.reduce((sum, file) => sum + statSync(file).size, 0) };
 }
+
+/**
+ * The view with its quota taken from `expected` when the two differ by less than a MiB: the
+ * browser's quota follows the disk's free space, which any write changes between two reads.
+ * @example
+ * expect(withSettledQuota(await readManagerView(page), expected)).toEqual(expected);
+ */
+export function withSettledQuota(view: ShownManager, expected: ShownManager): ShownManager {
+  const drift = Math.abs(view.usage.quota - expected.usage.quota);
+  return drift < 2 ** 20 ? { ...view, usage: { ...view.usage, quota: expected.usage.quota } } : view;
+}

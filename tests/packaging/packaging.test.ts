@@ -109,7 +109,7 @@ describe('a plain Vite app using the package', () => {
     await dev.close();
   });
 
-  it('builds exactly one .wasm (the runtime), a worker file and a small main entry', async () => {
+  it('builds exactly one .wasm (the runtime), a worker file, a small main entry and runtime-free task chunks', async () => {
     await buildApp(app.dir);
     const assetsDir = path.join(app.dir, 'dist/assets');
     const assets = await readdir(assetsDir);
@@ -119,16 +119,23 @@ describe('a plain Vite app using the package', () => {
     const html = await readFile(path.join(app.dir, 'dist/index.html'), 'utf8');
     const mainName = /src="\/assets\/([^"]+\.js)"/.exec(html)?.[1];
     expect(mainName).toBeDefined();
-    const lazyChunks = assets.filter((name) => name.startsWith('worker-startup-diagnosis-'));
+    const diagnosis = assets.filter((name) => name.startsWith('worker-startup-diagnosis-'));
     // The start-up diagnosis is a chunk of its own, loaded only when a worker fails to start.
-    expect(lazyChunks).toEqual([expect.stringMatching(/\.js$/)]);
-    const workerNames = assets.filter((name) => name.endsWith('.js') && name !== mainName && !lazyChunks.includes(name));
-    expect(workerNames).toEqual([expect.stringMatching(/^worker-/)]);
+    expect(diagnosis).toEqual([expect.stringMatching(/\.js$/)]);
+    const workerNames = assets.filter((name) => /^worker-.*\.js$/.test(name) && !diagnosis.includes(name));
+    expect(workerNames).toHaveLength(1);
+    // The page's other chunks: each task's main-thread half (loaded on demand) and what they share.
+    const pageChunks = assets.filter(
+      (name) => name.endsWith('.js') && name !== mainName && !diagnosis.includes(name) && !workerNames.includes(name),
+    );
+    expect(pageChunks).toContainEqual(expect.stringMatching(/^text-classification-/));
 
     const main = await readFile(path.join(assetsDir, mainName ?? ''), 'utf8');
     const worker = await readFile(path.join(assetsDir, workerNames[0] ?? ''), 'utf8');
+    const chunks = await Promise.all(pageChunks.map((name) => readFile(path.join(assetsDir, name), 'utf8')));
     for (const marker of runtimeMarkers) {
       expect(main).not.toContain(marker);
+      for (const chunk of chunks) expect(chunk).not.toContain(marker);
       expect(worker).toContain(marker);
     }
     const mainGzip = gzipSync(main).length;
