@@ -8,6 +8,25 @@ import { repoAliases, repoOptimizeDeps, runtimeFromNodeModules } from './vite.co
 
 type BrowserProject = 'webgpu' | 'wasm-only';
 
+/**
+ * Store tests whose subject does not depend on the device (downloads, IndexedDB, tabs, quota,
+ * migration): they run in the wasm-only project only. The store tests that plan or fall back by
+ * device (file plans, fit, offline revisions) and every other browser test run in both.
+ */
+const deviceIndependentStoreTests = [
+  'cache-admin',
+  'content-addressed',
+  'hub-access',
+  'integrity',
+  'migration',
+  'multi-tab',
+  'pending-revision',
+  'progress',
+  'quota',
+  'resume',
+  'storage-faults',
+].map((name) => `tests/browser/store/${name}.test.ts`);
+
 function browserProject(name: BrowserProject): TestProjectInlineConfiguration {
   const args = name === 'webgpu' ? [...chromiumArgs, '--enable-unsafe-webgpu'] : [...chromiumArgs];
   return {
@@ -15,6 +34,7 @@ function browserProject(name: BrowserProject): TestProjectInlineConfiguration {
     test: {
       name,
       include: ['tests/browser/**/*.test.ts'],
+      exclude: name === 'webgpu' ? deviceIndependentStoreTests : [],
       globalSetup: ['tests/setup/global-browser.ts'],
       setupFiles: ['tests/browser/support/isolation.ts'],
       provide: { project: name },
