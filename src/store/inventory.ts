@@ -1,40 +1,10 @@
-import type { ResolvedDtype } from '../types.ts';
+import type { CachedModel, CacheUsage } from '../types.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord, ModelRecord, RefRecord, SnapshotRecord } from './records.ts';
 import { storedBytes } from './records.ts';
 
-/** One stored model (a repo at one commit in one dtype), as `client.cache.list()` returns it. */
-export interface CachedModel {
-  model: string;
-  /** The revision it was loaded or installed under. */
-  revision: string;
-  commit: string;
-  dtype: ResolvedDtype;
-  /** How many files a load of it reads. */
-  files: number;
-  /** Sum of those files' sizes (files shared between dtypes count in each). */
-  bytes: number;
-  /** `false` when a file or chunk is missing (an interrupted download, or data deleted behind inpage's back). */
-  complete: boolean;
-  /** Last load or install, epoch ms. */
-  lastUsed: number;
-  /** Pinned models are never evicted. */
-  pinned: boolean;
-}
-
-/** Storage use, as `client.cache.usage()` returns it. */
-export interface CacheUsage {
-  /** Bytes of model files inpage stores in this namespace (its own accounting, exact). */
-  modelBytes: number;
-  /** Bytes the whole origin uses, as the browser estimates it (`navigator.storage.estimate()`). */
-  originUsage: number;
-  /** Bytes the origin may use, as the browser estimates it. */
-  quota: number;
-  /** Whether the browser granted persistent storage (`navigator.storage.persisted()`). */
-  persisted: boolean;
-  /** The `storage.budget` inpage keeps its models within, or `null` for none. */
-  budget: number | null;
-}
+// The public shapes of `cache.list()` and `cache.usage()`, defined once in types.ts.
+export type { CachedModel, CacheUsage } from '../types.ts';
 
 /** Bytes inpage stores, from its blob records: each blob counts once, whatever lists it. */
 export async function modelBytes(store: ModelStore): Promise<number> {
