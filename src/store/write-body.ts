@@ -90,7 +90,8 @@ const isEncoded = (response: Response): boolean => {
  * Lengths are checked on the decoded bytes: a body sent with `Content-Encoding` (gzip from a CDN
  * or mirror) declares its compressed length, so `Content-Length` is only a hint. Such a body is
  * marked `encoded` on the record, and is never resumed with `Range` (a range of the compressed
- * representation is not a range of the file).
+ * representation is not a range of the file). So is a body whose decoded bytes run past its
+ * `Content-Length` (an encoding that CORS hid); a body that ends short of it is a cut, and resumes.
  *
  * @throws TransientError when the connection drops or stalls; WrongBodyError when the body is
  *   longer than the file, or ends cleanly at a length other than the file's;
@@ -101,6 +102,7 @@ const isEncoded = (response: Response): boolean => {
 export async function writeBody(target: BodyTarget, record: FileRecord, response: Response, start: number): Promise<void> {
   if (!response.body) throw new TransientError(`"${record.path}": empty response body.`);
   const declared = response.headers.get('content-length');
+  const declaredLength = declared === null ? Infinity : Number(declared);
   if (isEncoded(response)) record.encoded = true;
   const stallMs = target.stallTimeoutMs ?? stallTimeoutMs;
   const budget = target.readAhead ?? readAheadBudget;
@@ -169,6 +171,12 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
       if (position + value.byteLength > record.size) {
         throw new WrongBodyError(`"${record.path}" is longer than the ${record.size} bytes the Hub lists.`);
       }
+      if (!record.encoded && position + value.byteLength - start > declaredLength) {
+        // More decoded bytes than the server declared: an encoding hidden from us (CORS hides
+        // Content-Encoding). Stored at once, so no later load resumes it with Range either.
+        record.encoded = true;
+        await target.store.putFile(record);
+      }
       let piece = value;
       while (piece.byteLength > 0) {
         const take = Math.min(piece.byteLength, record.chunkSize - pendingBytes);
@@ -199,10 +207,10 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
   }
   if (position === record.size) return;
   // A clean end short of the file. With an unencoded body of exactly its declared length, the
-  // server's file is another size; otherwise the encoding was hidden from us, or the body was cut.
-  if (!record.encoded && declared !== null && Number(declared) === position - start) {
+  // server's file is another size. Shorter than declared is a cut whose close looked clean: it
+  // resumes from the stored chunks like any cut (a hidden encoding shows as a body running longer).
+  if (!record.encoded && declared !== null && declaredLength === position - start) {
     throw new WrongBodyError(`"${record.path}" is ${position} bytes on the server, not the ${record.size} the Hub lists.`);
   }
-  if (declared !== null && Number(declared) !== position - start) record.encoded = true;
   throw new TransientError(`"${record.path}" ended after ${position} of ${record.size} bytes.`);
 }

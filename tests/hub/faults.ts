@@ -10,7 +10,7 @@ export type HubOrigin = 'hub' | 'cdn';
  *
  * A rule *fires* (and decrements `times`) on a matching request when it has `status` or `latencyMs`, or
  * when the response streams file bytes (GET 200/206 with a non-empty body): a rule with only body knobs
- * (`cutAfterBytes`, `corruptAt`, `bytesPerSecond`) skips the Hub's 302 to the CDN, HEAD requests and errors,
+ * (`cutAfterBytes`, `endAfterBytes`, `corruptAt`, `bytesPerSecond`) skips the Hub's 302 to the CDN, HEAD requests and errors,
  * so `{ file: 'model.onnx', cutAfterBytes: 1000, times: 1 }` cuts the next actual download.
  * When several rules fire together their effects combine (latencies add up, the smallest cut and
  * throttle win, corrupt offsets are merged, the first `status` wins).
@@ -26,6 +26,13 @@ export interface FaultRule {
   times?: number;
   /** Destroy the socket after writing this many body bytes (only when the body is longer). */
   cutAfterBytes?: number;
+  /**
+   * End the body normally after this many bytes (only when the body is longer): the response is
+   * sent with `Connection: close` and its full `Content-Length`, and the server closes the
+   * connection cleanly (FIN, no reset) short of that length. The client sees a clean end or a
+   * length mismatch, never a reset.
+   */
+  endAfterBytes?: number;
   /** Wait this long before answering. */
   latencyMs?: number;
   /** Absolute file offsets whose byte is flipped (XOR 0xff) when sent; ranges are honoured. */
@@ -90,6 +97,7 @@ export interface FaultEffects {
   latencyMs: number;
   status?: number;
   cutAfterBytes?: number;
+  endAfterBytes?: number;
   corruptAt: number[];
   bytesPerSecond?: number;
   retryAfter?: string;
@@ -183,6 +191,7 @@ export class FaultRegistry implements FaultControls {
       effects.latencyMs += rule.latencyMs ?? 0;
       if (rule.status !== undefined && effects.status === undefined) effects.status = rule.status;
       if (rule.cutAfterBytes !== undefined) effects.cutAfterBytes = Math.min(effects.cutAfterBytes ?? Infinity, rule.cutAfterBytes);
+      if (rule.endAfterBytes !== undefined) effects.endAfterBytes = Math.min(effects.endAfterBytes ?? Infinity, rule.endAfterBytes);
       if (rule.bytesPerSecond !== undefined) effects.bytesPerSecond = Math.min(effects.bytesPerSecond ?? Infinity, rule.bytesPerSecond);
       if (rule.corruptAt) effects.corruptAt.push(...rule.corruptAt);
       if (rule.retryAfter !== undefined && effects.retryAfter === undefined) effects.retryAfter = rule.retryAfter;
@@ -205,6 +214,7 @@ function validateRule(rule: FaultRule): void {
     throw new TypeError('Fault rule: origin must be hub, cdn or any');
   if (rule.times !== undefined && !(rule.times >= 1)) throw new TypeError('Fault rule: times must be >= 1');
   nonNegative('cutAfterBytes', rule.cutAfterBytes);
+  nonNegative('endAfterBytes', rule.endAfterBytes);
   nonNegative('latencyMs', rule.latencyMs);
   nonNegative('stallAfterBytes', rule.stallAfterBytes);
   nonNegative('holdAfterBytes', rule.holdAfterBytes);

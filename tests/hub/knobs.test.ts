@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHubServer } from './server.ts';
@@ -95,6 +96,27 @@ describe('mirror and CDN knobs', () => {
     }
     expect(received + rest.reduce((n, part) => n + part.length, 0)).toBe(f.model.length);
     expect(hub.faults.list()).toEqual([]);
+  });
+
+  it('ends a file body cleanly after N bytes, short of its Content-Length (FIN, no reset)', async () => {
+    hub.faults.add({ origin: 'cdn', file: 'onnx/model.onnx', endAfterBytes: 100, times: 1 });
+    const url = new URL(await cdnLocation(hub.url, 'test-org/tiny', 'onnx/model.onnx'));
+    const answer = await new Promise<{ raw: Buffer; error: Error | undefined }>((resolve) => {
+      const socket = connect(Number(url.port), url.hostname);
+      const parts: Buffer[] = [];
+      let error: Error | undefined;
+      socket.on('connect', () => socket.write(`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`));
+      socket.on('data', (part: Buffer) => parts.push(part));
+      socket.on('error', (failure) => (error = failure));
+      socket.on('close', () => resolve({ raw: Buffer.concat(parts), error }));
+    });
+    const split = answer.raw.indexOf('\r\n\r\n');
+    const head = answer.raw.subarray(0, split).toString('latin1');
+    expect(answer.error).toBeUndefined();
+    expect(head).toMatch(/^HTTP\/1\.1 200/);
+    expect(head).toMatch(/\r\nconnection: close/i);
+    expect(head).toContain(`Content-Length: ${f.model.length}`);
+    expect(new Uint8Array(answer.raw.subarray(split + 4))).toEqual(f.model.subarray(0, 100));
   });
 
   it('redirects in a loop or to any location, and sends Retry-After with a status', async () => {

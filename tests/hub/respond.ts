@@ -11,7 +11,7 @@ export interface SendProgress {
 }
 
 /**
- * Sends a plan, applying fault effects (latency, status page, cut, corruption, throttle).
+ * Sends a plan, applying fault effects (latency, status page, cut, early end, corruption, throttle).
  *
  * @param req - The request (for CORS and HEAD).
  * @param res - The response.
@@ -34,7 +34,9 @@ export async function sendPlan(
   if (effects.latencyMs > 0) await sleep(effects.latencyMs, signal);
   if (signal.aborted) return;
   const actual = faultPlan(req, plan, effects);
-  res.writeHead(actual.status, { ...corsHeaders(req), ...actual.headers });
+  // A body ended early closes its connection normally afterwards (the client must not wait for the rest).
+  const closing = actual.kind === 'file' && effects.endAfterBytes !== undefined ? { Connection: 'close' } : {};
+  res.writeHead(actual.status, { ...corsHeaders(req), ...actual.headers, ...closing });
   progress.status = actual.status;
   if (req.method === 'HEAD') {
     res.end();
@@ -79,7 +81,8 @@ async function streamFile(
   const length = plan.end - plan.start + 1;
   const cut = effects.cutAfterBytes !== undefined && effects.cutAfterBytes < length ? effects.cutAfterBytes : undefined;
   const stall = effects.stallAfterBytes !== undefined && effects.stallAfterBytes < length ? effects.stallAfterBytes : undefined;
-  const limit = Math.min(cut ?? Infinity, stall ?? Infinity);
+  const early = effects.endAfterBytes !== undefined && effects.endAfterBytes < length ? effects.endAfterBytes : undefined;
+  const limit = Math.min(cut ?? Infinity, stall ?? Infinity, early ?? Infinity);
   const rate = effects.bytesPerSecond;
   const pieceSize = rate === undefined ? Infinity : Math.max(1, Math.floor(rate / 20));
   let began = performance.now();
@@ -126,6 +129,10 @@ async function streamFile(
       await new Promise<void>((resolve) =>
         signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
       );
+      return;
+    }
+    if (last && early !== undefined && early <= Math.min(cut ?? Infinity, stall ?? Infinity)) {
+      res.end(); // with `Connection: close`: a normal close (FIN), short of Content-Length
       return;
     }
     if (last) {

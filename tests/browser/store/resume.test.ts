@@ -74,6 +74,34 @@ describe('resumable downloads of the 3 MiB weights', () => {
     console.log(`resume across loads: cut at ${cut}, resumed at ${resumedAt}, re-downloaded ${total - largeModelSize} bytes`);
   });
 
+  it('resumes with Range after a body that ended cleanly at 50%, short of its Content-Length', async () => {
+    const since = now();
+    const namespace = uniqueNamespace('clean-end');
+    const remove = await addFault({
+      origin: 'cdn',
+      repo: largeRepo,
+      file: weights,
+      endAfterBytes: cutAt,
+      bytesPerSecond: networkRate,
+      times: 1,
+    });
+    try {
+      const first = testClient({ lazy: true, storage: { namespace, chunkSize, retries: 0 } });
+      const failure = await first.load('sentiment-analysis', largeRepo, load).catch((error: unknown) => error);
+      expect(isInpageError(failure, 'NETWORK')).toBe(true);
+      await first.dispose();
+      const second = testClient({ storage: { namespace, chunkSize, retries: 0 } });
+      await expectPositive(await second.load('sentiment-analysis', largeRepo, load));
+    } finally {
+      await remove();
+    }
+    const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
+    console.log(JSON.stringify(gets.map((g) => [g.status, g.range, g.bytesSent, g.time - since])));
+    expect(gets.map((g) => g.bytesSent)).toEqual([cutAt, largeModelSize - rangeStart(gets[1]!)]);
+    // Not a hidden encoding: the second request resumes from the last whole stored chunk.
+    expect(gets[1]?.range).toBe(`bytes=${Math.floor(cutAt / chunkSize) * chunkSize}-`);
+  });
+
   it('resumes within one load when retries are allowed', async () => {
     const since = now();
     const cut = cutAt;

@@ -14,6 +14,7 @@ export interface ControlFaultRule {
   file?: string | { regex: string };
   times?: number;
   cutAfterBytes?: number;
+  endAfterBytes?: number;
   latencyMs?: number;
   corruptAt?: number[];
   status?: number;

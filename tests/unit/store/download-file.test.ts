@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isInpageError } from '../../../src/errors.ts';
 import { isConnectionFailure, resolveSnapshot } from '../../../src/hub/hub-client.ts';
 import type { RepoFile, RepoSnapshot } from '../../../src/hub/hub-client.ts';
@@ -6,7 +6,7 @@ import { downloadFile } from '../../../src/store/download-file.ts';
 import type { DownloadContext } from '../../../src/store/download-file.ts';
 import { blobId } from '../../../src/store/records.ts';
 import type { FileRecord } from '../../../src/store/records.ts';
-import { ReadAheadBudget } from '../../../src/store/write-body.ts';
+import { ReadAheadBudget, TransientError, writeBody } from '../../../src/store/write-body.ts';
 import { fixtureFiles, sha256 } from '../../hub/test-fixture.ts';
 import { gatedToken, useHubServer } from '../hub/support.ts';
 import { memoryStore } from './memory-store.ts';
@@ -43,6 +43,29 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error('expected a rejection');
+}
+
+const realFetch = globalThis.fetch;
+
+/** The response with a body that ends where the connection closed, without an error. */
+function endsCleanly(response: Response): Response {
+  const source = response.body?.getReader();
+  if (!source) return response;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await source.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch {
+        controller.close();
+      }
+    },
+    cancel: (reason) => source.cancel(reason),
+  });
+  const relayed = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  Object.defineProperty(relayed, 'url', { value: response.url });
+  return relayed;
 }
 
 const rangeStart = (range: string | undefined): number => Number(/^bytes=(\d+)-$/.exec(range ?? '')?.[1] ?? NaN);
@@ -148,6 +171,30 @@ describe('encoded bodies (gzip with the compressed Content-Length)', () => {
     expect(response?.bytesSent).not.toBe(file(path).size);
   });
 
+  it('resumes with Range after a body that ended cleanly at 50%, short of its Content-Length (not a hidden encoding)', async () => {
+    const server = hub.server();
+    const { context, file } = await setup();
+    const model = file('onnx/model.onnx');
+    const end = Math.floor(model.size / 2);
+    server.faults.add({ origin: 'cdn', file: 'onnx/model.onnx', endAfterBytes: end, times: 1 });
+    // Node's fetch and Chromium report that close as a length mismatch; a lenient runtime (or a
+    // service worker relaying the body) ends the stream instead, as this one does.
+    const lenient = vi.fn(async (...args: Parameters<typeof fetch>) => endsCleanly(await realFetch(...args)));
+    vi.stubGlobal('fetch', lenient);
+    try {
+      await downloadFile(context, model);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    const resumedAt = Math.floor(end / chunkSize) * chunkSize;
+    const gets = server.requestsFor('onnx/model.onnx', 'cdn').filter((r) => r.method === 'GET');
+    expect(gets.map((r) => [r.range, r.bytesSent])).toEqual([
+      [undefined, end],
+      [`bytes=${resumedAt}-`, model.size - resumedAt],
+    ]);
+    expect(await storedSha256(context, model)).toBe(sha256(fixtureFiles.model));
+  });
+
   it('restarts a cut encoded body from byte 0, never with Range', async () => {
     const server = hub.server();
     server.knobs.gzip = 'vocab.txt';
@@ -206,5 +253,51 @@ describe('read-ahead memory', () => {
     expect(budget.peak).toBeGreaterThan(0);
     expect(budget.peak).toBeLessThanOrEqual(budget.limit + 3 * 64 * 1024);
     expect(budget.used).toBe(0);
+  });
+});
+
+describe('hidden encodings (writeBody)', () => {
+  const size = 40_000;
+  const content = new Uint8Array(size).map((_, i) => (i * 7) % 251);
+  const record = (): FileRecord => ({
+    repo: 'test-org/tiny',
+    blob: sha256(content),
+    path: 'onnx/model.onnx',
+    size,
+    oid: '0'.repeat(40),
+    sha256: sha256(content),
+    chunkSize,
+    chunks: 0,
+    verified: false,
+    updatedAt: 0,
+  });
+  /** A body of `bytes` of the file, under `Content-Length: declared` (no Content-Encoding), that ends cleanly or fails. */
+  const body = (bytes: number, declared: number, ending: 'clean' | 'error'): Response => {
+    let at = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at < bytes) controller.enqueue(content.slice(at, (at = Math.min(bytes, at + 4096))));
+        else if (ending === 'clean') controller.close();
+        else controller.error(new TypeError('terminated'));
+      },
+    });
+    return new Response(stream, { headers: { 'content-length': String(declared) } });
+  };
+
+  it('a body that ends cleanly short of its Content-Length is a cut: not encoded, resumable from its stored chunks', async () => {
+    const store = memoryStore();
+    const file = record();
+    const failure = await writeBody({ store }, file, body(20_000, size, 'clean'), 0).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TransientError);
+    expect([file.encoded, (await store.getFile(file.repo, file.blob))?.encoded]).toEqual([undefined, undefined]);
+    expect(await store.getFile(file.repo, file.blob)).toMatchObject({ chunks: 1 });
+  });
+
+  it('a body whose decoded bytes run past its Content-Length is encoded (CORS hid Content-Encoding), stored so at once', async () => {
+    const store = memoryStore();
+    const file = record();
+    const failure = await writeBody({ store }, file, body(30_000, 20_000, 'error'), 0).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TransientError);
+    expect(await store.getFile(file.repo, file.blob)).toMatchObject({ chunks: 1, encoded: true });
   });
 });
