@@ -20,6 +20,7 @@ const deviceIndependentStoreTests = [
   'integrity',
   'migration',
   'multi-tab',
+  'no-web-locks',
   'pending-revision',
   'progress',
   'quota',

@@ -8,13 +8,13 @@ export { InpageError, isInpageError, errorCodes, errorPolicies } from './errors.
 export { MAX_ITEMS_PER_INFERENCE, MAX_CHARS_PER_INFERENCE, MAX_NEW_TOKENS } from './tasks/limits.ts';
 
 export type { InpageClient } from './client/client.ts';
-export type { ClientEventMap, ClientEventType, ClientEventListener } from './client/events.ts';
+export type { ClientEventMap, ClientEventType, ClientEventListener, WarningCode } from './client/events.ts';
 export type { ClientOptions, LoadOptions, StorageOptions } from './client/client-options.ts';
 export type { CacheAdmin, FitFinding, FitLimit, FitReport, InstallOptions, InstallResult } from './client/cache-admin.ts';
 export type { Model, Fallback, CallOptions, StreamInput } from './client/model-handle.ts';
 export type { Conversation, ConversationOptions, ChatCallOptions } from './tasks/chat-conversation.ts';
 export type { ErrorCode, ErrorPolicy } from './errors.ts';
-export type { Capabilities } from './runtime/capabilities.ts';
+export type { Capabilities, WebLocksGuarantee, WebLocksSupport } from './runtime/capabilities.ts';
 export type {
   AsyncDisposableIfSupported,
   CachedModel,

@@ -28,7 +28,8 @@ export type { LoadOptions } from './client-options.ts';
  */
 export interface InpageClient extends AsyncDisposableIfSupported {
   /**
-   * What the browser offers: the WebGPU adapter (probed for real), shader-f16, WASM SIMD and threads.
+   * What the browser offers: the WebGPU adapter (probed for real), shader-f16, WASM SIMD and
+   * threads, Web Locks (and the guarantees lost without them).
    * @example
    * const { webgpu } = await client.capabilities();
    * if (!webgpu.adapter) console.log('WASM only');
@@ -52,11 +53,13 @@ export interface InpageClient extends AsyncDisposableIfSupported {
   /** What inpage stores, and control over it: list, usage, install, delete, clear, pin. */
   readonly cache: CacheAdmin;
   /**
-   * Listens to what the client does on its own: a model falling back to WASM, a worker restart.
+   * Listens to what the client does on its own: a model falling back to WASM, a worker restart, an
+   * eviction, a warning (a worker started without Web Locks).
    * @returns the removal of the listener.
    * @example
    * client.on('fallback', ({ model, reason }) => console.warn(`${model} runs on WASM: ${reason}`));
    * client.on('worker-restart', ({ code, reason }) => console.warn(code, reason));
+   * client.on('warning', ({ code, message }) => console.warn(code, message));
    */
   on<K extends ClientEventType>(type: K, listener: ClientEventListener<K>): () => void;
 }
@@ -98,7 +101,7 @@ export function createClientOn(
   const events = new ClientEvents();
   const host = new WorkerHost({
     onWorkerLost: (error) => events.emit('worker-restart', { reason: error.message, code: error.code }),
-    onNotice: ({ models, bytes }) => events.emit('eviction', { models, bytes }),
+    onNotice: ({ type, ...notice }) => events.emit(type, notice as never),
     config: resolved.worker,
     ...(options.worker ? { worker: options.worker } : {}),
     heartbeatMs: resolved.heartbeatMs,

@@ -1,6 +1,12 @@
 import type { ErrorCode } from '../errors.ts';
 
 /**
+ * A warning's code. `NO_WEB_LOCKS`: the worker has no Web Locks, so inpage runs without
+ * cross-tab coordination and without its liveness lock (see `Capabilities.webLocks`).
+ */
+export type WarningCode = 'NO_WEB_LOCKS';
+
+/**
  * What a client tells an app without being asked: each key is an event type, each value the
  * plain-data payload its listeners receive.
  */
@@ -11,6 +17,8 @@ export interface ClientEventMap {
   'worker-restart': { reason: string; code: ErrorCode };
   /** A download deleted stored models (least recently used, unpinned) to stay within `storage.budget` or the quota; `bytes` is what their files took. */
   eviction: { models: string[]; bytes: number };
+  /** Something works with weaker guarantees than usual; `message` says which. Sent when a worker starts. */
+  warning: { code: WarningCode; message: string };
 }
 
 /** One of {@link ClientEventMap}'s keys. */

@@ -19,6 +19,7 @@ import type {
   SessionDtypesKey,
 } from '../types.ts';
 import type { FitReport } from '../fit/fit-check.ts';
+import type { ClientEventMap } from '../client/events.ts';
 
 /** Configuration the client sends to the worker at start-up; the worker sets transformers.js `env` from it. */
 export interface WorkerConfig {
@@ -97,15 +98,10 @@ export interface LoadedInfo extends PreparedInfo {
 
 /**
  * What the worker tells the client without being asked (plain data), through the callback given
- * to {@link WorkerApi.init}: a download evicted stored models to make room.
+ * to {@link WorkerApi.init}: a download evicted stored models to make room (`models`: Hub ids,
+ * each once; `bytes`: what their files took), or a warning (at start-up: no Web Locks).
  */
-export interface WorkerNotice {
-  type: 'eviction';
-  /** Hub ids of the evicted models, each once. */
-  models: string[];
-  /** Bytes of the files deleted with them. */
-  bytes: number;
-}
+export type WorkerNotice = ({ type: 'eviction' } & ClientEventMap['eviction']) | ({ type: 'warning' } & ClientEventMap['warning']);
 
 /** Identifies one call, so the client can abort it. */
 export type CallId = number;

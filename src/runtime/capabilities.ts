@@ -19,7 +19,42 @@ export interface Capabilities {
   };
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
+  /** Web Locks (`navigator.locks`) in the worker, and what inpage gives up without them (see {@link webLocksSupport}). */
+  webLocks: WebLocksSupport;
 }
+
+/**
+ * A guarantee inpage builds on Web Locks:
+ * - `cross-tab-coordination`: one download per file across tabs, workers and clients; a delete, a
+ *   clear or an eviction waits for the loads reading the model (without locks, two tabs may
+ *   download the same file at once, and a load in another tab may read a model being deleted);
+ * - `liveness-lock`: a dead worker is noticed within a second, busy or idle (without it, by
+ *   missed pings: within 60 s, and only with `heartbeatMs` > 0).
+ */
+export type WebLocksGuarantee = 'cross-tab-coordination' | 'liveness-lock';
+
+/** Whether Web Locks are there, and the guarantees lost when they are not. */
+export interface WebLocksSupport {
+  available: boolean;
+  /** Empty when `available`. */
+  lost: WebLocksGuarantee[];
+}
+
+/**
+ * Whether this context has Web Locks, and what inpage loses without them.
+ * @param locks - the lock manager to check (default: `navigator.locks`).
+ * @example
+ * webLocksSupport(undefined); // { available: false, lost: ['cross-tab-coordination', 'liveness-lock'] }
+ */
+export function webLocksSupport(locks: LockManager | undefined = globalThis.navigator?.locks): WebLocksSupport {
+  return locks ? { available: true, lost: [] } : { available: false, lost: ['cross-tab-coordination', 'liveness-lock'] };
+}
+
+/** The `NO_WEB_LOCKS` warning's text: what an app loses, in words. */
+export const noWebLocksMessage =
+  'This browser has no Web Locks (navigator.locks) in the worker: inpage keeps working without cross-tab coordination ' +
+  '(two tabs may download the same file at once, and a delete or eviction does not wait for a load reading the model in ' +
+  'another tab) and without its liveness lock (a dead worker is noticed by missed pings, within 60 s, instead of at once).';
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt))
 const simdProbe = new Uint8Array([
@@ -86,6 +121,7 @@ export async function probeCapabilities(requestedThreads?: number): Promise<Capa
     wasm: { simd: WebAssembly.validate(simdProbe), threads, numThreads },
     crossOriginIsolated: isolated,
     hardwareConcurrency: cores,
+    webLocks: webLocksSupport(),
   };
 }
 

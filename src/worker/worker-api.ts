@@ -15,7 +15,7 @@ import type {
 } from '../rpc/contract.ts';
 import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
-import { probeCapabilities, wasmThreads } from '../runtime/capabilities.ts';
+import { noWebLocksMessage, probeCapabilities, wasmThreads, webLocksSupport } from '../runtime/capabilities.ts';
 import { assertRunnable, chooseDevice, dtypeOfKey, isSessionDtypesKey } from '../runtime/device-plan.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/inventory.ts';
 import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
@@ -146,6 +146,9 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
   return {
     async init(config, liveness, onNotice) {
       const lockHeld = await holdLivenessLock(liveness);
+      if (!webLocksSupport().available) {
+        await Promise.resolve(onNotice?.({ type: 'warning', code: 'NO_WEB_LOCKS', message: noWebLocksMessage })).catch(() => undefined);
+      }
       const store = new ModelStore(config.storage.namespace);
       const bridge = new StoreBridge(store, hubConfig(config.hub));
       // In the background: a `requestAdapter()` that never answers must not hold up the start.

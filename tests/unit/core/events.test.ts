@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createClientOn } from '../../../src/client/client.ts';
 import { ClientEvents } from '../../../src/client/events.ts';
 import type { ClientEventMap } from '../../../src/client/events.ts';
+import { noWebLocksMessage, webLocksSupport } from '../../../src/runtime/capabilities.ts';
 import { fakeWorkers } from './fake-engine.ts';
 
 describe('ClientEvents', () => {
@@ -62,5 +63,30 @@ describe("client.on('eviction')", () => {
     await worker?.onNotice?.({ type: 'eviction', models: ['org/old'], bytes: 300 });
     expect(seen).toEqual([{ models: ['org/old'], bytes: 300 }]);
     await client.dispose();
+  });
+});
+
+describe("client.on('warning')", () => {
+  it('fires with the worker’s NO_WEB_LOCKS notice, and the eviction listeners hear nothing of it', async () => {
+    const fake = fakeWorkers({});
+    const client = createClientOn({ worker: fake.factory }, { liveness: fake.liveness });
+    const warnings: ClientEventMap['warning'][] = [];
+    const evictions: ClientEventMap['eviction'][] = [];
+    client.on('warning', (event) => warnings.push(event));
+    client.on('eviction', (event) => evictions.push(event));
+    await client.cache.list(); // the worker has started
+    await fake.workers[0]?.onNotice?.({ type: 'warning', code: 'NO_WEB_LOCKS', message: noWebLocksMessage });
+    expect(warnings).toEqual([{ code: 'NO_WEB_LOCKS', message: noWebLocksMessage }]);
+    expect(evictions).toEqual([]);
+    await client.dispose();
+  });
+});
+
+describe('webLocksSupport', () => {
+  it('names the guarantees lost without navigator.locks, and none with it', () => {
+    expect(webLocksSupport(undefined)).toEqual({ available: false, lost: ['cross-tab-coordination', 'liveness-lock'] });
+    expect(webLocksSupport({} as LockManager)).toEqual({ available: true, lost: [] });
+    // Node 20 has no navigator.locks: the default reads the real global.
+    expect(webLocksSupport().available).toBe(Boolean(globalThis.navigator?.locks));
   });
 });

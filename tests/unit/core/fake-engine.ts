@@ -35,6 +35,7 @@ export const capabilities: Capabilities = {
   wasm: { simd: true, threads: false, numThreads: 1 },
   crossOriginIsolated: false,
   hardwareConcurrency: 2,
+  webLocks: { available: true, lost: [] },
 };
 
 const positive = { label: 'POSITIVE', score: 1 };
