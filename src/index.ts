@@ -22,6 +22,7 @@ export type {
   ConcreteDtype,
   Device,
   Dtype,
+  DtypeFallback,
   HubOptions,
   LoadProgressEvent,
   ResolvedDevice,

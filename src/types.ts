@@ -66,6 +66,18 @@ export type SessionDtypesKey = `${string}=${string}`;
  */
 export type ResolvedDtype = ConcreteDtype | SessionDtypesKey;
 
+/**
+ * Why a model runs on a smaller dtype than its first choice: with `dtype: 'auto'`, the first
+ * choice could not fit (the fit check's reasons), so the load stepped down to the next dtype the
+ * repo has that fits.
+ * @example
+ * model.dtypeFallback; // { from: 'fp32', reason: 'fp32 cannot fit on wasm: onnx/model.onnx (3162180 bytes, …) exceed …' }
+ */
+export interface DtypeFallback {
+  from: ResolvedDtype;
+  reason: string;
+}
+
 /** How a load decides whether a stored revision is still current. */
 export type RevisionPolicy = 'stale-while-revalidate' | 'pinned' | 'always-check';
 
@@ -130,7 +142,8 @@ export interface CacheUsage {
  * - `total`: all files of the load (the total is known before any bytes flow);
  * - `compile`: creating the ONNX Runtime sessions;
  * - `ready`: the model can run; `commit` is the commit its files come from, `offline` says the
- *   Hub was not reached (stored data was used).
+ *   Hub was not reached (stored data was used), `dtypeFallback` (only when `auto` stepped down)
+ *   which dtype could not fit and why.
  *
  * @example
  * onProgress: (event) => {
@@ -143,4 +156,12 @@ export type LoadProgressEvent =
   | { phase: 'download'; model: string; file: string; loaded: number; total: number }
   | { phase: 'total'; model: string; loaded: number; total: number; files: number }
   | { phase: 'compile'; model: string; device: ResolvedDevice; dtype: ResolvedDtype }
-  | { phase: 'ready'; model: string; device: ResolvedDevice; dtype: ResolvedDtype; commit: string; offline: boolean };
+  | {
+      phase: 'ready';
+      model: string;
+      device: ResolvedDevice;
+      dtype: ResolvedDtype;
+      commit: string;
+      offline: boolean;
+      dtypeFallback?: DtypeFallback;
+    };

@@ -189,6 +189,7 @@ export function createClientOn(
         dtype: info.dtype,
         device: info.device,
         requestedDevice,
+        dtypeFallback: info.dtypeFallback,
       };
       let taskDefinition;
       try {

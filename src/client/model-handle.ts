@@ -8,7 +8,7 @@ import { inferenceChunks } from './inference-chunks.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import type { AnyTaskDefinition } from '../tasks/task.ts';
 import { isBatchable } from '../tasks/task.ts';
-import type { AsyncDisposableIfSupported, Device, ResolvedDevice, ResolvedDtype } from '../types.ts';
+import type { AsyncDisposableIfSupported, Device, DtypeFallback, ResolvedDevice, ResolvedDtype } from '../types.ts';
 import { CallQueue } from './call-queue.ts';
 import type { QueuedCall } from './call-queue.ts';
 import type { DeviceHealth } from './model-request.ts';
@@ -36,6 +36,8 @@ export interface ModelSpec {
   device: ResolvedDevice;
   /** The device the caller asked for (`auto` allows a fallback). */
   requestedDevice: Device;
+  /** `auto` stepped down from a dtype that could not fit. */
+  dtypeFallback?: DtypeFallback | undefined;
 }
 
 /** The client services a handle uses. */
@@ -119,6 +121,10 @@ export class ModelHandle<T extends TaskId> {
   /** `null`, or why the model runs on WASM although WebGPU was planned. */
   get fallback(): Fallback | null {
     return this.#fallback;
+  }
+  /** `null`, or which dtype `auto` chose first and why it stepped down to {@link dtype} (the first could not fit). */
+  get dtypeFallback(): DtypeFallback | null {
+    return this.#spec.dtypeFallback ?? null;
   }
 
   /**

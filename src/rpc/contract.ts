@@ -11,6 +11,7 @@ import type {
   CacheUsage,
   Device,
   Dtype,
+  DtypeFallback,
   LoadProgressEvent,
   ResolvedDevice,
   ResolvedDtype,
@@ -89,6 +90,8 @@ export interface PreparedInfo {
   downloaded: number;
   /** Bytes of the model's files. */
   bytes: number;
+  /** With `auto`: the first choice that could not fit, and why (absent when it fitted). */
+  dtypeFallback?: DtypeFallback;
 }
 
 /** A started model: its pipeline id (valid in the worker that opened it) and what was planned. */

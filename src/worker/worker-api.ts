@@ -26,12 +26,13 @@ import type { FilePlanner, PreparedModel, PrepareRequest as StorePrepareRequest,
 import { defaultPlatformLimits } from '../fit/fit-check.ts';
 import type { PlatformLimits } from '../fit/fit-check.ts';
 import { fitChecked } from '../fit/fit-planner.ts';
+import type { CheckedPlan } from '../fit/fit-planner.ts';
 import { fitContext, fitOf } from '../fit/worker-fit.ts';
 import type { PlanInspector } from '../fit/worker-fit.ts';
 import { StoreBridge } from '../store/transformers-bridge.ts';
 import { loadTask } from '../tasks/registry.ts';
 import type { TaskOutput } from '../tasks/registry.ts';
-import type { Dtype, ResolvedDevice, SessionDtypes } from '../types.ts';
+import type { Dtype, DtypeFallback, ResolvedDevice, SessionDtypes } from '../types.ts';
 import { filePlanner } from './file-plan.ts';
 import { LoadedPipelines } from './loaded-pipelines.ts';
 import type { LoadedPipeline } from './loaded-pipelines.ts';
@@ -55,6 +56,8 @@ interface WorkerState {
 interface Planned {
   prepared: PreparedModel;
   device: ResolvedDevice;
+  /** `auto` stepped down from a first choice that could not fit. */
+  dtypeFallback?: DtypeFallback;
 }
 
 /** Options of {@link createWorkerApi}. */
@@ -125,6 +128,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
     const planRequest = { task: definition.pipelineTask, dtype, device, shaderF16 };
     const planned = filePlanner(current.bridge, request.dtypeFor ? { ...planRequest, autoFor: request.dtypeFor } : planRequest);
     const context = fitContext(request.model, device, dtype, caps, limits);
+    let chosen: CheckedPlan | undefined;
     const plan: FilePlanner = inspect
       ? async (config, snapshot) => {
           const plans = await planned(config, snapshot);
@@ -133,14 +137,21 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
         }
       : request.skipFitCheck
         ? planned
-        : fitChecked(planned, context);
+        : fitChecked(planned, context, (checked) => (chosen = checked));
     const prepared = await prepareStored(
       current,
       { repo: request.model, revision: request.revision, dtype, plan, policy: request.policy },
       access,
       emit,
     );
-    return { prepared, device };
+    // Offline, another stored plan may have been used: the reason holds for the checked one only.
+    const from = chosen?.plan.dtype === prepared.dtype ? chosen.steppedDown?.from : undefined;
+    if (!from) return { prepared, device };
+    return {
+      prepared,
+      device,
+      dtypeFallback: { from: from.dtype, reason: `${from.dtype} cannot fit on ${device}: ${from.reasons.join('; ')}` },
+    };
   }
 
   return {
@@ -192,7 +203,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
           // One locked section from resolve to created sessions: a delete from any tab waits for it,
           // or aborts this load; it never pulls bytes from under it.
           const info = await withModelAccess(current.store.namespace, request.model, signal, async (access): Promise<LoadedInfo> => {
-            const { prepared, device } = await plan(request, access, emit);
+            const { prepared, device, dtypeFallback } = await plan(request, access, emit);
             const stage = { model: request.model, device, dtype: prepared.dtype };
             emit?.({ phase: 'compile', ...stage });
             const key = { pipelineTask: task.pipelineTask, repo: request.model, commit: prepared.commit, dtype: prepared.dtype, device };
@@ -210,7 +221,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
               }
             });
             pipelineId = id;
-            return { ...preparedInfo(prepared, device), pipelineId: id };
+            return { ...preparedInfo(prepared, device, dtypeFallback), pipelineId: id };
           });
           if (signal.aborted) throw abortError(signal);
           emit?.({
@@ -220,6 +231,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
             dtype: info.dtype,
             commit: info.commit,
             offline: info.offline,
+            ...(info.dtypeFallback ? { dtypeFallback: info.dtypeFallback } : {}),
           });
           await delivered();
           // Aborted from the `ready` event itself: nobody takes this pipeline.
@@ -314,7 +326,7 @@ async function holdLivenessLock(liveness: LivenessConfig): Promise<boolean> {
   });
 }
 
-function preparedInfo(prepared: PreparedModel, device: ResolvedDevice): PreparedInfo {
+function preparedInfo(prepared: PreparedModel, device: ResolvedDevice, dtypeFallback?: DtypeFallback): PreparedInfo {
   return {
     commit: prepared.commit,
     dtype: prepared.dtype,
@@ -322,6 +334,7 @@ function preparedInfo(prepared: PreparedModel, device: ResolvedDevice): Prepared
     offline: prepared.offline,
     downloaded: prepared.downloaded,
     bytes: prepared.files.reduce((sum, file) => sum + file.size, 0),
+    ...(dtypeFallback ? { dtypeFallback } : {}),
   };
 }
 

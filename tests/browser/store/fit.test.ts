@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isInpageError } from 'inpage';
-import type { InpageClient } from 'inpage';
+import type { InpageClient, LoadProgressEvent } from 'inpage';
 import type { PlatformLimits } from '../../../src/fit/fit-check.ts';
 import { testClient } from '../support/client.ts';
 import { project } from '../support/hub.ts';
@@ -83,11 +83,23 @@ describe(`fit check on ${device}`, () => {
     expect(await weightRequests(since)).toEqual([]);
   });
 
-  it.skipIf(device !== 'webgpu')('auto steps down from fp32 to q8 when fp32 cannot fit, and fit() says why', async () => {
-    const client = limitedClient({ maxFileBytes: 3_000_000 });
-    const report = await client.cache.fit('sentiment-analysis', largeRepo);
-    expect([report.verdict, report.dtype, report.steppedDownFrom?.dtype]).toEqual(['fits', 'q8', 'fp32']);
-    const model = await client.load('sentiment-analysis', largeRepo);
-    expect([model.dtype, model.device]).toEqual(['q8', 'webgpu']);
-  });
+  it.skipIf(device !== 'webgpu')(
+    'auto steps down from fp32 to q8 when fp32 cannot fit, and fit(), the model and ready say why',
+    async () => {
+      const client = limitedClient({ maxFileBytes: 3_000_000 });
+      const report = await client.cache.fit('sentiment-analysis', largeRepo);
+      expect([report.verdict, report.dtype, report.steppedDownFrom?.dtype]).toEqual(['fits', 'q8', 'fp32']);
+      const events: LoadProgressEvent[] = [];
+      const model = await client.load('sentiment-analysis', largeRepo, { onProgress: (event) => events.push(event) });
+      expect([model.dtype, model.device]).toEqual(['q8', 'webgpu']);
+      const why = {
+        from: 'fp32',
+        reason: `fp32 cannot fit on webgpu: onnx/model.onnx (${largeModelSize} bytes, 0.00 GiB) exceed the browser's per-file ArrayBuffer limit of 3000000 bytes (0.00 GiB)`,
+      };
+      expect(model.dtypeFallback).toEqual(why);
+      expect(events.at(-1)).toMatchObject({ phase: 'ready', dtype: 'q8', dtypeFallback: why });
+      // A dtype that fits as asked has no fallback.
+      expect((await client.load('sentiment-analysis', largeRepo, { dtype: 'q8' })).dtypeFallback).toBeNull();
+    },
+  );
 });
