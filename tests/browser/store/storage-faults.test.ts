@@ -1,14 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isInpageError } from 'inpage';
+import { withModelAccess } from '../../../src/store/cross-tab.ts';
+import { makeRoom } from '../../../src/store/eviction.ts';
 import { ModelStore } from '../../../src/store/idb-store.ts';
-import type { FileRecord } from '../../../src/store/records.ts';
+import type { FileRecord, ModelRecord } from '../../../src/store/records.ts';
 import { uniqueNamespace } from '../support/hub.ts';
 
 const transaction = IDBDatabase.prototype.transaction;
 const deleteKey = IDBObjectStore.prototype.delete;
+const queryLocks = LockManager.prototype.query;
 afterEach(() => {
   IDBDatabase.prototype.transaction = transaction;
   IDBObjectStore.prototype.delete = deleteKey;
+  LockManager.prototype.query = queryLocks;
 });
 
 /** The next `count` transactions fail as IndexedDB fails them: with a DOMException of `name`. */
@@ -39,7 +43,69 @@ async function storedBlob(store: ModelStore): Promise<FileRecord> {
   return record;
 }
 
+/** Stores a verified one-chunk model of `size` bytes, last used at `lastUsed`. */
+async function storedModel(store: ModelStore, repo: string, size: number, lastUsed: number): Promise<FileRecord> {
+  const blob = `${repo.replace('/', '-')}-blob`;
+  const file: FileRecord = {
+    repo,
+    blob,
+    path: 'onnx/model.onnx',
+    size,
+    oid: 'o',
+    chunkSize: size,
+    chunks: 1,
+    verified: true,
+    updatedAt: 0,
+  };
+  await store.putChunk(file, 0, new Blob([new Uint8Array(size)]));
+  await store.putFile(file);
+  const model: ModelRecord = {
+    repo,
+    revision: 'main',
+    commit: 'c1',
+    dtype: 'q8',
+    files: [file.path],
+    blobs: [blob],
+    bytes: size,
+    lastUsed,
+  };
+  await store.putModel(model);
+  return file;
+}
+
 describe('storage faults', () => {
+  it('eviction skips a victim whose load started after the plan (its lock is not free), without waiting for it', async () => {
+    const namespace = uniqueNamespace('evict-race');
+    const store = new ModelStore(namespace);
+    const old = await storedModel(store, 'org/old', 300, 1);
+    await storedModel(store, 'org/recent', 400, 2);
+    const room = { repo: 'org/new', commit: 'c9', dtype: 'q8' as const, blobs: [], needed: 200, budget: 800 };
+    // The plan sees no load anywhere; right after its look at the locks, a load of the victim
+    // starts and holds the repo's shared lock (as every load does) until the test lets it go.
+    let finishLoad: () => void = () => undefined;
+    let loading: Promise<void> | undefined;
+    LockManager.prototype.query = async function (this: LockManager) {
+      const snapshot = await queryLocks.call(this);
+      await new Promise<void>((held) => {
+        loading = withModelAccess(namespace, old.repo, undefined, () => {
+          held();
+          return new Promise<void>((resolve) => (finishLoad = resolve));
+        });
+      });
+      return snapshot;
+    };
+    // Returns while the load still holds its lock: eviction never waits for one.
+    expect(await makeRoom(store, room)).toEqual({ models: [], bytes: 0 });
+    LockManager.prototype.query = queryLocks;
+    expect((await store.recordsOf<ModelRecord>('model')).map(([, model]) => model.repo).sort()).toEqual(['org/old', 'org/recent']);
+    expect(await (await store.readFile(old))?.arrayBuffer()).toEqual(new Uint8Array(300).buffer);
+    // Once the load is over, the same request evicts it.
+    finishLoad();
+    await loading;
+    expect(await makeRoom(store, room)).toEqual({ models: ['org/old'], bytes: 300 });
+    expect(await store.getFile(old.repo, old.blob)).toBeUndefined();
+  });
+
   it.each([
     ['UnknownError', 'Connection to Indexed Database server lost. Refresh the page to try again'],
     ['InvalidStateError', "Failed to execute 'transaction' on 'IDBDatabase': The database connection is closing."],
