@@ -11,6 +11,9 @@ import type { UseStore } from 'idb-keyval';
  *   next call reopens it, and a transaction that could not start on the closed connection
  *   (`InvalidStateError`) is tried once more on a new one.
  *
+ * `onVersionChange` hears each `versionchange`: whatever was stored may be gone (see
+ * `ModelStore.generation`).
+ *
  * IndexedDB's failures reject with `STORAGE` (`QuotaExceededError` stays as it is: the download
  * reports it as `QUOTA_EXCEEDED`), never as `ABORTED`: an aborted transaction is not a cancel.
  *
@@ -18,7 +21,7 @@ import type { UseStore } from 'idb-keyval';
  * const meta = openStore('inpage-meta', 'records');
  * await get('schema', meta);
  */
-export function openStore(dbName: string, storeName: string): UseStore {
+export function openStore(dbName: string, storeName: string, onVersionChange?: () => void): UseStore {
   let connection: Promise<IDBDatabase> | undefined;
   const open = (): Promise<IDBDatabase> => {
     const request = indexedDB.open(dbName);
@@ -30,6 +33,7 @@ export function openStore(dbName: string, storeName: string): UseStore {
       database.onversionchange = () => {
         database.close();
         forget();
+        onVersionChange?.();
       };
       database.onclose = forget;
       return database;

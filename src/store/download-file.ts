@@ -10,8 +10,27 @@ import { blobId, storedBytes } from './records.ts';
 import { TransientError, WrongBodyError, writeBody } from './write-body.ts';
 import type { ReadAheadBudget } from './write-body.ts';
 
-/** The store calls a download makes. */
-export type DownloadStore = Pick<ModelStore, 'getFile' | 'putFile' | 'putChunk' | 'deleteFile' | 'isIntact' | 'readFile'>;
+/** The store calls a download makes (`generation`: see {@link ModelStore.generation}). */
+export type DownloadStore = Pick<ModelStore, 'getFile' | 'putFile' | 'putChunk' | 'deleteFile' | 'isIntact' | 'readFile'> &
+  Partial<Pick<ModelStore, 'generation'>>;
+
+/**
+ * `STORAGE` when the store's databases were deleted (or upgraded) since `generation`: the chunks
+ * written before are gone. What this download wrote since is deleted too, so no record claims
+ * chunks that are not there; the next load downloads the file again.
+ * @example
+ * await assertStoreKept(store, generationAtStart, `"${repo}"`);
+ */
+export async function assertStoreKept(
+  store: DownloadStore,
+  generation: number | undefined,
+  what: string,
+  record?: FileRecord,
+): Promise<void> {
+  if (store.generation === generation) return;
+  if (record) await store.deleteFile(record).catch(() => undefined);
+  throw new InpageError('STORAGE', `The model cache was deleted (in this tab or another) while ${what} was downloading; load it again.`);
+}
 
 /** Everything a file download needs. */
 export interface DownloadContext {
@@ -37,24 +56,31 @@ export interface DownloadContext {
  * another length) is discarded and fetched once more; a second failure raises `INTEGRITY`.
  *
  * @returns the verified record.
- * @throws InpageError `FILE_NOT_FOUND`, `UNAUTHORIZED`, `NETWORK`, `INTEGRITY`, `QUOTA_EXCEEDED`, `ABORTED`.
+ * @throws InpageError `FILE_NOT_FOUND`, `UNAUTHORIZED`, `NETWORK`, `INTEGRITY`, `QUOTA_EXCEEDED`, `ABORTED`,
+ *   `STORAGE` (also when the database was deleted during the download: see {@link assertStoreKept}).
  * @example
  * await downloadFile(context, { path: 'onnx/model.onnx', size, oid, sha256 });
  */
 export async function downloadFile(context: DownloadContext, file: RepoFile): Promise<FileRecord> {
+  const what = `"${context.repo}/${file.path}"`;
   for (let integrityAttempt = 0; ; integrityAttempt++) {
+    const generation = context.store.generation;
     const record = await loadRecord(context, file);
     if (record.verified) return record;
     let wrongBody: WrongBodyError | undefined;
     try {
       await transferWithRetries(context, record);
     } catch (error) {
+      await assertStoreKept(context.store, generation, what, record);
       if (!(error instanceof WrongBodyError)) throw error;
       wrongBody = error;
     }
+    await assertStoreKept(context.store, generation, what, record);
     if (!wrongBody) {
       const hasher = await createFileHasher(record, record.hashState);
-      if (record.chunks * record.chunkSize >= record.size && hasher.digest() === expectedDigest(record)) {
+      const complete = record.chunks * record.chunkSize >= record.size && hasher.digest() === expectedDigest(record);
+      // Every chunk must be stored too, not only hashed on the way in.
+      if (complete && (await context.store.isIntact(record))) {
         record.verified = true;
         delete record.hashState;
         await context.store.putFile(record);
@@ -67,7 +93,7 @@ export async function downloadFile(context: DownloadContext, file: RepoFile): Pr
         'INTEGRITY',
         wrongBody
           ? `"${context.repo}/${file.path}" came back wrong twice: ${wrongBody.message}`
-          : `"${context.repo}/${file.path}" failed verification twice: its bytes do not match the Hub's hash.`,
+          : `${what} failed verification twice: its bytes do not match the Hub's hash.`,
       );
     }
   }

@@ -29,12 +29,14 @@ export class ModelStore {
   readonly namespace: string;
   readonly #meta: UseStore;
   readonly #chunks: UseStore;
+  #generation = 0;
 
   /** @param namespace - prefix of the two database names (tests use a unique one). */
   constructor(namespace = 'inpage') {
     this.namespace = namespace;
-    const meta = openStore(`${namespace}-meta`, 'records');
-    const chunks = openStore(`${namespace}-chunks`, 'chunks');
+    const changed = (): void => void (this.#generation += 1);
+    const meta = openStore(`${namespace}-meta`, 'records', changed);
+    const chunks = openStore(`${namespace}-chunks`, 'chunks', changed);
     // Every call waits for the records to be in this code's layout (see migrateRecords).
     let migrated: Promise<unknown> | undefined;
     const ready = (): Promise<unknown> => {
@@ -50,6 +52,15 @@ export class ModelStore {
       await ready();
       return chunks(mode, callback);
     };
+  }
+
+  /**
+   * Increases each time one of the databases was deleted (`indexedDB.deleteDatabase` in any tab,
+   * clearing site data) or upgraded elsewhere: what a download stored before may be gone, so a
+   * download that sees it change fails with `STORAGE` rather than mark a file complete.
+   */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** The record of a blob of a repo (see {@link blobId}), if any. */

@@ -7,7 +7,7 @@ import { makeRoom } from './eviction.ts';
 import type { Eviction, RoomRequest } from './eviction.ts';
 import { touchModel } from './inventory.ts';
 import { fileLock, withFileLock } from './cross-tab.ts';
-import { downloadFile } from './download-file.ts';
+import { assertStoreKept, downloadFile } from './download-file.ts';
 import type { DownloadContext } from './download-file.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
@@ -97,7 +97,8 @@ export interface PreparedModel {
  * Works offline from stored data.
  *
  * @throws InpageError `MODEL_NOT_FOUND`, `FILE_NOT_FOUND`, `UNAUTHORIZED`, `NETWORK`,
- *   `OFFLINE_NOT_CACHED`, `INTEGRITY`, `QUOTA_EXCEEDED`, `ABORTED`.
+ *   `OFFLINE_NOT_CACHED`, `INTEGRITY`, `QUOTA_EXCEEDED`, `ABORTED`, `STORAGE` (also when the
+ *   database was deleted, in any tab, during the load; the next load downloads it again).
  * @example
  * const prepared = await prepareModel({ repo, revision: 'main', dtype: 'q8', policy: 'stale-while-revalidate' }, options);
  */
@@ -226,6 +227,7 @@ interface FinishHow {
 async function finish(request: PrepareRequest, options: PrepareOptions, plan: Plan, how: FinishHow): Promise<PreparedModel> {
   const { offline, configDownloaded = false } = how;
   const { store, onProgress } = options;
+  const generation = store.generation;
   const { snapshot, files, dtype } = plan;
   const total = files.reduce((sum, file) => sum + file.size, 0);
   const loadedByFile = new Map<string, number>();
@@ -290,7 +292,12 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
     const record = await lockedDownload(snapshot, options, file, (loaded) => onBytes(file.path, loaded));
     // A file another load (or tab) downloaded while this one waited: reported complete here.
     if (loadedByFile.get(file.path) !== record.size) onBytes(file.path, record.size);
+  }).catch(async (error: unknown) => {
+    await assertStoreKept(store, generation, `"${request.repo}"`);
+    throw error;
   });
+  // The files stored before a deletion are gone with it: the model is not complete.
+  await assertStoreKept(store, generation, `"${request.repo}"`);
   if (how.moveRef) {
     const { endpoint } = options.hub;
     await store.putRef({ repo: request.repo, revision: request.revision, commit: snapshot.commit, endpoint, checkedAt: Date.now() });

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isInpageError } from 'inpage';
+import { testClient } from '../support/client.ts';
+import { addFault, chunkSize, largeRepo, positiveText, weights } from './support.ts';
 import { withModelAccess } from '../../../src/store/cross-tab.ts';
 import { makeRoom } from '../../../src/store/eviction.ts';
 import { ModelStore } from '../../../src/store/idb-store.ts';
@@ -73,7 +75,48 @@ async function storedModel(store: ModelStore, repo: string, size: number, lastUs
   return file;
 }
 
+/** Deletes a database as another tab would; resolves once it is gone (never blocked: inpage closes on versionchange). */
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error ?? new Error(`deleting ${name} failed`));
+    request.onblocked = () => reject(new Error(`deleting ${name} was blocked`));
+  });
+}
+
 describe('storage faults', () => {
+  it('the database deleted from another tab mid-download fails the load with STORAGE, leaves nothing partial marked complete, and the next load completes', async () => {
+    const namespace = uniqueNamespace('deleted-mid-load');
+    const holdAt = 8 * chunkSize;
+    const remove = await addFault({ origin: 'cdn', repo: largeRepo, file: weights, holdAfterBytes: holdAt, times: 1 });
+    const client = testClient({ lazy: true, storage: { namespace, chunkSize, retries: 0 } });
+    let held: () => void = () => undefined;
+    const atHold = new Promise<void>((resolve) => (held = resolve));
+    const loading = client
+      .load('sentiment-analysis', largeRepo, {
+        dtype: 'fp32',
+        onProgress: (event) => event.phase === 'download' && event.file === weights && event.loaded >= holdAt && held(),
+      })
+      .catch((error: unknown) => error);
+    try {
+      await atHold;
+      // This page is another context than the client's worker, like another tab.
+      await deleteDatabase(`${namespace}-meta`);
+      await deleteDatabase(`${namespace}-chunks`);
+    } finally {
+      await remove();
+    }
+    const failure = await loading;
+    expect(isInpageError(failure, 'STORAGE'), String(failure)).toBe(true);
+    expect((failure as Error).message).toContain('was deleted (in this tab or another)');
+    const store = new ModelStore(namespace);
+    const records = (await store.recordsOf<FileRecord>('blob')).map(([, record]) => record);
+    expect(records.filter((record) => record.verified || record.chunks > 0)).toEqual([]);
+    const model = await client.load('sentiment-analysis', largeRepo, { dtype: 'fp32' });
+    expect((await model.run(positiveText))[0]?.label).toBe('POSITIVE');
+  });
+
   it('eviction skips a victim whose load started after the plan (its lock is not free), without waiting for it', async () => {
     const namespace = uniqueNamespace('evict-race');
     const store = new ModelStore(namespace);

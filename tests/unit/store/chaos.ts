@@ -15,7 +15,7 @@ export interface ChaosFigures {
   seed: number;
   runs: number;
   /** Faults injected, by kind. */
-  faults: { cuts: number; latency: number; status5xx: number; quota: number };
+  faults: { cuts: number; latency: number; status5xx: number; quota: number; dbDeleted: number };
   /** Loads started, and the ones that failed (then tried again), by error code. */
   attempts: number;
   failures: Record<string, number>;
@@ -58,9 +58,10 @@ const digestOf = (file: Pick<RepoFile, 'sha256' | 'size'>, bytes: Uint8Array): s
 
 /**
  * Runs `runs` seeded loads of the test repo through random faults: cut points across the files
- * (0 bytes, mid-chunk, a chunk boundary, the last byte), latency, 5xx with `Retry-After`, and
- * `QuotaExceededError` at random chunk writes. Each load is retried until it completes; after every
- * attempt the store is checked for corrupt or partial records marked complete.
+ * (0 bytes, mid-chunk, a chunk boundary, the last byte), latency, 5xx with `Retry-After`,
+ * `QuotaExceededError` at random chunk writes, and the database deleted from another tab before a
+ * random chunk write. Each load is retried until it completes; after every attempt the store is
+ * checked for corrupt or partial records marked complete.
  * @example
  * const figures = await runChaos(server, config, { seed: 1, runs: 5 });
  */
@@ -70,7 +71,7 @@ export async function runChaos(server: HubServer, hub: HubConfig, options: { see
   const figures: ChaosFigures = {
     seed: options.seed,
     runs: options.runs,
-    faults: { cuts: 0, latency: 0, status5xx: 0, quota: 0 },
+    faults: { cuts: 0, latency: 0, status5xx: 0, quota: 0, dbDeleted: 0 },
     attempts: 0,
     failures: {},
     incomplete: 0,
@@ -129,8 +130,18 @@ export async function runChaos(server: HubServer, hub: HubConfig, options: { see
     let writes = 0;
     let quotaFired = false;
     const failAt = new Set(Array.from({ length: next() < 0.5 ? 1 + Math.floor(next() * 2) : 0 }, () => 1 + Math.floor(next() * 12)));
+    // Drawn last, so the faults above stay those of earlier versions of this run for the same seed.
+    let deleteAt = next() < 0.5 ? 1 + Math.floor(next() * 6) : 0;
+    let deleted = false;
     store.putChunk = async (record, index, blob) => {
       writes += 1;
+      if (writes === deleteAt) {
+        // Another tab deletes the database mid-load; this write lands in the fresh, empty one.
+        deleteAt = 0;
+        deleted = true;
+        figures.faults.dbDeleted += 1;
+        store.deleteDatabase();
+      }
       if (failAt.has(writes)) {
         quotaFired = true;
         figures.faults.quota += 1;
@@ -163,8 +174,9 @@ export async function runChaos(server: HubServer, hub: HubConfig, options: { see
       if (!blob || digestOf(file, new Uint8Array(await blob.arrayBuffer())) !== expectedDigest(file)) figures.wrongHash += 1;
     }
     // Waste: bytes sent for a file beyond its size, per resume (a GET with Range). A failed write
-    // (quota) wastes what was read ahead of it, so the bound is measured on the other runs.
-    for (const file of quotaFired ? [] : files) {
+    // (quota) wastes what was read ahead of it, and a deleted database everything stored before,
+    // so the bound is measured on the other runs.
+    for (const file of quotaFired || deleted ? [] : files) {
       const gets = server.requests.filter(
         (r) => r.method === 'GET' && r.file === file.path && (r.status === 0 || (r.status >= 200 && r.status < 300)),
       );

@@ -14,6 +14,15 @@ export class MemoryStore {
   readonly records = new Map<string, unknown>();
   readonly chunks = new Map<string, Blob>();
   putChunkDelayMs = 0;
+  /** Increases each time the databases are deleted from elsewhere (see {@link deleteDatabase}). */
+  generation = 0;
+
+  /** Another tab deletes the databases (`indexedDB.deleteDatabase`): everything goes; later writes start a fresh store. */
+  deleteDatabase(): void {
+    this.generation += 1;
+    this.records.clear();
+    this.chunks.clear();
+  }
 
   getFile(repo: string, blob: string): Promise<FileRecord | undefined> {
     return Promise.resolve(structuredClone(this.records.get(`blob:${repo}@${blob}`) as FileRecord | undefined));
