@@ -74,6 +74,9 @@ describe('resumable downloads of the 3 MiB weights', () => {
     console.log(`resume across loads: cut at ${cut}, resumed at ${resumedAt}, re-downloaded ${total - largeModelSize} bytes`);
   });
 
+  // Chromium reports a connection closed cleanly short of its Content-Length as a network error
+  // (the body stream errors), so this guards the end-to-end path; the clean end a lenient runtime
+  // delivers is tested in tests/unit/store/download-file.test.ts.
   it('resumes with Range after a body that ended cleanly at 50%, short of its Content-Length', async () => {
     const since = now();
     const namespace = uniqueNamespace('clean-end');
