@@ -182,6 +182,18 @@ async function elementPixels(task: string, what: string, image: HTMLImageElement
   return drawnPixels(task, what, image, image.naturalWidth, image.naturalHeight);
 }
 
+/**
+ * inpage's own clone of a caller's bitmap (cheap: it shares the pixels), which then moves. Cloning
+ * here finds a bitmap of another origin's pixels at once: it cannot be cloned or posted.
+ */
+function clonedBitmap(task: string, what: string, bitmap: ImageBitmap): WireImage {
+  try {
+    return { kind: 'bitmap', bitmap: structuredClone(bitmap), moved: true };
+  } catch (error) {
+    throw invalid(task, what, 'is an ImageBitmap of another origin’s pixels (no CORS), which cannot be sent to the worker.', error);
+  }
+}
+
 function ownPixels(data: Uint8Array | Uint8ClampedArray, transfer: boolean): Uint8Array | Uint8ClampedArray {
   // A shared buffer cannot move; a view of part of a buffer would move the rest with it: copy both.
   const whole = data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
@@ -195,7 +207,7 @@ async function toWireImage(task: string, value: ImageInput, what: string, transf
     case 'blob':
       return { kind: 'blob', blob: value as Blob };
     case 'bitmap':
-      return { kind: 'bitmap', bitmap: value as ImageBitmap, moved: transfer };
+      return transfer ? { kind: 'bitmap', bitmap: value as ImageBitmap, moved: true } : clonedBitmap(task, what, value as ImageBitmap);
     case 'imagedata': {
       const { data, width, height } = value as ImageData;
       return { kind: 'pixels', data: ownPixels(data, transfer), width, height, channels: 4 };

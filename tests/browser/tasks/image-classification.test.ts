@@ -185,6 +185,8 @@ describe('image inputs: INVALID_INPUT', () => {
     foreign.src = `${hubUrl}/${visionModels.colourClassifier}/resolve/main/sample.png`;
     await foreign.decode();
     expect(await codeOf(() => classifier.run(foreign))).toBe('INVALID_INPUT');
+    const foreignBitmap = await createImageBitmap(foreign); // drawable, but its pixels stay unreadable
+    expect(await codeOf(() => classifier.run(foreignBitmap))).toBe('INVALID_INPUT');
     expect(await codeOf(() => classifier.run(`${hubUrl}/${visionModels.colourClassifier}/resolve/main/missing.png`))).toBe('INVALID_INPUT');
   });
 });
