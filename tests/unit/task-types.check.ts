@@ -27,6 +27,10 @@ import type { AnyTaskDefinition, AnyTaskPipeline } from '../../src/tasks/task.ts
 import { isBatchable, isStreamable, isStreamingPipeline } from '../../src/tasks/task.ts';
 import type { TextClassificationLabel } from '../../src/tasks/text-classification.ts';
 import type { ZeroShotClassification } from '../../src/tasks/zero-shot-classification.ts';
+import type { ImageClassificationLabel } from '../../src/tasks/image-classification.ts';
+import type { ImageFeatureExtractionOutput } from '../../src/tasks/image-feature-extraction.ts';
+import type { ImageInput } from '../../src/tasks/image-types.ts';
+import type { ZeroShotImageLabel } from '../../src/tasks/zero-shot-image-classification.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -51,7 +55,7 @@ declare function stream<T extends StreamableTaskId>(task: T, input: string, opti
 // --- Registry-level types ----------------------------------------------------------------------
 
 export type RegistryChecks = [
-  Expect<Equal<RequiredOptionsTaskId, 'zero-shot-classification'>>,
+  Expect<Equal<RequiredOptionsTaskId, 'zero-shot-classification' | 'zero-shot-image-classification'>>,
   Expect<Equal<{ [K in TaskId]: TaskTypes[K]['output'] }, { [K in TaskId]: TaskOutput<K> }>>,
   Expect<Equal<StreamableTaskId, 'translation' | 'summarization' | 'text2text-generation' | 'text-generation'>>,
   Expect<Equal<BatchableTaskId, 'text-classification' | 'sentiment-analysis' | 'token-classification' | 'ner' | 'feature-extraction'>>,
@@ -156,7 +160,7 @@ run('question-answering', 'Who was Jim Henson?');
 // @ts-expect-error the context is missing
 run('question-answering', { question: 'Who?' });
 // @ts-expect-error not a task id
-run('image-classification', 'cat.png');
+run('object-detection-3d', 'cat.png');
 
 // --- Wrong options do not compile ----------------------------------------------------------------
 
@@ -223,3 +227,21 @@ declare const zeroShotModel: Model<'zero-shot-classification'>;
 // @ts-expect-error candidateLabels is required
 void zeroShotModel.run('x');
 void zeroShotModel.run('x', { candidateLabels: ['a', 'b'] });
+
+// --- Vision tasks: one result per image, a list per array ---------------------------------------
+
+export type VisionChecks = [
+  Expect<Equal<TaskOutput<'image-classification', Blob>, ImageClassificationLabel[]>>,
+  Expect<Equal<TaskOutput<'image-classification', readonly [Blob, ImageData]>, ImageClassificationLabel[][]>>,
+  Expect<Equal<TaskOutput<'image-classification'>, ImageClassificationLabel[] | ImageClassificationLabel[][]>>,
+  Expect<Equal<TaskOutput<'zero-shot-image-classification', string>, ZeroShotImageLabel[]>>,
+  Expect<Equal<TaskOutput<'image-feature-extraction', HTMLCanvasElement[]>, ImageFeatureExtractionOutput>>,
+  Expect<Equal<TaskInput<'image-classification'>, ImageInput | readonly ImageInput[]>>,
+];
+// @ts-expect-error a number is no image
+run('image-classification', 42);
+// @ts-expect-error candidateLabels is required
+run('zero-shot-image-classification', new Blob());
+// @ts-expect-error not an option of image-classification
+run('image-classification', new Blob(), { pooling: 'mean' });
+run('image-feature-extraction', new Blob(), { pool: true, normalize: true, transfer: true });
