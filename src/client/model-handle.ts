@@ -52,6 +52,7 @@ export interface HandleServices {
 
 /** A `run()` call, or a call whose text arrives in pieces (`stream()`, a chat turn). */
 type Job =
+  /** `input`: as sent, or its promise for a task with `prepare` (never batchable). */
   | { kind: 'run'; input: unknown; options: Record<string, unknown> }
   | {
       kind: 'pieces';
@@ -136,7 +137,9 @@ export class ModelHandle<T extends TaskId> {
     this.#task.validate(input, taskOptions);
     const task = this.#task;
     const batchKey = isBatchable(task) && task.canBatch(taskOptions) ? task.batchKey(taskOptions) : null;
-    return this.#push({ kind: 'run', input, options: taskOptions }, taskOptions, batchKey, signal) as Promise<TaskOutput<T, I, O>>;
+    // Converted now (a canvas drawn on later does not change this call); awaited when the call runs.
+    const sent = task.prepare?.(input, taskOptions) ?? input;
+    return this.#push({ kind: 'run', input: sent, options: taskOptions }, taskOptions, batchKey, signal) as Promise<TaskOutput<T, I, O>>;
   }
 
   /**
@@ -286,7 +289,7 @@ export class ModelHandle<T extends TaskId> {
           ),
       );
     };
-    if (!isBatchable(task) || !task.canBatch(job.options)) return [await run(job.input)];
+    if (!isBatchable(task) || !task.canBatch(job.options)) return [await run(await job.input)];
     // One caller's array or a coalesced batch: split so no inference exceeds the limits.
     const itemsPerCall = calls.map((call) => task.toItems((call.input as RunJob).input));
     const chunks = inferenceChunks(itemsPerCall.flat());

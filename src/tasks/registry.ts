@@ -30,6 +30,9 @@ export const taskTable = defineTaskTable({
   'fill-mask': { load: () => import('./fill-mask.ts') },
   'question-answering': { load: () => import('./question-answering.ts') },
   'zero-shot-classification': { load: () => import('./zero-shot-classification.ts') },
+  'image-classification': { load: () => import('./image-classification.ts') },
+  'zero-shot-image-classification': { load: () => import('./zero-shot-image-classification.ts') },
+  'image-feature-extraction': { load: () => import('./image-feature-extraction.ts') },
 });
 
 type Entries = typeof taskTable.entries;

@@ -1,6 +1,7 @@
 import {
   AutoModel,
   AutoModelForCausalLM,
+  AutoModelForImageClassification,
   AutoModelForMaskedLM,
   AutoModelForQuestionAnswering,
   AutoModelForSeq2SeqLM,
@@ -70,6 +71,11 @@ const taskModels: Readonly<Record<string, { MODEL_CLASS_MAPPINGS: Map<string, st
   'text2text-generation': AutoModelForSeq2SeqLM,
   translation: AutoModelForSeq2SeqLM,
   summarization: AutoModelForSeq2SeqLM,
+  'image-classification': AutoModelForImageClassification,
+  'zero-shot-image-classification': AutoModel,
+  // transformers.js tries AutoModelForImageFeatureExtraction (CLIP/SigLIP vision towers) first, then
+  // AutoModel; only the latter's sessions (`model`) are planned, so those towers are not supported yet.
+  'image-feature-extraction': AutoModel,
 };
 
 const concreteDtypes = dtypes.filter((dtype): dtype is ConcreteDtype => dtype !== 'auto');

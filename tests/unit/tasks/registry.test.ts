@@ -15,12 +15,15 @@ const hubTaskIds = [
   'fill-mask',
   'question-answering',
   'zero-shot-classification',
+  'image-classification',
+  'zero-shot-image-classification',
+  'image-feature-extraction',
 ];
 
 const loadAll = (): Promise<Awaited<ReturnType<typeof loadTask>>[]> => Promise.all(taskIds.map((id) => loadTask(id as unknown)));
 
 describe('task table', () => {
-  it('holds every text task and the two aliases, declared once', async () => {
+  it('holds every task and the two aliases, declared once', async () => {
     expect(Object.keys(taskTable.entries).sort()).toEqual([...hubTaskIds].sort());
     expect([...taskIds].sort()).toEqual([...hubTaskIds, 'sentiment-analysis', 'ner'].sort());
     expect(await loadTask('sentiment-analysis')).toBe(await loadTask('text-classification'));
@@ -73,16 +76,16 @@ describe('task table', () => {
 
   it('isTaskId accepts exactly the table ids', () => {
     expect(isTaskId('ner')).toBe(true);
-    expect(isTaskId('image-classification')).toBe(false);
+    expect(isTaskId('text-to-3d')).toBe(false);
     expect(isTaskId('toString')).toBe(false);
     expect(isTaskId(undefined)).toBe(false);
   });
 
   it('checkTaskId and loadTask throw UNSUPPORTED_TASK listing the supported ids, TypeError for a non-string', async () => {
     expectInpageError(
-      () => checkTaskId('image-classification'),
+      () => checkTaskId('text-to-3d'),
       'UNSUPPORTED_TASK',
-      'Unsupported task "image-classification"',
+      'Unsupported task "text-to-3d"',
       'sentiment-analysis',
       'zero-shot-classification',
     );
@@ -97,9 +100,11 @@ describe('task table', () => {
   it('every task accepts undefined options where none are required, and rejects unknown keys', async () => {
     for (const { definition } of await loadAll()) {
       const id = definition.id;
-      const input = id === 'question-answering' ? { question: 'q', context: 'c' } : 'text';
-      if (id !== 'zero-shot-classification') expect(() => definition.validate(input, undefined)).not.toThrow();
-      const options = id === 'zero-shot-classification' ? { candidateLabels: ['a'], surelyNotAnOption: 1 } : { surelyNotAnOption: 1 };
+      // A URL is a text as well as an image input.
+      const input = id === 'question-answering' ? { question: 'q', context: 'c' } : 'https://example.com/cat.png';
+      const needsLabels = id.startsWith('zero-shot');
+      if (!needsLabels) expect(() => definition.validate(input, undefined)).not.toThrow();
+      const options = needsLabels ? { candidateLabels: ['a'], surelyNotAnOption: 1 } : { surelyNotAnOption: 1 };
       expectTypeError(() => definition.validate(input, options), `${id}: unknown option "surelyNotAnOption"`);
     }
   });
