@@ -87,8 +87,13 @@ export const backgroundRemovalPipeline: TaskPipeline<DecodedImages, BackgroundRe
     inputKind: 'image',
     toPipelineArgs: (images: DecodedImages): unknown[] => [pipelineImages(images), {}],
     fromPipelineOutput: (raw: unknown, images: DecodedImages): BackgroundRemovalOutput => readOutput(raw, images),
-    async run(pipe: LoadedParts, images: DecodedImages): Promise<BackgroundRemovalOutput> {
-      return readOutput(await perImage(pipe, images, (image) => [image, {}]), images);
+    async run(
+      pipe: LoadedParts,
+      images: DecodedImages,
+      _options?: BackgroundRemovalOptions,
+      signal?: AbortSignal,
+    ): Promise<BackgroundRemovalOutput> {
+      return readOutput(await perImage(pipe, images, (image) => [image, {}], signal), images);
     },
   });
 

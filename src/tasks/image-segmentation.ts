@@ -160,8 +160,13 @@ export const imageSegmentationPipeline: TaskPipeline<DecodedImages, ImageSegment
       pipelineOptions(options),
     ],
     fromPipelineOutput: (raw: unknown, images: DecodedImages): ImageSegmentationOutput => readOutput(raw, images),
-    async run(pipe: LoadedParts, images: DecodedImages, options?: ImageSegmentationOptions): Promise<ImageSegmentationOutput> {
-      return readOutput(await perImage(pipe, images, (image) => [image, pipelineOptions(options)]), images);
+    async run(
+      pipe: LoadedParts,
+      images: DecodedImages,
+      options?: ImageSegmentationOptions,
+      signal?: AbortSignal,
+    ): Promise<ImageSegmentationOutput> {
+      return readOutput(await perImage(pipe, images, (image) => [image, pipelineOptions(options)], signal), images);
     },
   });
 

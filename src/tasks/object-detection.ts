@@ -138,8 +138,13 @@ export const objectDetectionPipeline: TaskPipeline<DecodedImages, ObjectDetectio
       pipelineOptions(options),
     ],
     fromPipelineOutput: (raw: unknown, images: DecodedImages): ObjectDetectionOutput => readOutput(raw, images),
-    async run(pipe: LoadedParts, images: DecodedImages, options?: ObjectDetectionOptions): Promise<ObjectDetectionOutput> {
-      return readOutput(await perImage(pipe, images, (image) => [image, pipelineOptions(options)]), images);
+    async run(
+      pipe: LoadedParts,
+      images: DecodedImages,
+      options?: ObjectDetectionOptions,
+      signal?: AbortSignal,
+    ): Promise<ObjectDetectionOutput> {
+      return readOutput(await perImage(pipe, images, (image) => [image, pipelineOptions(options)], signal), images);
     },
   });
 

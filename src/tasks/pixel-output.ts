@@ -5,6 +5,7 @@
  * Pure code: task modules never import transformers.js.
  * @module
  */
+import { abortError } from '../errors.ts';
 import { imageCount, pipelineImages } from './image-task.ts';
 import type { DecodedImage, DecodedImages } from './image-types.ts';
 import { readNumber, readRecord } from './raw-output.ts';
@@ -27,15 +28,24 @@ export interface PixelBuffer {
 /**
  * Runs `pipe` on each image of a call in turn (object detection and segmentation take a batch of
  * one in transformers.js 4.3.1) and returns the raw outputs in order: one for one image, an array
- * for an array.
+ * for an array. Once `signal` is aborted, no further image is started.
+ * @throws InpageError `ABORTED` when `signal` is aborted between two images.
  * @example
- * const raw = await perImage(pipe, images, (image) => [image, { threshold: 0.9 }]);
+ * const raw = await perImage(pipe, images, (image) => [image, { threshold: 0.9 }], signal);
  */
-export async function perImage(pipe: LoadedParts, images: DecodedImages, args: (image: unknown) => unknown[]): Promise<unknown> {
+export async function perImage(
+  pipe: LoadedParts,
+  images: DecodedImages,
+  args: (image: unknown) => unknown[],
+  signal?: AbortSignal,
+): Promise<unknown> {
   const { many } = imageCount(images);
   if (!many) return pipe(...args(pipelineImages(images)));
   const outputs: unknown[] = [];
-  for (const image of images as readonly DecodedImage[]) outputs.push(await pipe(...args(image)));
+  for (const image of images as readonly DecodedImage[]) {
+    if (signal?.aborted) throw abortError(signal);
+    outputs.push(await pipe(...args(image)));
+  }
   return outputs;
 }
 

@@ -42,7 +42,7 @@ export async function runTask(
   // Vision tasks: the images sent become RawImages here (fetched, decoded), before the pipeline sees them.
   const taken = pipeline.inputKind === 'image' ? await decodeImages(input, signal) : input;
   // A task with its own `run` calls the tokenizer and model itself (e.g. for token positions).
-  if (pipeline.run) return guarded(() => pipeline.run?.(pipe, taken, options), signal);
+  if (pipeline.run) return guarded(() => pipeline.run?.(pipe, taken, options, signal), signal);
   let args = pipeline.toPipelineArgs(taken, options);
   if (definition.streamable) {
     const control = generationControl(pipe);

@@ -8,7 +8,7 @@ import type { LoadProgressEvent, Model } from 'inpage';
 import { fixtureModels } from '../../fixtures/expectations.ts';
 import { drawShapes, expectedCutout, expectedMask, shapeScene, shapeSceneObjects } from '../../fixtures/defs/colour-shapes.ts';
 import type { ShapeImage } from '../../fixtures/defs/colour-shapes.ts';
-import { fileClient, itOnWasm } from './task-support.ts';
+import { fileClient, itOnWasm, project } from './task-support.ts';
 
 const client = fileClient();
 let detector: Model<'object-detection'>;
@@ -40,6 +40,7 @@ describe('object-detection', () => {
     const total = detectorProgress.findLast((event) => event.phase === 'total');
     expect(total?.phase === 'total' && total.loaded > 0 && total.loaded === total.total).toBe(true);
     expect(detectorProgress.at(-1)?.phase).toBe('ready');
+    expect([detector.device, segmenter.device, remover.device]).toEqual(Array(3).fill(project === 'webgpu' ? 'webgpu' : 'wasm'));
   });
 
   itOnWasm('keeps only scores ≥ threshold (0.9 by default), boxes as fractions with percentage', async () => {

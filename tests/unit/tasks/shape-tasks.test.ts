@@ -25,7 +25,7 @@ const rawMask = (fill: number, channels = 1): { data: Uint8ClampedArray; width: 
 });
 
 /** A loaded pipeline that answers each call with the next of `answers`, recording the calls. */
-function fakePipe(...answers: unknown[]): LoadedParts & { calls: unknown[][] } {
+function fakePipe(...answers: unknown[]): LoadedParts & ReturnType<typeof vi.fn> & { calls: unknown[][] } {
   const calls: unknown[][] = [];
   const pipe = vi.fn((...args: unknown[]) => {
     calls.push(args);
@@ -107,6 +107,20 @@ describe('background-removal', () => {
       { data: rgba.data, width: 2, height: 2 },
     ]);
     expectInpageError(() => backgroundRemovalPipeline.fromPipelineOutput(rawMask(0, 1), decoded), 'UNSUPPORTED_MODEL', '4 channel');
+  });
+});
+
+describe('abort', () => {
+  it('starts no further image once the call is aborted', async () => {
+    const controller = new AbortController();
+    const pipe = fakePipe([], []);
+    pipe.mockImplementationOnce(() => {
+      controller.abort();
+      return Promise.resolve([]);
+    });
+    const run = objectDetectionPipeline.run?.(pipe, [decoded, decoded, decoded], {}, controller.signal);
+    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(pipe).toHaveBeenCalledTimes(1);
   });
 });
 
