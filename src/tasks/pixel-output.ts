@@ -20,7 +20,7 @@ import { unexpectedOutput } from './validate.ts';
  * const { data, width, height } = mask; // data.length === width * height
  */
 export interface PixelBuffer {
-  data: Uint8ClampedArray;
+  data: Uint8ClampedArray<ArrayBuffer>;
   width: number;
   height: number;
 }
@@ -50,17 +50,17 @@ export async function perImage(
 }
 
 /** A `Uint8ClampedArray` that owns its whole buffer (copied only when it does not). */
-function ownedBytes(task: string, data: unknown): Uint8ClampedArray {
+function ownedBytes(task: string, data: unknown): Uint8ClampedArray<ArrayBuffer> {
   if (data instanceof Uint8ClampedArray) {
     const owns = data.buffer instanceof ArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-    return owns ? data : data.slice();
+    return owns ? (data as Uint8ClampedArray<ArrayBuffer>) : data.slice();
   }
   if (data instanceof Uint8Array) return new Uint8ClampedArray(data); // a copy, in its own buffer
   throw unexpectedOutput(task, 'image data should be 8-bit', data);
 }
 
 /** One channel of interleaved pixels (the first by default). */
-function channelOf(data: Uint8ClampedArray, channels: number, channel = 0): Uint8ClampedArray {
+function channelOf(data: Uint8ClampedArray, channels: number, channel = 0): Uint8ClampedArray<ArrayBuffer> {
   const plane = new Uint8ClampedArray(data.length / channels);
   for (let i = 0; i < plane.length; i++) plane[i] = data[i * channels + channel] ?? 0;
   return plane;
