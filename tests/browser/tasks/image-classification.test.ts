@@ -3,7 +3,7 @@ import { isInpageError } from 'inpage';
 import type { ImageInput, Model } from 'inpage';
 import { colourClassification, quadrantPixels, solidPixels, visionModels } from '../../fixtures/vision-expectations.ts';
 import { canvasElement, expectLabels, imageBitmap, imageData, imageElement, offscreenCanvas, pngBlob } from './image-support.ts';
-import { hubUrl } from '../support/hub.ts';
+import { hub, hubUrl } from '../support/hub.ts';
 import { fileClient, itOnWasm } from './task-support.ts';
 
 /** The transfer list of every message the page posted to the worker. */
@@ -28,11 +28,15 @@ async function transfersOf(call: () => Promise<unknown>): Promise<Transferable[]
   return posted.slice(from).flat();
 }
 
-const client = fileClient({ worker: recordingWorker });
+const hubToken = 'hf_vision_test_token';
+const client = fileClient({ worker: recordingWorker, hub: { token: hubToken } });
 let classifier: Model<'image-classification'>;
+/** The Hub's requests of the model load (the log is reset after each test). */
+let loadRequests: Awaited<ReturnType<typeof hub.requests>> = [];
 
 beforeAll(async () => {
   classifier = await client.load('image-classification', visionModels.colourClassifier);
+  loadRequests = await hub.requests({ origin: 'hub' });
 });
 
 const red = solidPixels('red');
@@ -182,5 +186,32 @@ describe('image inputs: INVALID_INPUT', () => {
     await foreign.decode();
     expect(await codeOf(() => classifier.run(foreign))).toBe('INVALID_INPUT');
     expect(await codeOf(() => classifier.run(`${hubUrl}/${visionModels.colourClassifier}/resolve/main/missing.png`))).toBe('INVALID_INPUT');
+  });
+});
+
+describe('image inputs: URLs fetched in the worker', () => {
+  const sampleUrl = `${hubUrl}/${visionModels.colourClassifier}/resolve/main/sample.png`;
+
+  it('fetches a URL on the Hub origin without the Hub token, which the model load did send', async () => {
+    expect(loadRequests.some((request) => request.headers['authorization'] === `Bearer ${hubToken}`)).toBe(true);
+    expect((await classifier.run(sampleUrl, { topK: 1 }))[0]?.label).toBe('red');
+    const [request] = await hub.requests({ file: 'sample.png' });
+    expect(request?.status).toBe(200);
+    expect(request?.headers['authorization']).toBeUndefined();
+  });
+
+  itOnWasm('aborts a URL fetch held by the server with the call’s signal, and the model still answers', async () => {
+    await hub.addFault({ file: 'sample.png', holdAfterBytes: 8 });
+    try {
+      const controller = new AbortController();
+      const call = classifier.run(sampleUrl, { signal: controller.signal }).catch((caught: unknown) => caught);
+      await expect.poll(async () => (await hub.requests({ file: 'sample.png' })).length, { timeout: 20_000 }).toBe(1);
+      controller.abort();
+      const error = await call;
+      expect(isInpageError(error) && error.code).toBe('ABORTED');
+    } finally {
+      await hub.clearFaults();
+    }
+    expect((await classifier.run(imageData(red), { topK: 1 }))[0]?.label).toBe('red');
   });
 });
