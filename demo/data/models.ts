@@ -42,3 +42,8 @@ export const installable: ReadonlyArray<{
 
 /** Image classification (offline: the colour classifier fixture, whose label is the dominant colour). */
 export const imageClassifierModel = 'Xenova/vit-base-patch16-224';
+
+/** Object detection (offline: the rectangle detector fixture: one box per solid red, green or blue area). */
+export const objectDetectorModel = 'Xenova/detr-resnet-50';
+/** Background removal (offline: the fixture that makes near-white pixels transparent). */
+export const backgroundRemovalModel = 'Xenova/modnet';

@@ -33,6 +33,15 @@ export const sampleImages: readonly SampleImage[] = [
       [0, 12, 16, 4, '#00ff00'],
     ],
   },
+  // For "Detect objects" and "Remove background": solid rectangles on white.
+  {
+    name: 'Shapes on white',
+    rectangles: [
+      [0, 0, 16, 16, '#ffffff'],
+      [1, 2, 6, 5, '#ff0000'],
+      [9, 6, 5, 8, '#0000ff'],
+    ],
+  },
 ];
 
 /**

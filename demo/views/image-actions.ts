@@ -8,6 +8,7 @@ import type { ImageClassificationLabel } from 'inpage';
 import { imageClassifierModel } from '../data/models.ts';
 import { el } from '../dom.ts';
 import type { ModelLoader } from '../models.ts';
+import { detectAction, removeBackgroundAction } from './image-detect.ts';
 
 /** What an action gets: the image as picked (a File or a sample's PNG Blob) and the view's parts. */
 export interface ImageActionContext {
@@ -67,4 +68,4 @@ export const classifyAction: ImageAction = {
 };
 
 /** The image view's actions, in button order. */
-export const imageActions: readonly ImageAction[] = [classifyAction];
+export const imageActions: readonly ImageAction[] = [classifyAction, detectAction, removeBackgroundAction];

@@ -41,6 +41,21 @@ export type {
   QuantizedData,
   QuantizePrecision,
 } from './feature-extraction.ts';
+export type {
+  BoundingBox,
+  DetectedObject,
+  ObjectDetectionInput,
+  ObjectDetectionOptions,
+  ObjectDetectionOutput,
+} from './object-detection.ts';
+export type {
+  ImageSegment,
+  ImageSegmentationInput,
+  ImageSegmentationOptions,
+  ImageSegmentationOutput,
+  SegmentMask,
+} from './image-segmentation.ts';
+export type { BackgroundRemovalInput, BackgroundRemovalOptions, BackgroundRemovalOutput, RgbaImage } from './background-removal.ts';
 export type { TranslationInput, TranslationOptions, TranslationOutput } from './translation.ts';
 export type { SummarizationInput, SummarizationOptions, SummarizationOutput } from './summarization.ts';
 export type { Text2TextGenerationInput, Text2TextGenerationOptions, Text2TextGenerationOutput } from './text2text-generation.ts';

@@ -92,10 +92,12 @@ export interface TaskPipeline<Input, Options, Output> {
   /**
    * Optional: runs the task on the loaded pipeline itself, in place of `pipe(...toPipelineArgs())`
    * then `fromPipelineOutput()`, for tasks that need the tokenizer or the model's raw outputs
-   * (token positions for character offsets).
-   * @throws InpageError `RUNTIME` when the pipeline's parts or outputs are not as expected.
+   * (token positions for character offsets), or that call the pipeline several times (once per
+   * image), stopping between calls once `signal` is aborted.
+   * @throws InpageError `RUNTIME` when the pipeline's parts or outputs are not as expected;
+   *   `ABORTED` when it stops for `signal`.
    */
-  run?(pipe: LoadedParts, input: Input, options?: Options): Promise<Output>;
+  run?(pipe: LoadedParts, input: Input, options?: Options, signal?: AbortSignal): Promise<Output>;
 }
 
 /**

@@ -10,6 +10,12 @@ import {
   ModelRegistry,
 } from '@huggingface/transformers';
 import type { PretrainedConfig } from '@huggingface/transformers';
+import {
+  AutoModelForImageSegmentation,
+  AutoModelForObjectDetection,
+  AutoModelForSemanticSegmentation,
+  AutoModelForUniversalSegmentation,
+} from '@huggingface/transformers';
 import { InpageError } from '../errors.ts';
 import type { RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
 import { assertRunnable, autoDtypes, chooseDtype, dtypeKey, dtypeOfKey, sessionDefaultDtype } from '../runtime/device-plan.ts';
@@ -43,8 +49,18 @@ interface LoadingConfig {
   device_config?: Record<string, Record<string, unknown> | undefined>;
 }
 
+/** The model classes `pipeline()` tries, in order, for image-segmentation and background-removal. */
+const segmentationModels = {
+  MODEL_CLASS_MAPPINGS: [AutoModelForImageSegmentation, AutoModelForSemanticSegmentation, AutoModelForUniversalSegmentation].flatMap(
+    (model) => model.MODEL_CLASS_MAPPINGS,
+  ),
+};
+
 /** The model class `pipeline()` loads for each task inpage runs (transformers.js 4.3.1's `SUPPORTED_TASKS`). */
 const taskModels: Readonly<Record<string, { MODEL_CLASS_MAPPINGS: Map<string, string>[] }>> = {
+  'object-detection': AutoModelForObjectDetection,
+  'image-segmentation': segmentationModels,
+  'background-removal': segmentationModels,
   'text-classification': AutoModelForSequenceClassification,
   'zero-shot-classification': AutoModelForSequenceClassification,
   'token-classification': AutoModelForTokenClassification,

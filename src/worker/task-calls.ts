@@ -42,7 +42,7 @@ export async function runTask(
   // Vision tasks: the images sent become RawImages here (fetched, decoded), before the pipeline sees them.
   const taken = pipeline.inputKind === 'image' ? await decodeImages(input, signal) : input;
   // A task with its own `run` calls the tokenizer and model itself (e.g. for token positions).
-  if (pipeline.run) return guarded(() => pipeline.run?.(pipe, taken, options), signal);
+  if (pipeline.run) return guarded(() => pipeline.run?.(pipe, taken, options, signal), signal);
   let args = pipeline.toPipelineArgs(taken, options);
   if (definition.streamable) {
     const control = generationControl(pipe);
@@ -98,7 +98,8 @@ export async function guarded(inference: () => Promise<unknown> | undefined, sig
 }
 
 /**
- * The large typed arrays of an output, to move to the main thread instead of copying.
+ * The large typed arrays of an output, to move to the main thread instead of copying. Deep enough
+ * for a segmentation of several images (`output[image][segment].mask.data`).
  * @example
  * return withTransfer(output, transferablesOf(output));
  */
@@ -106,7 +107,7 @@ export function transferablesOf(output: unknown): Transferable[] {
   const found: Transferable[] = [];
   const visit = (value: unknown, depth: number): void => {
     if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer && !found.includes(value.buffer)) found.push(value.buffer);
-    else if (depth < 2 && typeof value === 'object' && value !== null) for (const item of Object.values(value)) visit(item, depth + 1);
+    else if (depth < 4 && typeof value === 'object' && value !== null) for (const item of Object.values(value)) visit(item, depth + 1);
   };
   visit(output, 0);
   return found;

@@ -1,8 +1,9 @@
 /**
  * The demo's image view end to end, on the colour classifier fixture served under the real model's
  * id: a generated sample classified by its dominant colour, a picked PNG file classified the same
- * way, a file that is no image refused with INVALID_INPUT, no serious axe violation and no
- * horizontal scroll at 360×740.
+ * way, a file that is no image refused with INVALID_INPUT, the rectangles of a sample detected (exact
+ * boxes, on the detector fixture) and its white background removed (on the remover fixture), no
+ * serious axe violation and no horizontal scroll at 360×740.
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright';
@@ -27,6 +28,13 @@ async function classify(): Promise<string | null> {
   await expect.poll(status, { timeout: 45_000 }).not.toBe('Classifying…');
   expect(await status()).toBe('Done.');
   return page.locator('#image-top-label').textContent();
+}
+
+/** Clicks an action's button and waits until the view is done; returns the status. */
+async function runAction(name: string, busy: string): Promise<string | null> {
+  await page.getByRole('button', { name }).click();
+  await expect.poll(status, { timeout: 45_000 }).not.toBe(busy);
+  return status();
 }
 
 beforeAll(async () => {
@@ -79,6 +87,25 @@ describe('demo image view', () => {
     await expect.poll(status).toMatch(/^This file does not look like an image/);
     await page.getByRole('button', { name: 'Classify' }).click();
     await expect.poll(status, { timeout: 30_000 }).toMatch(/^INVALID_INPUT: /);
+  });
+
+  it('detects the rectangles of a sample with their exact boxes, and removes its white background', async () => {
+    await page.getByRole('button', { name: 'Shapes on white' }).click();
+    await expect.poll(status).toBe('Chosen: Shapes on white.');
+    expect(await runAction('Detect objects', 'Detecting objects…')).toBe('Done.');
+    expect(await page.locator('#image-objects-summary').textContent()).toBe('2 objects found.');
+    expect(await page.locator('#image-objects li').allTextContents()).toEqual(['red (1.00) at 1,2–7,7', 'blue (1.00) at 9,6–14,14']);
+    expect(await page.getByRole('img', { name: 'The image with 2 boxes: red, blue' }).count()).toBe(1);
+    expect(await runAction('Remove background', 'Removing the background…')).toBe('Done.');
+    // 256 pixels, of which the red 6×5 and the blue 5×8 rectangles are kept.
+    expect(await page.locator('#image-cutout-summary').textContent()).toBe('70 of 256 pixels kept.');
+    const alpha = await page.locator('#image-result canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const context = canvas.getContext('2d');
+      const scale = canvas.width / 16;
+      const at = (x: number, y: number): number => context?.getImageData(x * scale + 1, y * scale + 1, 1, 1).data[3] ?? -1;
+      return { white: at(0, 0), red: at(1, 2), blue: at(13, 13) };
+    });
+    expect(alpha).toEqual({ white: 0, red: 255, blue: 255 });
   });
 
   it('fits 360×740 without horizontal scroll, with no serious or critical axe violation', async () => {
