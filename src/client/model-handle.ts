@@ -222,8 +222,8 @@ export class ModelHandle<T extends TaskId> {
     const job: Job = {
       kind: 'pieces',
       onPiece: (piece) => (pieces.push(piece), notify()),
-      send: (remote, id, callId, onPiece, moved) =>
-        remote.stream(callId, id, taskId, this.#moving(input, moved) as TaskInput<StreamableTaskId>, taskOptions, onPiece),
+      send: async (remote, id, callId, onPiece, moved) =>
+        remote.stream(callId, id, taskId, this.#moving(await this.#ready(input), taskOptions, moved), taskOptions, onPiece),
     };
     this.#push(job, taskOptions, null, stopSignal)
       .catch((error: unknown) => (failure = error))
@@ -270,9 +270,10 @@ export class ModelHandle<T extends TaskId> {
         job.send(remote, id, callId, onPiece, () => (moved = true));
       return [await this.#invoke(signal, () => !streamed && !moved, sent)];
     }
-    const run = (input: unknown): Promise<unknown> => {
+    const run = async (input: unknown): Promise<unknown> => {
       // A transferred input is gone from this thread: a failed call cannot be sent again.
       let moved = false;
+      const ready = await this.#ready(input);
       return this.#invoke<unknown>(
         signal,
         () => !moved,
@@ -281,7 +282,7 @@ export class ModelHandle<T extends TaskId> {
             callId,
             id,
             taskId,
-            this.#moving(input, () => (moved = true)) as TaskInput<TaskId>,
+            this.#moving(ready, job.options, () => (moved = true)),
             job.options as TaskOptions<TaskId>,
           ),
       );
@@ -302,12 +303,17 @@ export class ModelHandle<T extends TaskId> {
     });
   }
 
+  /** The input as the task sends it (an audio file decoded on this thread). */
+  async #ready(input: unknown): Promise<unknown> {
+    return (await this.#task.prepare?.(input)) ?? input;
+  }
+
   /** The input marked so that the buffers the task names move to the worker (`onMove` is told when there are any). */
-  #moving(input: unknown, onMove: () => void): unknown {
-    const transfers = this.#task.transfer?.(input) ?? [];
-    if (transfers.length === 0) return input;
+  #moving<I>(input: unknown, options: unknown, onMove: () => void): I {
+    const transfers = this.#task.transfer?.(input, options) ?? [];
+    if (transfers.length === 0) return input as I;
     onMove();
-    return withTransfer(input, transfers);
+    return withTransfer(input, transfers) as I;
   }
 
   /**

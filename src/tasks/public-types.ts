@@ -61,4 +61,10 @@ export type {
   ZeroShotClassificationOptions,
   ZeroShotClassificationOutput,
 } from './zero-shot-classification.ts';
+export type { AudioCallOptions, AudioInput, AudioSamples } from './audio-input.ts';
+export type {
+  AutomaticSpeechRecognitionInput,
+  AutomaticSpeechRecognitionOptions,
+  AutomaticSpeechRecognitionOutput,
+} from './automatic-speech-recognition.ts';
 export type { PerText, OptionValue } from './task.ts';

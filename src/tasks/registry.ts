@@ -27,6 +27,8 @@ export const taskTable = defineTaskTable({
   'fill-mask': { load: () => import('./fill-mask.ts') },
   'question-answering': { load: () => import('./question-answering.ts') },
   'zero-shot-classification': { load: () => import('./zero-shot-classification.ts') },
+  // audio
+  'automatic-speech-recognition': { load: () => import('./automatic-speech-recognition.ts'), aliases: ['asr'] },
 });
 
 type Entries = typeof taskTable.entries;

@@ -19,7 +19,7 @@ import type { Conversation, ConversationHost, ConversationOptions } from './chat
  * @example
  * task.validate(input, options); // throws TypeError / RangeError / InpageError('INVALID_INPUT')
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- Options and Output type the batching methods of BatchableTask
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- Output types the batching methods of BatchableTask
 export interface TaskDefinition<Input, Options, Output> {
   /** The Hub task id, e.g. `'text-classification'`. */
   readonly id: string;
@@ -46,7 +46,13 @@ export interface TaskDefinition<Input, Options, Output> {
    * Optional, for non-text inputs (audio samples, image bitmaps): the buffers of a validated input
    * that move to the worker instead of being copied. The caller's buffers are detached afterwards.
    */
-  transfer?(input: Input): Transferable[];
+  transfer?(input: Input, options?: Options): Transferable[];
+  /**
+   * Optional, for inputs the main thread must convert first (audio files, decoded with
+   * `OfflineAudioContext`, which workers lack): the input to send, once per call.
+   * @throws InpageError `INVALID_INPUT` when the input cannot be converted.
+   */
+  prepare?(input: Input): Promise<Input>;
   /**
    * Optional, for chat models (text-generation): starts a conversation on a loaded model. It lives
    * in the task's module, so the main entry carries no conversation code.

@@ -1,10 +1,13 @@
 import {
   AutoModel,
+  AutoModelForAudioClassification,
   AutoModelForCausalLM,
+  AutoModelForCTC,
   AutoModelForMaskedLM,
   AutoModelForQuestionAnswering,
   AutoModelForSeq2SeqLM,
   AutoModelForSequenceClassification,
+  AutoModelForSpeechSeq2Seq,
   AutoModelForTokenClassification,
   ModelRegistry,
 } from '@huggingface/transformers';
@@ -54,6 +57,11 @@ const taskModels: Readonly<Record<string, { MODEL_CLASS_MAPPINGS: Map<string, st
   'text2text-generation': AutoModelForSeq2SeqLM,
   translation: AutoModelForSeq2SeqLM,
   summarization: AutoModelForSeq2SeqLM,
+  // audio
+  'automatic-speech-recognition': {
+    MODEL_CLASS_MAPPINGS: [...AutoModelForSpeechSeq2Seq.MODEL_CLASS_MAPPINGS, ...AutoModelForCTC.MODEL_CLASS_MAPPINGS],
+  },
+  'audio-classification': AutoModelForAudioClassification,
 };
 
 const concreteDtypes = dtypes.filter((dtype): dtype is ConcreteDtype => dtype !== 'auto');

@@ -1,0 +1,127 @@
+/**
+ * Audio inputs of the audio tasks (automatic-speech-recognition, audio-classification), on the
+ * main thread: mono samples with their rate, or an audio file (`Blob`/`File`) that is decoded and
+ * resampled here with `OfflineAudioContext` (workers have no audio context), in a module loaded
+ * only when a file is passed. Samples at another rate than the model's are resampled in the worker.
+ * @module
+ */
+import { InpageError } from '../errors.ts';
+import { describeValue } from './describe-value.ts';
+
+/**
+ * Mono audio samples in [-1, 1] and their sampling rate in Hz.
+ * @example
+ * const audio: AudioSamples = { samples: new Float32Array(16000), samplingRate: 16000 }; // 1 s
+ */
+export interface AudioSamples {
+  readonly samples: Float32Array;
+  readonly samplingRate: number;
+}
+
+/**
+ * An audio input: samples with their rate, or an audio file the browser can decode (WAV, MP3,
+ * Ogg, WebM/Opus, …), whose channels are mixed down to mono.
+ * @example
+ * const input: AudioInput = fileInput.files[0]; // a File
+ */
+export type AudioInput = AudioSamples | Blob;
+
+/**
+ * The option every audio task takes: move the samples' buffer to the worker instead of copying it
+ * (the caller's `Float32Array` is detached afterwards).
+ * @example
+ * const options: AudioCallOptions = { transfer: true };
+ */
+export interface AudioCallOptions {
+  /** @default false */
+  transfer?: boolean;
+}
+
+/** Sampling rates `OfflineAudioContext` accepts, and so inpage. */
+export const samplingRateRange = Object.freeze({ min: 3000, max: 768_000 });
+
+/** Rate at which audio files are decoded (that of Whisper, wav2vec2, AST…); the worker resamples for a model that differs. */
+export const fileDecodingRate = 16_000;
+
+/** Samples longer than this many seconds are refused (a mistake would stall the worker). */
+export const maxAudioSeconds = 4 * 60 * 60;
+
+/** Peak amplitude at or below which a buffer counts as silent (−100 dBFS). */
+const silencePeak = 1e-5;
+
+/** Decoded samples (ours, so they always move to the worker rather than being copied). */
+const decoded = new WeakSet<Float32Array>();
+
+function invalid(task: string, message: string): InpageError {
+  return new InpageError('INVALID_INPUT', `${task}: ${message}`);
+}
+
+const isDetached = (buffer: ArrayBufferLike): boolean => (buffer as { detached?: boolean }).detached === true;
+
+/**
+ * Checks an audio input: a `Blob`, or samples with a valid rate that are neither empty, detached,
+ * silent nor non-finite.
+ * @throws TypeError for a value of the wrong type; InpageError `INVALID_INPUT` for an empty, silent
+ *   or detached buffer, a non-finite sample, or an unknown or invalid rate.
+ * @example
+ * checkAudioInput('automatic-speech-recognition', { samples, samplingRate: 44100 });
+ */
+export function checkAudioInput(task: string, input: unknown): asserts input is AudioInput {
+  if (typeof Blob !== 'undefined' && input instanceof Blob) {
+    if (input.size === 0) throw invalid(task, 'the audio file is empty (0 bytes).');
+    return;
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new TypeError(
+      `${task}: input must be { samples: Float32Array, samplingRate } or an audio Blob/File, got ${describeValue(input)}.`,
+    );
+  }
+  const { samples, samplingRate } = input as Partial<Record<keyof AudioSamples, unknown>>;
+  if (!(samples instanceof Float32Array))
+    throw new TypeError(`${task}: input.samples must be a Float32Array, got ${describeValue(samples)}.`);
+  if (samplingRate === undefined) throw invalid(task, "input.samplingRate is missing: give the samples' rate in Hz (e.g. 16000).");
+  const { min, max } = samplingRateRange;
+  if (typeof samplingRate !== 'number' || !Number.isFinite(samplingRate) || samplingRate < min || samplingRate > max) {
+    throw invalid(task, `input.samplingRate must be a rate in Hz from ${min} to ${max}, got ${describeValue(samplingRate)}.`);
+  }
+  if (samples.length === 0) {
+    throw invalid(
+      task,
+      isDetached(samples.buffer) ? 'input.samples is detached (its buffer was transferred); pass a fresh copy.' : 'input.samples is empty.',
+    );
+  }
+  if (samples.length > maxAudioSeconds * samplingRate) throw invalid(task, `the audio is longer than ${maxAudioSeconds / 3600} hours.`);
+  let peak = 0;
+  for (const sample of samples) {
+    if (!Number.isFinite(sample)) throw invalid(task, 'input.samples holds a NaN or infinite sample.');
+    peak = Math.max(peak, Math.abs(sample));
+  }
+  if (peak <= silencePeak) throw invalid(task, 'the audio is silent (no sample above -100 dBFS).');
+}
+
+/**
+ * The buffers of an audio input that move to the worker: decoded files always, the caller's
+ * samples only with `{ transfer: true }`.
+ * @example
+ * audioTransfer({ samples, samplingRate: 16000 }, { transfer: true }); // [samples.buffer]
+ */
+export function audioTransfer(input: AudioInput, options: unknown): Transferable[] {
+  if (input instanceof Blob) return [];
+  const wanted = decoded.has(input.samples) || (options as AudioCallOptions | undefined)?.transfer === true;
+  return wanted && input.samples.buffer instanceof ArrayBuffer ? [input.samples.buffer] : [];
+}
+
+/**
+ * Decodes a file input to samples (loading the decoder on demand); samples pass through.
+ * @throws InpageError `INVALID_INPUT` when the browser cannot decode the file, or it is silent.
+ * @example
+ * const samples = await prepareAudio('automatic-speech-recognition', file);
+ */
+export async function prepareAudio(task: string, input: AudioInput): Promise<AudioSamples> {
+  if (!(input instanceof Blob)) return input;
+  const { decodeAudioFile } = await import('./audio-decode.ts');
+  const audio = await decodeAudioFile(task, input, fileDecodingRate);
+  checkAudioInput(task, audio);
+  decoded.add(audio.samples);
+  return audio;
+}
