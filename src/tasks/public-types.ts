@@ -67,4 +67,10 @@ export type {
   AutomaticSpeechRecognitionOptions,
   AutomaticSpeechRecognitionOutput,
 } from './automatic-speech-recognition.ts';
+export type {
+  AudioClassificationInput,
+  AudioClassificationLabel,
+  AudioClassificationOptions,
+  AudioClassificationOutput,
+} from './audio-classification.ts';
 export type { PerText, OptionValue } from './task.ts';

@@ -29,6 +29,7 @@ export const taskTable = defineTaskTable({
   'zero-shot-classification': { load: () => import('./zero-shot-classification.ts') },
   // audio
   'automatic-speech-recognition': { load: () => import('./automatic-speech-recognition.ts'), aliases: ['asr'] },
+  'audio-classification': { load: () => import('./audio-classification.ts') },
 });
 
 type Entries = typeof taskTable.entries;

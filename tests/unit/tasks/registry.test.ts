@@ -16,7 +16,7 @@ const hubTaskIds = [
   'question-answering',
   'zero-shot-classification',
 ];
-const audioTaskIds = ['automatic-speech-recognition'];
+const audioTaskIds = ['automatic-speech-recognition', 'audio-classification'];
 const aliases = ['sentiment-analysis', 'ner', 'asr'];
 const tableIds = [...hubTaskIds, ...audioTaskIds];
 
