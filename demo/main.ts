@@ -17,6 +17,7 @@ import { createNerView } from './views/ner.ts';
 import { createSearchView } from './views/search.ts';
 import { createSentimentView } from './views/sentiment.ts';
 import { createTranslationView } from './views/translation.ts';
+import { createTranscriptionView } from './views/transcription.ts';
 import type { View, ViewContext } from './views/view.ts';
 
 const client = createClient({ hub: { endpoint: hubSettings.endpoint } });
@@ -30,6 +31,7 @@ const views: readonly View[] = [
   createChatView,
   createSearchView,
   createNerView,
+  createTranscriptionView,
   createManagerView,
   createDeviceView,
 ].map((create) => create(context));
