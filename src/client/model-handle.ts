@@ -52,6 +52,7 @@ export interface HandleServices {
 
 /** A `run()` call, or a call whose text arrives in pieces (`stream()`, a chat turn). */
 type Job =
+  /** `input`: as sent, or its promise for a task with `prepare` (never batchable). */
   | { kind: 'run'; input: unknown; options: Record<string, unknown> }
   | {
       kind: 'pieces';
@@ -136,7 +137,9 @@ export class ModelHandle<T extends TaskId> {
     this.#task.validate(input, taskOptions);
     const task = this.#task;
     const batchKey = isBatchable(task) && task.canBatch(taskOptions) ? task.batchKey(taskOptions) : null;
-    return this.#push({ kind: 'run', input, options: taskOptions }, taskOptions, batchKey, signal) as Promise<TaskOutput<T, I, O>>;
+    // Converted now (a canvas drawn on later does not change this call); awaited when the call runs.
+    const sent = task.prepare?.(input, taskOptions) ?? input;
+    return this.#push({ kind: 'run', input: sent, options: taskOptions }, taskOptions, batchKey, signal) as Promise<TaskOutput<T, I, O>>;
   }
 
   /**
@@ -219,11 +222,13 @@ export class ModelHandle<T extends TaskId> {
     let finished = false;
     let failure: unknown;
     const taskId = this.#spec.task as StreamableTaskId;
+    // As in run(): converted at call time (an audio file decoded), awaited when the call runs.
+    const sent = this.#task.prepare?.(input, taskOptions) ?? input;
     const job: Job = {
       kind: 'pieces',
       onPiece: (piece) => (pieces.push(piece), notify()),
       send: async (remote, id, callId, onPiece, moved) =>
-        remote.stream(callId, id, taskId, this.#moving(await this.#ready(input), taskOptions, moved), taskOptions, onPiece),
+        remote.stream(callId, id, taskId, this.#moving(await sent, moved) as TaskInput<StreamableTaskId>, taskOptions, onPiece),
     };
     this.#push(job, taskOptions, null, stopSignal)
       .catch((error: unknown) => (failure = error))
@@ -270,10 +275,9 @@ export class ModelHandle<T extends TaskId> {
         job.send(remote, id, callId, onPiece, () => (moved = true));
       return [await this.#invoke(signal, () => !streamed && !moved, sent)];
     }
-    const run = async (input: unknown): Promise<unknown> => {
+    const run = (input: unknown): Promise<unknown> => {
       // A transferred input is gone from this thread: a failed call cannot be sent again.
       let moved = false;
-      const ready = await this.#ready(input);
       return this.#invoke<unknown>(
         signal,
         () => !moved,
@@ -282,12 +286,12 @@ export class ModelHandle<T extends TaskId> {
             callId,
             id,
             taskId,
-            this.#moving(ready, job.options, () => (moved = true)),
+            this.#moving(input, () => (moved = true)) as TaskInput<TaskId>,
             job.options as TaskOptions<TaskId>,
           ),
       );
     };
-    if (!isBatchable(task) || !task.canBatch(job.options)) return [await run(job.input)];
+    if (!isBatchable(task) || !task.canBatch(job.options)) return [await run(await job.input)];
     // One caller's array or a coalesced batch: split so no inference exceeds the limits.
     const itemsPerCall = calls.map((call) => task.toItems((call.input as RunJob).input));
     const chunks = inferenceChunks(itemsPerCall.flat());
@@ -303,17 +307,12 @@ export class ModelHandle<T extends TaskId> {
     });
   }
 
-  /** The input as the task sends it (an audio file decoded on this thread). */
-  async #ready(input: unknown): Promise<unknown> {
-    return (await this.#task.prepare?.(input)) ?? input;
-  }
-
   /** The input marked so that the buffers the task names move to the worker (`onMove` is told when there are any). */
-  #moving<I>(input: unknown, options: unknown, onMove: () => void): I {
-    const transfers = this.#task.transfer?.(input, options) ?? [];
-    if (transfers.length === 0) return input as I;
+  #moving(input: unknown, onMove: () => void): unknown {
+    const transfers = this.#task.transfer?.(input) ?? [];
+    if (transfers.length === 0) return input;
     onMove();
-    return withTransfer(input, transfers) as I;
+    return withTransfer(input, transfers);
   }
 
   /**

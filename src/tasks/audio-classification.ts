@@ -68,7 +68,7 @@ export const audioClassificationTask: TaskDefinition<AudioClassificationInput, A
       checkBoolean(id, 'transfer', record['transfer']);
     },
     transfer: audioTransfer,
-    prepare: (input: AudioClassificationInput) => prepareAudio(id, input),
+    prepare: (input: AudioClassificationInput, options: AudioClassificationOptions | undefined) => prepareAudio(id, input, options),
   });
 
 /**

@@ -49,8 +49,8 @@ export const maxAudioSeconds = 4 * 60 * 60;
 /** Peak amplitude at or below which a buffer counts as silent (−100 dBFS). */
 const silencePeak = 1e-5;
 
-/** Decoded samples (ours, so they always move to the worker rather than being copied). */
-const decoded = new WeakSet<Float32Array>();
+/** Samples that move to the worker: decoded files (ours) and the caller's with `{ transfer: true }`. */
+const moving = new WeakSet<Float32Array>();
 
 function invalid(task: string, message: string): InpageError {
   return new InpageError('INVALID_INPUT', `${task}: ${message}`);
@@ -100,28 +100,37 @@ export function checkAudioInput(task: string, input: unknown): asserts input is 
 }
 
 /**
- * The buffers of an audio input that move to the worker: decoded files always, the caller's
- * samples only with `{ transfer: true }`.
+ * The buffers of an audio input as sent that move to the worker: decoded files always, the
+ * caller's samples only with `{ transfer: true }` (see {@link prepareAudio}).
  * @example
- * audioTransfer({ samples, samplingRate: 16000 }, { transfer: true }); // [samples.buffer]
+ * audioTransfer(await prepareAudio(task, { samples, samplingRate: 16000 }, { transfer: true })); // [samples.buffer]
  */
-export function audioTransfer(input: AudioInput, options: unknown): Transferable[] {
-  if (input instanceof Blob) return [];
-  const wanted = decoded.has(input.samples) || (options as AudioCallOptions | undefined)?.transfer === true;
-  return wanted && input.samples.buffer instanceof ArrayBuffer ? [input.samples.buffer] : [];
+export function audioTransfer(sent: unknown): Transferable[] {
+  const samples = (sent as Partial<AudioSamples> | null)?.samples;
+  return samples instanceof Float32Array && moving.has(samples) && samples.buffer instanceof ArrayBuffer ? [samples.buffer] : [];
 }
 
 /**
- * Decodes a file input to samples (loading the decoder on demand); samples pass through.
- * @throws InpageError `INVALID_INPUT` when the browser cannot decode the file, or it is silent.
+ * The `prepare` hook of the audio tasks, called at call time: a file is decoded (the decoder is
+ * loaded on demand) and its samples will move; samples pass through, and move with
+ * `{ transfer: true }`. The promise is marked handled (a call aborted before it runs never awaits it).
+ * @throws (through the promise) InpageError `INVALID_INPUT` when the browser cannot decode the
+ *   file, or it is silent.
  * @example
- * const samples = await prepareAudio('automatic-speech-recognition', file);
+ * const sent = await prepareAudio('automatic-speech-recognition', file, undefined);
  */
-export async function prepareAudio(task: string, input: AudioInput): Promise<AudioSamples> {
-  if (!(input instanceof Blob)) return input;
-  const { decodeAudioFile } = await import('./audio-decode.ts');
-  const audio = await decodeAudioFile(task, input, fileDecodingRate);
-  checkAudioInput(task, audio);
-  decoded.add(audio.samples);
-  return audio;
+export function prepareAudio(task: string, input: AudioInput, options: AudioCallOptions | undefined): Promise<AudioSamples> {
+  const sent = (async (): Promise<AudioSamples> => {
+    if (!(input instanceof Blob)) {
+      if (options?.transfer === true) moving.add(input.samples);
+      return input;
+    }
+    const { decodeAudioFile } = await import('./audio-decode.ts');
+    const audio = await decodeAudioFile(task, input, fileDecodingRate);
+    checkAudioInput(task, audio);
+    moving.add(audio.samples);
+    return audio;
+  })();
+  sent.catch(() => undefined);
+  return sent;
 }

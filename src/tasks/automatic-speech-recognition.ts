@@ -110,7 +110,8 @@ export const automaticSpeechRecognitionTask: StreamableTask<
     checkBoolean(id, 'transfer', record['transfer']);
   },
   transfer: audioTransfer,
-  prepare: (input: AutomaticSpeechRecognitionInput) => prepareAudio(id, input),
+  prepare: (input: AutomaticSpeechRecognitionInput, options: AutomaticSpeechRecognitionOptions | undefined) =>
+    prepareAudio(id, input, options),
 });
 
 /**

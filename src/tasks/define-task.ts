@@ -74,10 +74,16 @@ export interface TaskModule<
   readonly types?: S;
 }
 
+/**
+ * The input the worker half sees: `pipelineInput` when the spec declares one (vision tasks: the
+ * decoded images), else the task's input.
+ */
+type PipelineInput<S extends TaskTypeSpec> = S extends { readonly pipelineInput: infer P } ? P : S['input'];
+
 /** The pipeline a definition needs: a streaming one when the task streams. */
 type PipelineFor<S extends TaskTypeSpec, D> = D extends { readonly streamable: true }
-  ? StreamingPipeline<S['input'], S['options'], OutputFor<S>>
-  : TaskPipeline<S['input'], S['options'], OutputFor<S>>;
+  ? StreamingPipeline<PipelineInput<S>, S['options'], OutputFor<S>>
+  : TaskPipeline<PipelineInput<S>, S['options'], OutputFor<S>>;
 
 /**
  * Declares a task module's export for the task table, with defaults: `pipelineTask` is the task id,

@@ -185,8 +185,12 @@ export const featureExtractionTask: BatchableTask<
   },
 });
 
-/** IEEE half floats (transformers.js stores `float16` as `Uint16Array` without `Float16Array`) → float32. */
-function halfToFloat(bits: number): number {
+/**
+ * IEEE half floats (transformers.js stores `float16` as `Uint16Array` without `Float16Array`) → float32.
+ * @example
+ * halfToFloat(0x3c00); // 1
+ */
+export function halfToFloat(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const fraction = bits & 0x3ff;

@@ -74,3 +74,21 @@ export type {
   AudioClassificationOutput,
 } from './audio-classification.ts';
 export type { PerText, OptionValue } from './task.ts';
+export type { ImageInput, ImagePixels, ImagesInput, ImageTransferOption } from './image-types.ts';
+export type {
+  ImageClassificationInput,
+  ImageClassificationLabel,
+  ImageClassificationOptions,
+  ImageClassificationOutput,
+} from './image-classification.ts';
+export type {
+  ZeroShotImageClassificationInput,
+  ZeroShotImageClassificationOptions,
+  ZeroShotImageClassificationOutput,
+  ZeroShotImageLabel,
+} from './zero-shot-image-classification.ts';
+export type {
+  ImageFeatureExtractionInput,
+  ImageFeatureExtractionOptions,
+  ImageFeatureExtractionOutput,
+} from './image-feature-extraction.ts';

@@ -27,6 +27,9 @@ export const taskTable = defineTaskTable({
   'fill-mask': { load: () => import('./fill-mask.ts') },
   'question-answering': { load: () => import('./question-answering.ts') },
   'zero-shot-classification': { load: () => import('./zero-shot-classification.ts') },
+  'image-classification': { load: () => import('./image-classification.ts') },
+  'zero-shot-image-classification': { load: () => import('./zero-shot-image-classification.ts') },
+  'image-feature-extraction': { load: () => import('./image-feature-extraction.ts') },
   // audio
   'automatic-speech-recognition': { load: () => import('./automatic-speech-recognition.ts'), aliases: ['asr'] },
   'audio-classification': { load: () => import('./audio-classification.ts') },

@@ -43,16 +43,20 @@ export interface TaskDefinition<Input, Options, Output> {
    */
   validate(input: unknown, options: unknown): asserts input is Input;
   /**
-   * Optional, for non-text inputs (audio samples, image bitmaps): the buffers of a validated input
-   * that move to the worker instead of being copied. The caller's buffers are detached afterwards.
+   * Optional, for inputs the worker cannot take as they are (images: elements, canvases): converts
+   * a validated input at call time into what is sent to the worker, in call order (the promise
+   * settles before the call runs; it must be marked handled, as a call aborted before it runs never
+   * awaits it). Without it, the input is sent as it is.
+   * @throws (through the promise) InpageError `INVALID_INPUT` for input found unusable only then
+   *   (an image that does not decode).
    */
-  transfer?(input: Input, options?: Options): Transferable[];
+  prepare?(input: Input, options: Options | undefined): Promise<unknown>;
   /**
-   * Optional, for inputs the main thread must convert first (audio files, decoded with
-   * `OfflineAudioContext`, which workers lack): the input to send, once per call.
-   * @throws InpageError `INVALID_INPUT` when the input cannot be converted.
+   * Optional, for non-text inputs (audio samples, image pixels): the buffers of the input as sent
+   * (after {@link prepare}) that move to the worker instead of being copied. Buffers moved are
+   * detached on this thread afterwards.
    */
-  prepare?(input: Input): Promise<Input>;
+  transfer?(sent: unknown): Transferable[];
   /**
    * Optional, for chat models (text-generation): starts a conversation on a loaded model. It lives
    * in the task's module, so the main entry carries no conversation code.
@@ -72,6 +76,12 @@ export interface TaskDefinition<Input, Options, Output> {
  * const output = pipeline.fromPipelineOutput(raw, input, options); // plain, structured-clone safe
  */
 export interface TaskPipeline<Input, Options, Output> {
+  /**
+   * `'image'` for vision tasks: the worker decodes the images sent (`tasks/image-types.ts`'s wire
+   * images) into transformers.js `RawImage`s, with the call's signal, before the other methods see
+   * them; `Input` is then `DecodedImages` (one image or an array, as the call gave it).
+   */
+  readonly inputKind?: 'image';
   /** The arguments of the transformers.js pipeline call: `pipe(...toPipelineArgs(input, options))`. */
   toPipelineArgs(input: Input, options?: Options): unknown[];
   /**

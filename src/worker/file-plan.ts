@@ -3,6 +3,7 @@ import {
   AutoModelForAudioClassification,
   AutoModelForCausalLM,
   AutoModelForCTC,
+  AutoModelForImageClassification,
   AutoModelForMaskedLM,
   AutoModelForQuestionAnswering,
   AutoModelForSeq2SeqLM,
@@ -62,6 +63,11 @@ const taskModels: Readonly<Record<string, { MODEL_CLASS_MAPPINGS: Map<string, st
     MODEL_CLASS_MAPPINGS: [...AutoModelForSpeechSeq2Seq.MODEL_CLASS_MAPPINGS, ...AutoModelForCTC.MODEL_CLASS_MAPPINGS],
   },
   'audio-classification': AutoModelForAudioClassification,
+  'image-classification': AutoModelForImageClassification,
+  'zero-shot-image-classification': AutoModel,
+  // transformers.js tries AutoModelForImageFeatureExtraction (CLIP/SigLIP vision towers) first, then
+  // AutoModel; only the latter's sessions (`model`) are planned, so those towers are not supported yet.
+  'image-feature-extraction': AutoModel,
 };
 
 const concreteDtypes = dtypes.filter((dtype): dtype is ConcreteDtype => dtype !== 'auto');

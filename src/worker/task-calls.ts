@@ -9,6 +9,7 @@ import { isStreamingPipeline } from '../tasks/task.ts';
 import { needsOwnGeneration } from '../tasks/text-generation.ts';
 import type { TextGenerationInput, TextGenerationOptions } from '../tasks/text-generation.ts';
 import { classifyError } from './classify-error.ts';
+import { decodeImages } from './image-decoding.ts';
 import { generationControl, withOptions } from './generation.ts';
 import type { LoadedPipeline } from './loaded-pipelines.ts';
 import { runOwnGeneration } from './own-generation.ts';
@@ -50,15 +51,17 @@ export async function runTask(
     return guarded(() => transcribe(pipe, input as AudioSamples, options as AutomaticSpeechRecognitionOptions, signal), signal);
   if (ownGeneration(task, input, options))
     return guarded(() => runOwnGeneration(pipe, input, options as TextGenerationOptions, signal), signal);
+  // Vision tasks: the images sent become RawImages here (fetched, decoded), before the pipeline sees them.
+  const taken = pipeline.inputKind === 'image' ? await decodeImages(input, signal) : input;
   // A task with its own `run` calls the tokenizer and model itself (e.g. for token positions).
-  if (pipeline.run) return guarded(() => pipeline.run?.(pipe, input, options), signal);
-  let args = pipeline.toPipelineArgs(input, options);
+  if (pipeline.run) return guarded(() => pipeline.run?.(pipe, taken, options), signal);
+  let args = pipeline.toPipelineArgs(taken, options);
   if (definition.streamable) {
     const control = generationControl(pipe);
     signal.addEventListener('abort', control.interrupt, { once: true });
     args = withOptions(args, control.options);
   }
-  return pipeline.fromPipelineOutput(await guarded(() => pipe(...args), signal), input, options);
+  return pipeline.fromPipelineOutput(await guarded(() => pipe(...args), signal), taken, options);
 }
 
 /**

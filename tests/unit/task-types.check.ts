@@ -51,7 +51,7 @@ declare function stream<T extends StreamableTaskId>(task: T, input: string, opti
 // --- Registry-level types ----------------------------------------------------------------------
 
 export type RegistryChecks = [
-  Expect<Equal<RequiredOptionsTaskId, 'zero-shot-classification'>>,
+  Expect<Equal<RequiredOptionsTaskId, 'zero-shot-classification' | 'zero-shot-image-classification'>>,
   Expect<Equal<{ [K in TaskId]: TaskTypes[K]['output'] }, { [K in TaskId]: TaskOutput<K> }>>,
   Expect<
     Equal<
@@ -161,7 +161,7 @@ run('question-answering', 'Who was Jim Henson?');
 // @ts-expect-error the context is missing
 run('question-answering', { question: 'Who?' });
 // @ts-expect-error not a task id
-run('image-classification', 'cat.png');
+run('object-detection-3d', 'cat.png');
 
 // --- Wrong options do not compile ----------------------------------------------------------------
 
