@@ -73,6 +73,7 @@ export type {
   AudioClassificationOptions,
   AudioClassificationOutput,
 } from './audio-classification.ts';
+export type { ImageToTextInput, ImageToTextOptions, ImageToTextOutput } from './image-to-text.ts';
 export type { PerText, OptionValue } from './task.ts';
 export type { ImageInput, ImagePixels, ImagesInput, ImageTransferOption } from './image-types.ts';
 export type {

@@ -33,6 +33,7 @@ export const taskTable = defineTaskTable({
   // audio
   'automatic-speech-recognition': { load: () => import('./automatic-speech-recognition.ts'), aliases: ['asr'] },
   'audio-classification': { load: () => import('./audio-classification.ts') },
+  'image-to-text': { load: () => import('./image-to-text.ts') },
 });
 
 type Entries = typeof taskTable.entries;

@@ -10,6 +10,7 @@ import {
   AutoModelForSequenceClassification,
   AutoModelForSpeechSeq2Seq,
   AutoModelForTokenClassification,
+  AutoModelForVision2Seq,
   ModelRegistry,
 } from '@huggingface/transformers';
 import type { PretrainedConfig } from '@huggingface/transformers';
@@ -63,6 +64,7 @@ const taskModels: Readonly<Record<string, { MODEL_CLASS_MAPPINGS: Map<string, st
     MODEL_CLASS_MAPPINGS: [...AutoModelForSpeechSeq2Seq.MODEL_CLASS_MAPPINGS, ...AutoModelForCTC.MODEL_CLASS_MAPPINGS],
   },
   'audio-classification': AutoModelForAudioClassification,
+  'image-to-text': AutoModelForVision2Seq,
   'image-classification': AutoModelForImageClassification,
   'zero-shot-image-classification': AutoModel,
   // transformers.js tries AutoModelForImageFeatureExtraction (CLIP/SigLIP vision towers) first, then

@@ -21,7 +21,7 @@ const hubTaskIds = [
 ];
 const audioTaskIds = ['automatic-speech-recognition', 'audio-classification'];
 const aliases = ['sentiment-analysis', 'ner', 'asr'];
-const tableIds = [...hubTaskIds, ...audioTaskIds];
+const tableIds = [...hubTaskIds, ...audioTaskIds, 'image-to-text'];
 
 /** An input each task accepts. */
 function validInput(id: string): unknown {
