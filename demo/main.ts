@@ -12,6 +12,7 @@ import { createProgressPanel } from './progress.ts';
 import { registerServiceWorker } from './sw-register.ts';
 import { createChatView } from './views/chat.ts';
 import { createDeviceView } from './views/device.ts';
+import { createImageView } from './views/image.ts';
 import { createManagerView } from './views/manager.ts';
 import { createNerView } from './views/ner.ts';
 import { createSearchView } from './views/search.ts';
@@ -31,6 +32,7 @@ const views: readonly View[] = [
   createChatView,
   createSearchView,
   createNerView,
+  createImageView,
   createTranscriptionView,
   createManagerView,
   createDeviceView,

@@ -68,8 +68,9 @@ export const errorPolicies: { readonly [C in ErrorCode]: ErrorPolicy } = {
   UNSUPPORTED_MODEL: fail,
   /**
    * Validation, tokenizer or lengths (a prompt longer than the positions, fill-mask text without
-   * the mask token), mostly caught before any ONNX Runtime call; or a WASM run that failed on this
-   * input. The worker is intact: the worker keeps transformers.js's session chains alive.
+   * the mask token), mostly caught before any ONNX Runtime call; an image that cannot be used (no
+   * CORS, undecodable, zero-size, a detached buffer, a URL that fails); or a WASM run that failed
+   * on this input. The worker is intact: the worker keeps transformers.js's session chains alive.
    */
   INVALID_INPUT: fail,
   ABORTED: fail,

@@ -41,3 +41,6 @@ export const installable: ReadonlyArray<{
   { task: 'token-classification', model: nerModel, fixture: true },
   ...languagePairs.map((pair) => ({ task: 'translation' as const, model: pair.model, fixture: pair.fixture })),
 ];
+
+/** Image classification (offline: the colour classifier fixture, whose label is the dominant colour). */
+export const imageClassifierModel = 'Xenova/vit-base-patch16-224';

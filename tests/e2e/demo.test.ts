@@ -254,13 +254,14 @@ describe('demo app', () => {
       rings.filter((ring) => ring === 'none'),
       reached.join(' | '),
     ).toEqual([]);
-    expect(reached.slice(0, 10)).toEqual([
+    expect(reached.slice(0, 11)).toEqual([
       'Skip to content',
       'Sentiment',
       'Translation',
       'Chat',
       'Semantic search',
       'Named entities',
+      'Images',
       'Transcription',
       'Model manager',
       'Device',
