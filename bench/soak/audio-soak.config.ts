@@ -1,8 +1,7 @@
 /**
  * `npx vitest run --config bench/soak/audio-soak.config.ts`: the speech recognition soak (not part
- * of `npm test` nor `npm run bench`). One wasm-only Chromium project with eager, precise memory
- * measurement (`performance.measureUserAgentSpecificMemory()` counts the page and its workers; the
- * page is cross-origin isolated by the isolation headers).
+ * of `npm test` nor `npm run bench`). One wasm-only Chromium project with precise memory figures;
+ * the worker reports its own memory (`soak-worker.ts`).
  * @module
  */
 import { playwright } from '@vitest/browser-playwright';
@@ -11,8 +10,9 @@ import { chromiumArgs, findChromium } from '../../tests/setup/chromium.ts';
 import { inpage, isolationHeaders } from '../../src/vite.ts';
 import { repoAliases, repoOptimizeDeps, runtimeFromNodeModules } from '../../vite.config.ts';
 
-const args = [...chromiumArgs, '--enable-blink-features=ForceEagerMeasureMemory', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
+const args = [...chromiumArgs, '--enable-precise-memory-info'];
 
+// eslint-disable-next-line no-restricted-syntax -- Vitest loads the config's default export.
 export default defineConfig({
   root: new URL('../..', import.meta.url).pathname,
   plugins: [inpage(), runtimeFromNodeModules()],
