@@ -56,7 +56,17 @@ function invalid(task: string, message: string): InpageError {
   return new InpageError('INVALID_INPUT', `${task}: ${message}`);
 }
 
-const isDetached = (buffer: ArrayBufferLike): boolean => (buffer as { detached?: boolean }).detached === true;
+/** `ArrayBuffer.prototype.detached` where the engine has it; else a view on a detached buffer throws. */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  const detached = (buffer as { detached?: boolean }).detached;
+  if (detached !== undefined) return detached;
+  try {
+    void new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /**
  * Checks an audio input: a `Blob`, or samples with a valid rate that are neither empty, detached,
