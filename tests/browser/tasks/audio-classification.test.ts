@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from 'inpage';
 import { fixtureModels } from '../../fixtures/expectations.ts';
 import { toneSequence, wavBytes } from '../../fixtures/audio/tones.ts';
-import { fileClient } from './task-support.ts';
+import { fileClient, itOnWasm } from './task-support.ts';
 
 const client = fileClient();
 let classifier: Model<'audio-classification'>;
@@ -22,18 +22,19 @@ describe('audio-classification', () => {
     expect(output[0]?.score).toBeGreaterThan(0.99);
   });
 
-  it('resamples samples at another rate in the worker (48 kHz), and gives 5 labels by default', async () => {
+  // Device-independent (main thread and worker JS): WASM only.
+  itOnWasm('resamples samples at another rate in the worker (48 kHz), and gives 5 labels by default', async () => {
     const output = await classifier.run({ samples: toneSequence(['ti', null, 'la', 'ti'], 48000), samplingRate: 48000 });
     expect(output).toHaveLength(5);
     expect(labels(output).slice(0, 2)).toEqual(['ti', 'la']);
   });
 
-  it('decodes a WAV File on the main thread', async () => {
+  itOnWasm('decodes a WAV File on the main thread', async () => {
     const file = new File([wavBytes(toneSequence(['sol', 're', 'sol'], 24000), 24000)], 'tones.wav', { type: 'audio/wav' });
     expect(labels(await classifier.run(file, { topK: 2 }))).toEqual(['sol', 're']);
   });
 
-  it('refuses a silent buffer with INVALID_INPUT', async () => {
+  itOnWasm('refuses a silent buffer with INVALID_INPUT', async () => {
     await expect(
       Promise.resolve().then(() => classifier.run({ samples: new Float32Array(800), samplingRate: 16000 })),
     ).rejects.toMatchObject({

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from 'inpage';
 import { fixtureModels, speechExample } from '../../fixtures/expectations.ts';
 import { toneSequence, toneWords, wavBytes } from '../../fixtures/audio/tones.ts';
-import { collect, fileClient } from './task-support.ts';
+import { collect, fileClient, itOnWasm } from './task-support.ts';
 
 const client = fileClient();
 let asr: Model<'automatic-speech-recognition'>;
@@ -28,11 +28,13 @@ describe('automatic-speech-recognition', () => {
     expect(input.samples.length).toBe(words.length * 16000);
   });
 
-  it('resamples samples at another rate in the worker (44.1 kHz)', async () => {
+  // Device-independent (main thread and worker JS): WASM only.
+  itOnWasm('resamples samples at another rate in the worker (44.1 kHz)', async () => {
     expect(await asr.run(at(44100))).toEqual({ text });
   });
 
-  it('decodes and resamples a WAV File on the main thread (22.05 kHz)', async () => {
+  // Device-independent (main thread and worker JS): WASM only.
+  itOnWasm('decodes and resamples a WAV File on the main thread (22.05 kHz)', async () => {
     const file = new File([wavBytes(toneSequence(words, 22050), 22050)], 'tones.wav', { type: 'audio/wav' });
     expect(await asr.run(file)).toEqual({ text });
   });
@@ -55,7 +57,8 @@ describe('automatic-speech-recognition', () => {
     expect(windows.join('')).toBe(text);
   });
 
-  it('{ transfer: true } moves the samples: the caller is left with a detached buffer', async () => {
+  // Device-independent (main thread and worker JS): WASM only.
+  itOnWasm('{ transfer: true } moves the samples: the caller is left with a detached buffer', async () => {
     const input = at(16000);
     expect(await asr.run(input, { transfer: true })).toEqual({ text });
     expect(input.samples.length).toBe(0);
@@ -65,7 +68,7 @@ describe('automatic-speech-recognition', () => {
     });
   });
 
-  it.each([
+  itOnWasm.each([
     ['an empty buffer', { samples: new Float32Array(0), samplingRate: 16000 }, 'empty'],
     ['a silent buffer', { samples: new Float32Array(16000), samplingRate: 16000 }, 'silent'],
     ['a missing rate', { samples: toneSequence(['do'], 16000) }, 'samplingRate is missing'],
