@@ -75,5 +75,5 @@ it(`transcribes ${seconds} s in ${WINDOWS} windows exactly; memory per window re
     `worker wasm ${mib(m.wasmBytes)} MiB, worker heap ${mib(m.workerHeapBytes)} MiB, page heap ${mib(m.pageHeapBytes)} MiB`;
   console.log(`before: ${line(before)}`);
   for (const row of rows) console.log(`piece ${row.piece} at ${row.ms} ms: ${line(row)}`);
-  await commands.writeFile('../results/audio-soak.json', `${JSON.stringify(report, null, 2)}\n`);
+  await commands.writeFile('bench/results/audio-soak.json', `${JSON.stringify(report, null, 2)}\n`);
 });
