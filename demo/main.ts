@@ -18,6 +18,7 @@ import { createNerView } from './views/ner.ts';
 import { createSearchView } from './views/search.ts';
 import { createSentimentView } from './views/sentiment.ts';
 import { createTranslationView } from './views/translation.ts';
+import { createTranscriptionView } from './views/transcription.ts';
 import type { View, ViewContext } from './views/view.ts';
 
 const client = createClient({ hub: { endpoint: hubSettings.endpoint } });
@@ -32,6 +33,7 @@ const views: readonly View[] = [
   createSearchView,
   createNerView,
   createImageView,
+  createTranscriptionView,
   createManagerView,
   createDeviceView,
 ].map((create) => create(context));

@@ -10,6 +10,8 @@ export const sentimentModel = 'Xenova/distilbert-base-uncased-finetuned-sst-2-en
 export const embedderModel = 'Xenova/all-MiniLM-L6-v2';
 /** Named entities (cased). */
 export const nerModel = 'Xenova/bert-base-NER';
+/** Speech recognition (English Whisper). */
+export const speechModel = 'Xenova/whisper-tiny.en';
 
 /** One Opus-MT language pair. */
 export interface LanguagePair {

@@ -228,11 +228,13 @@ export class ModelHandle<T extends TaskId> {
     let finished = false;
     let failure: unknown;
     const taskId = this.#spec.task as StreamableTaskId;
+    // As in run(): converted at call time (an audio file decoded), awaited when the call runs.
+    const sent = this.#task.prepare?.(input, taskOptions) ?? input;
     const job: Job = {
       kind: 'pieces',
       onPiece: (piece) => (pieces.push(piece), notify()),
-      send: (remote, id, callId, onPiece, moved) =>
-        remote.stream(callId, id, taskId, this.#moving(input, moved) as TaskInput<StreamableTaskId>, taskOptions, onPiece),
+      send: async (remote, id, callId, onPiece, moved) =>
+        remote.stream(callId, id, taskId, this.#moving(await sent, moved) as TaskInput<StreamableTaskId>, taskOptions, onPiece),
     };
     this.#push(job, taskOptions, null, stopSignal)
       .catch((error: unknown) => (failure = error))

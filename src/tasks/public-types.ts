@@ -76,6 +76,19 @@ export type {
   ZeroShotClassificationOptions,
   ZeroShotClassificationOutput,
 } from './zero-shot-classification.ts';
+export type { AudioCallOptions, AudioInput, AudioSamples } from './audio-input.ts';
+export type {
+  AutomaticSpeechRecognitionInput,
+  AutomaticSpeechRecognitionOptions,
+  AutomaticSpeechRecognitionOutput,
+} from './automatic-speech-recognition.ts';
+export type {
+  AudioClassificationInput,
+  AudioClassificationLabel,
+  AudioClassificationOptions,
+  AudioClassificationOutput,
+} from './audio-classification.ts';
+export type { ImageToTextInput, ImageToTextOptions, ImageToTextOutput } from './image-to-text.ts';
 export type { PerText, OptionValue } from './task.ts';
 export type { ImageInput, ImagePixels, ImagesInput, ImageTransferOption } from './image-types.ts';
 export type {

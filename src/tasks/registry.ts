@@ -33,6 +33,10 @@ export const taskTable = defineTaskTable({
   'image-classification': { load: () => import('./image-classification.ts') },
   'zero-shot-image-classification': { load: () => import('./zero-shot-image-classification.ts') },
   'image-feature-extraction': { load: () => import('./image-feature-extraction.ts') },
+  // audio
+  'automatic-speech-recognition': { load: () => import('./automatic-speech-recognition.ts'), aliases: ['asr'] },
+  'audio-classification': { load: () => import('./audio-classification.ts') },
+  'image-to-text': { load: () => import('./image-to-text.ts') },
 });
 
 type Entries = typeof taskTable.entries;

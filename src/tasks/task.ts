@@ -19,7 +19,7 @@ import type { Conversation, ConversationHost, ConversationOptions } from './chat
  * @example
  * task.validate(input, options); // throws TypeError / RangeError / InpageError('INVALID_INPUT')
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- Options and Output type the batching methods of BatchableTask
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- Output types the batching methods of BatchableTask
 export interface TaskDefinition<Input, Options, Output> {
   /** The Hub task id, e.g. `'text-classification'`. */
   readonly id: string;

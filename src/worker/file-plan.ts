@@ -1,12 +1,16 @@
 import {
   AutoModel,
+  AutoModelForAudioClassification,
   AutoModelForCausalLM,
+  AutoModelForCTC,
   AutoModelForImageClassification,
   AutoModelForMaskedLM,
   AutoModelForQuestionAnswering,
   AutoModelForSeq2SeqLM,
   AutoModelForSequenceClassification,
+  AutoModelForSpeechSeq2Seq,
   AutoModelForTokenClassification,
+  AutoModelForVision2Seq,
   ModelRegistry,
 } from '@huggingface/transformers';
 import type { PretrainedConfig } from '@huggingface/transformers';
@@ -71,6 +75,12 @@ const taskModels: Readonly<Record<string, { MODEL_CLASS_MAPPINGS: Map<string, st
   'text2text-generation': AutoModelForSeq2SeqLM,
   translation: AutoModelForSeq2SeqLM,
   summarization: AutoModelForSeq2SeqLM,
+  // audio
+  'automatic-speech-recognition': {
+    MODEL_CLASS_MAPPINGS: [...AutoModelForSpeechSeq2Seq.MODEL_CLASS_MAPPINGS, ...AutoModelForCTC.MODEL_CLASS_MAPPINGS],
+  },
+  'audio-classification': AutoModelForAudioClassification,
+  'image-to-text': AutoModelForVision2Seq,
   'image-classification': AutoModelForImageClassification,
   'zero-shot-image-classification': AutoModel,
   // transformers.js tries AutoModelForImageFeatureExtraction (CLIP/SigLIP vision towers) first, then

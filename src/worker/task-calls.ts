@@ -13,6 +13,9 @@ import { decodeImages } from './image-decoding.ts';
 import { generationControl, withOptions } from './generation.ts';
 import type { LoadedPipeline } from './loaded-pipelines.ts';
 import { runOwnGeneration } from './own-generation.ts';
+import { atModelRate, transcribe } from './speech-recognition.ts';
+import type { AutomaticSpeechRecognitionOptions } from '../tasks/automatic-speech-recognition.ts';
+import type { AudioSamples } from '../tasks/audio-input.ts';
 
 /** text-generation with messages or stop sequences runs inpage's own generation loop (own-generation.ts). */
 function ownGeneration(task: LoadedTask, input: unknown, options: unknown): input is TextGenerationInput {
@@ -20,6 +23,11 @@ function ownGeneration(task: LoadedTask, input: unknown, options: unknown): inpu
     task.definition.id === 'text-generation' &&
     needsOwnGeneration(input as TextGenerationInput, options as TextGenerationOptions | undefined)
   );
+}
+
+/** automatic-speech-recognition runs inpage's window loop (speech-recognition.ts), which streams. */
+function speechRecognition(task: LoadedTask): boolean {
+  return task.definition.id === 'automatic-speech-recognition';
 }
 
 /**
@@ -37,6 +45,10 @@ export async function runTask(
   signal: AbortSignal,
 ): Promise<unknown> {
   const { definition, pipeline } = task;
+  // Audio samples at another rate than the model's are resampled here, in the worker.
+  input = atModelRate(pipe, input);
+  if (speechRecognition(task))
+    return guarded(() => transcribe(pipe, input as AudioSamples, options as AutomaticSpeechRecognitionOptions, signal), signal);
   if (ownGeneration(task, input, options))
     return guarded(() => runOwnGeneration(pipe, input, options as TextGenerationOptions, signal), signal);
   // Vision tasks: the images sent become RawImages here (fetched, decoded), before the pipeline sees them.
@@ -72,6 +84,12 @@ export async function streamTask(
   // wait until every piece was delivered, or the client would finish the stream without the last ones.
   const deliveries: Promise<unknown>[] = [];
   const send = (piece: string): void => void deliveries.push(Promise.resolve(onPiece(piece)).catch(() => undefined));
+  input = atModelRate(pipe, input);
+  if (speechRecognition(task)) {
+    await guarded(() => transcribe(pipe, input as AudioSamples, options as AutomaticSpeechRecognitionOptions, signal, send), signal);
+    await Promise.all(deliveries);
+    return;
+  }
   if (ownGeneration(task, input, options)) {
     await guarded(() => runOwnGeneration(pipe, input, options as TextGenerationOptions, signal, send), signal);
     await Promise.all(deliveries);

@@ -254,13 +254,15 @@ describe('demo app', () => {
       rings.filter((ring) => ring === 'none'),
       reached.join(' | '),
     ).toEqual([]);
-    expect(reached.slice(0, 9)).toEqual([
+    expect(reached.slice(0, 11)).toEqual([
       'Skip to content',
       'Sentiment',
       'Translation',
       'Chat',
       'Semantic search',
       'Named entities',
+      'Images',
+      'Transcription',
       'Model manager',
       'Device',
       'sentiment-text',

@@ -57,7 +57,12 @@ declare function stream<T extends StreamableTaskId>(task: T, input: string, opti
 export type RegistryChecks = [
   Expect<Equal<RequiredOptionsTaskId, 'zero-shot-classification' | 'zero-shot-image-classification'>>,
   Expect<Equal<{ [K in TaskId]: TaskTypes[K]['output'] }, { [K in TaskId]: TaskOutput<K> }>>,
-  Expect<Equal<StreamableTaskId, 'translation' | 'summarization' | 'text2text-generation' | 'text-generation'>>,
+  Expect<
+    Equal<
+      StreamableTaskId,
+      'translation' | 'summarization' | 'text2text-generation' | 'text-generation' | 'automatic-speech-recognition' | 'asr'
+    >
+  >,
   Expect<Equal<BatchableTaskId, 'text-classification' | 'sentiment-analysis' | 'token-classification' | 'ner' | 'feature-extraction'>>,
   Expect<Equal<TaskInput<'sentiment-analysis'>, TaskInput<'text-classification'>>>,
   Expect<Equal<TaskOptions<'ner'>, TaskOptions<'token-classification'>>>,

@@ -22,19 +22,29 @@ const hubTaskIds = [
   'zero-shot-image-classification',
   'image-feature-extraction',
 ];
+const audioTaskIds = ['automatic-speech-recognition', 'audio-classification'];
+const aliases = ['sentiment-analysis', 'ner', 'asr'];
+const tableIds = [...hubTaskIds, ...audioTaskIds, 'image-to-text'];
+
+/** An input each task accepts. */
+function validInput(id: string): unknown {
+  if (id === 'question-answering') return { question: 'q', context: 'c' };
+  if (audioTaskIds.includes(id)) return { samples: new Float32Array([0, 0.5, -0.5]), samplingRate: 16000 };
+  return 'https://example.com/cat.png';
+}
 
 const loadAll = (): Promise<Awaited<ReturnType<typeof loadTask>>[]> => Promise.all(taskIds.map((id) => loadTask(id as unknown)));
 
 describe('task table', () => {
-  it('holds every task and the two aliases, declared once', async () => {
-    expect(Object.keys(taskTable.entries).sort()).toEqual([...hubTaskIds].sort());
-    expect([...taskIds].sort()).toEqual([...hubTaskIds, 'sentiment-analysis', 'ner'].sort());
+  it('holds every task and the aliases, declared once', async () => {
+    expect(Object.keys(taskTable.entries).sort()).toEqual([...tableIds].sort());
+    expect([...taskIds].sort()).toEqual([...tableIds, ...aliases].sort());
     expect(await loadTask('sentiment-analysis')).toBe(await loadTask('text-classification'));
     expect(await loadTask('ner')).toBe(await loadTask('token-classification'));
   });
 
   it('keys each module by its own id (aliases aside) and names a transformers.js pipeline task', async () => {
-    for (const id of hubTaskIds) {
+    for (const id of tableIds) {
       const { definition } = await loadTask(id as unknown);
       expect(definition.id).toBe(id);
       expect(definition.pipelineTask).toBe(id);
@@ -58,7 +68,9 @@ describe('task table', () => {
     const batchable = taskIds.filter((id) => isBatchable(byId(id).definition));
     const streamable = taskIds.filter((id) => isStreamable(byId(id).definition));
     expect(batchable.sort()).toEqual(['feature-extraction', 'ner', 'sentiment-analysis', 'text-classification', 'token-classification']);
-    expect(streamable.sort()).toEqual(['summarization', 'text-generation', 'text2text-generation', 'translation']);
+    expect(streamable.sort()).toEqual(
+      ['summarization', 'text-generation', 'text2text-generation', 'translation', 'automatic-speech-recognition', 'asr'].sort(),
+    );
     for (const id of batchable) {
       const definition = byId(id).definition as unknown as Record<string, unknown>;
       for (const method of ['canBatch', 'batchKey', 'toItems', 'batchInput', 'splitOutput', 'joinItems'])
@@ -103,8 +115,7 @@ describe('task table', () => {
   it('every task accepts undefined options where none are required, and rejects unknown keys', async () => {
     for (const { definition } of await loadAll()) {
       const id = definition.id;
-      // A URL is a text as well as an image input.
-      const input = id === 'question-answering' ? { question: 'q', context: 'c' } : 'https://example.com/cat.png';
+      const input = validInput(id); // a URL is a text as well as an image input
       const needsLabels = id.startsWith('zero-shot');
       if (!needsLabels) expect(() => definition.validate(input, undefined)).not.toThrow();
       const options = needsLabels ? { candidateLabels: ['a'], surelyNotAnOption: 1 } : { surelyNotAnOption: 1 };
