@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors.ts';
+import type { RouteEvent } from '../routing/route-types.ts';
 
 /**
  * What a client tells an app without being asked: each key is an event type, each value the
@@ -11,6 +12,8 @@ export interface ClientEventMap {
   'worker-restart': { reason: string; code: ErrorCode };
   /** A download deleted stored models (least recently used, unpinned) to stay within `storage.budget` or the quota; `bytes` is what their files took. */
   eviction: { models: string[]; bytes: number };
+  /** Routing chose a device by measurement, or switched a ladder's rung (see `model.route`). */
+  route: RouteEvent;
 }
 
 /** One of {@link ClientEventMap}'s keys. */

@@ -15,6 +15,7 @@ import type { DeviceHealth } from './model-request.ts';
 import { withRecovery } from './recovery.ts';
 import type { ClientEvents } from './events.ts';
 import type { WorkerHost } from './worker-host.ts';
+import type { ModelRoute } from '../routing/route-types.ts';
 
 export type { CallOptions, StreamInput } from './call-types.ts';
 
@@ -50,6 +51,21 @@ export interface HandleServices {
   events?: ClientEvents;
 }
 
+/**
+ * What routing (src/routing/, loaded on demand) hooks into a handle: it sees each call's time and
+ * may switch the handle to another rung or device, between calls only.
+ * @internal
+ */
+export interface RouteHooks {
+  readonly route: ModelRoute;
+  /** Called before each group of calls runs: a pending switch is applied here. */
+  between(): void;
+  /** A worker call answered: it was dispatched at `started` (`performance.now()`; queue wait and pipeline reopening excluded). */
+  sample(started: number): void;
+  /** The handle was disposed: stop measuring, free what routing loaded. */
+  dispose(): void;
+}
+
 /** A `run()` call, or a call whose text arrives in pieces (`stream()`, a chat turn). */
 type Job =
   | { kind: 'run'; input: unknown; options: Record<string, unknown> }
@@ -69,12 +85,13 @@ type RunJob = Extract<Job, { kind: 'run' }>;
  */
 export class ModelHandle<T extends TaskId> {
   readonly #services: HandleServices;
-  readonly #spec: ModelSpec;
+  #spec: ModelSpec;
   readonly #task: AnyTaskDefinition;
   readonly #queue: CallQueue<Job, Record<string, unknown>, unknown>;
   #pipeline: { id: string; generation: number } | undefined;
   #fallback: Fallback | null;
   #disposed = false;
+  #router: RouteHooks | undefined;
 
   /** @internal Created by `client.load()`, with the main-thread half of the task's module. */
   constructor(
@@ -119,6 +136,33 @@ export class ModelHandle<T extends TaskId> {
   /** `null`, or why the model runs on WASM although WebGPU was planned. */
   get fallback(): Fallback | null {
     return this.#fallback;
+  }
+  /**
+   * What runs and why, for a model loaded with a ladder or a latency target, or with `auto` where
+   * both devices can run it (see `ModelRoute`); `null` otherwise. It changes when routing switches.
+   */
+  get route(): ModelRoute | null {
+    return this.#router?.route ?? null;
+  }
+
+  /** @internal Attaches routing (src/routing/). */
+  routeWith(router: RouteHooks): void {
+    this.#router = router;
+  }
+
+  /** @internal Whether no call is running or waiting (routing measures only then). */
+  get idle(): boolean {
+    return this.#queue.idle;
+  }
+
+  /**
+   * @internal Takes over another handle's pipeline and spec (a switch of rung or device, between
+   * calls); `other` is disposed with this handle's old pipeline.
+   */
+  adopt(other: ModelHandle<T>): void {
+    const old = this.#pipeline;
+    [this.#spec, this.#pipeline, this.#fallback, other.#pipeline] = [other.#spec, other.#pipeline, other.#fallback, old];
+    void other.dispose();
   }
 
   /**
@@ -192,6 +236,7 @@ export class ModelHandle<T extends TaskId> {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#router?.dispose();
     // The running inference is aborted too, and the pipeline released only once it stopped: freeing
     // sessions under a running inference would fail it as RUNTIME and restart the worker.
     await this.#queue.rejectAll(new InpageError('DISPOSED', 'This model was disposed.'));
@@ -261,6 +306,7 @@ export class ModelHandle<T extends TaskId> {
     const taskId = this.#spec.task;
     const [first] = calls;
     if (!first) return [];
+    this.#router?.between();
     const job = first.input;
     if (job.kind === 'pieces') {
       let streamed = false;
@@ -338,7 +384,13 @@ export class ModelHandle<T extends TaskId> {
           return true;
         },
       },
-      async (remote, callId, generation) => work(remote, await this.#ensurePipeline(remote, generation, callId), callId),
+      async (remote, callId, generation) => {
+        const id = await this.#ensurePipeline(remote, generation, callId);
+        const started = performance.now();
+        const result = await work(remote, id, callId);
+        this.#router?.sample(started);
+        return result;
+      },
     );
   }
 

@@ -215,17 +215,22 @@ export interface CalibrationBudget {
 export const calibrationBudget: CalibrationBudget = { warmups: 2, runs: 10, budgetMs: 2000 };
 
 /**
- * Whether a calibration should take another run: more warm-ups or timed runs are wanted and the
- * time budget is not spent. At least one timed run is taken once warm-ups are done, unless the budget is gone.
+ * The next run of a calibration: a warm-up, a timed run, or done. The first run is always a warm-up
+ * (it compiles shaders and allocates); more warm-ups only in the first half of the budget; then
+ * timed runs until the budget's runs or time are spent. At least one timed run is taken, so a
+ * model whose single run outlasts the budget still gets a figure (its calibration then takes two
+ * runs, not 2 s).
  * @example
- * calibrationWantsMore({ warmupsDone: 2, timed: 3, elapsedMs: 400 }, calibrationBudget); // true
+ * calibrationStep({ warmupsDone: 2, timed: 3, elapsedMs: 400 }, calibrationBudget); // 'timed'
  */
-export function calibrationWantsMore(
+export function calibrationStep(
   progress: { warmupsDone: number; timed: number; elapsedMs: number },
   budget: CalibrationBudget,
-): boolean {
-  if (progress.elapsedMs >= budget.budgetMs) return false;
-  return progress.warmupsDone < budget.warmups || progress.timed < budget.runs;
+): 'warmup' | 'timed' | 'done' {
+  const { warmupsDone, timed, elapsedMs } = progress;
+  if (warmupsDone === 0) return 'warmup';
+  if (timed === 0) return warmupsDone < budget.warmups && elapsedMs < budget.budgetMs / 2 ? 'warmup' : 'timed';
+  return elapsedMs < budget.budgetMs && timed < budget.runs ? 'timed' : 'done';
 }
 
 function round(ms: number): number {

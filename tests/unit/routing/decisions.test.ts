@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   RollingWindow,
   calibrationBudget,
-  calibrationWantsMore,
+  calibrationStep,
   decideDevice,
   decideStep,
   nextRungStep,
@@ -186,13 +186,25 @@ describe('decideStep', () => {
   });
 });
 
-describe('calibrationWantsMore', () => {
-  it('wants warm-ups, then timed runs, within the time budget', () => {
-    expect(calibrationWantsMore({ warmupsDone: 0, timed: 0, elapsedMs: 0 }, calibrationBudget)).toBe(true);
-    expect(calibrationWantsMore({ warmupsDone: 2, timed: 9, elapsedMs: 1999 }, calibrationBudget)).toBe(true);
-    expect(calibrationWantsMore({ warmupsDone: 2, timed: 10, elapsedMs: 100 }, calibrationBudget)).toBe(false);
+describe('calibrationStep', () => {
+  const step = (warmupsDone: number, timed: number, elapsedMs: number): string =>
+    calibrationStep({ warmupsDone, timed, elapsedMs }, calibrationBudget);
+  it('warms up, then times runs, within the time budget', () => {
+    expect([step(0, 0, 0), step(1, 0, 50), step(2, 0, 100), step(2, 9, 1999), step(2, 10, 100)]).toEqual([
+      'warmup',
+      'warmup',
+      'timed',
+      'timed',
+      'done',
+    ]);
   });
-  it('stops at 2 s whatever was measured', () => {
-    expect(calibrationWantsMore({ warmupsDone: 1, timed: 0, elapsedMs: 2000 }, calibrationBudget)).toBe(false);
+  it('stops at 2 s once it has a timed run', () => {
+    expect(step(2, 3, 2000)).toBe('done');
+  });
+  it('takes one warm-up and one timed run however slow the model is', () => {
+    expect([step(0, 0, 0), step(1, 0, 5000), step(1, 1, 10_000)]).toEqual(['warmup', 'timed', 'done']);
+  });
+  it('skips the second warm-up when the first one took half the budget', () => {
+    expect(step(1, 0, 1000)).toBe('timed');
   });
 });
