@@ -9,10 +9,6 @@ import { assertDtypeOption } from '../runtime/device-plan.ts';
 import type { LoadOptions } from './client-options.ts';
 import { assertOneOf } from './client-options.ts';
 import type { WorkerHost } from './worker-host.ts';
-import type { LoadOne } from './client.ts';
-import type { ClientEvents } from './events.ts';
-import type { ModelHandle } from './model-handle.ts';
-import type { ClientOptions, ResolvedClientOptions } from './client-options.ts';
 
 /** The options `load()` and `cache.install()` share. */
 export type ModelRequestOptions = LoadOptions;
@@ -112,33 +108,4 @@ export function workerRequest(request: ModelRequest, health: DeviceHealth): Load
   return sent;
 }
 
-/** What routing needs from its client. */
-export interface RoutingServices {
-  loadOne: LoadOne;
-  probe: () => Promise<Capabilities>;
-  events: ClientEvents;
-  resolved: ResolvedClientOptions;
-  /** The client's options (`routing` is read). */
-  options: ClientOptions;
-}
-
-/**
- * A routed load, when the load needs routing (its code loads on demand, see routing/): a ladder, a
- * latency target, or `auto` in a browser with WebGPU (device calibration, unless software adapters
- * are `use`d as they are). `undefined` for a plain load.
- * @throws the errors of `load()`.
- * @example
- * const handle = (await routed(task, model, options, services)) ?? (await loadOne(task, model, options));
- */
-export async function routed<T extends TaskId>(
-  task: T,
-  model: string | readonly string[],
-  options: LoadOptions,
-  services: RoutingServices,
-): Promise<ModelHandle<T> | undefined> {
-  const device = (typeof options === 'object' && options?.device) || services.resolved.device;
-  const calibrates = device === 'auto' && services.options.routing?.softwareAdapter !== 'use' && globalThis.navigator?.gpu !== undefined;
-  if (typeof model === 'string' && options?.latencyTarget === undefined && !calibrates) return undefined;
-  const { routedLoad } = await import('../routing/routed-load.ts');
-  return routedLoad(task, model, options, services);
-}
+export { routed } from '../routing/route-entry.ts';

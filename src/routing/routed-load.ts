@@ -7,7 +7,7 @@ import { InpageError, isInpageError } from '../errors.ts';
 import type { LoadOne } from '../client/client.ts';
 import type { LoadOptions } from '../client/client-options.ts';
 import { assertInteger, assertOneOf } from '../client/client-options.ts';
-import type { RoutingServices } from '../client/model-request.ts';
+import type { RoutingServices } from './route-entry.ts';
 import type { ModelHandle } from '../client/model-handle.ts';
 import type { LoadRequest } from '../rpc/contract.ts';
 import { wasmThreads } from '../runtime/capabilities.ts';

@@ -29,9 +29,11 @@ const nextRoute = (client: ReturnType<typeof testClient>): Promise<RouteEvent> =
   });
 
 describe('latency targets and ladders', () => {
+  // One storage namespace: each rung is downloaded once for the whole file.
+  const storage = { namespace: uniqueNamespace('ladder') };
   it('an impossible target runs the last rung, and the route says no rung meets it', async () => {
     const { timing } = costs(({ model }) => (model === heavy ? 80 : 3));
-    const client = testClient({ routing: { softwareAdapter: 'use', timing } });
+    const client = testClient({ storage, routing: { softwareAdapter: 'use', timing } });
     const model = await client.load('sentiment-analysis', [heavy, light], { latencyTarget: { p95: 0.5 } });
     const route = model.route;
     expect([route?.rung, route?.model, route?.meetsTarget]).toEqual([1, light, false]);
@@ -45,7 +47,7 @@ describe('latency targets and ladders', () => {
 
   it('a trivial target runs the first rung, and the rungs after it are never loaded', async () => {
     const { timing, seen } = costs(({ model }) => (model === upper ? 80 : 3));
-    const client = testClient({ routing: { softwareAdapter: 'use', timing } });
+    const client = testClient({ storage, routing: { softwareAdapter: 'use', timing } });
     const model = await client.load('sentiment-analysis', [upper, light], { latencyTarget: { p95: 10_000 } });
     expect([model.route?.rung, model.model, model.route?.meetsTarget]).toEqual([0, upper, true]);
     expect(model.route?.rungs[1]).toEqual({ model: light, p95: null, refused: null });
@@ -57,7 +59,11 @@ describe('latency targets and ladders', () => {
     const probe = workerProbe();
     let upperCost = 10;
     const { timing, seen } = costs(({ model }) => (model === upper ? upperCost : 1));
-    const client = testClient({ worker: probe.factory, routing: { softwareAdapter: 'use', timing } });
+    const client = testClient({
+      worker: probe.factory,
+      storage: { namespace: uniqueNamespace('switch') },
+      routing: { softwareAdapter: 'use', timing },
+    });
     // The light rung's weights are held, so its install is still under way while the callers queue.
     const release = await addFault({ origin: 'any', repo: light, file: { regex: '^onnx/' }, holdAfterBytes: 0 });
     let released = false;
