@@ -12,6 +12,7 @@ import { createProgressPanel } from './progress.ts';
 import { registerServiceWorker } from './sw-register.ts';
 import { createChatView } from './views/chat.ts';
 import { createDeviceView } from './views/device.ts';
+import { createLatencyView } from './views/latency.ts';
 import { createManagerView } from './views/manager.ts';
 import { createNerView } from './views/ner.ts';
 import { createSearchView } from './views/search.ts';
@@ -32,6 +33,7 @@ const views: readonly View[] = [
   createNerView,
   createManagerView,
   createDeviceView,
+  createLatencyView,
 ].map((create) => create(context));
 
 const banner = document.getElementById('hub-banner');

@@ -15,7 +15,7 @@ import type { DeviceHealth } from './model-request.ts';
 import { withRecovery } from './recovery.ts';
 import type { ClientEvents } from './events.ts';
 import type { WorkerHost } from './worker-host.ts';
-import type { ModelRoute } from '../routing/route-types.ts';
+import type { LatencyTarget, ModelRoute } from '../routing/route-types.ts';
 
 export type { CallOptions, StreamInput } from './call-types.ts';
 
@@ -64,6 +64,8 @@ export interface RouteHooks {
   sample(started: number): void;
   /** The handle was disposed: stop measuring, free what routing loaded. */
   dispose(): void;
+  /** A new target: the next calls are judged against it. */
+  retarget(target: LatencyTarget): void;
 }
 
 /** A `run()` call, or a call whose text arrives in pieces (`stream()`, a chat turn). */
@@ -143,6 +145,18 @@ export class ModelHandle<T extends TaskId> {
    */
   get route(): ModelRoute | null {
     return this.#router?.route ?? null;
+  }
+
+  /**
+   * Changes the latency target of a model loaded with a ladder or `latencyTarget` (a tighter target
+   * steps down once a window of calls misses it; a looser one lets it step back up). A model loaded
+   * without routing ignores it.
+   * @throws TypeError / RangeError for a malformed target.
+   * @example
+   * model.setLatencyTarget({ p95: 50 });
+   */
+  setLatencyTarget(target: LatencyTarget): void {
+    this.#router?.retarget(target);
   }
 
   /** @internal Attaches routing (src/routing/). */

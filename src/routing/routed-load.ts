@@ -6,7 +6,8 @@
 import { InpageError, isInpageError } from '../errors.ts';
 import type { LoadOne } from '../client/client.ts';
 import type { LoadOptions } from '../client/client-options.ts';
-import { assertInteger, assertOneOf } from '../client/client-options.ts';
+import { assertOneOf } from '../client/client-options.ts';
+import { assertTarget } from './target.ts';
 import type { RoutingServices } from './route-entry.ts';
 import type { ModelHandle } from '../client/model-handle.ts';
 import type { LoadRequest } from '../rpc/contract.ts';
@@ -51,14 +52,6 @@ export async function routedLoad<T extends TaskId>(
   }
   assertTarget(latencyTarget);
   return ladderLoad(task, rungs, latencyTarget, options, services);
-}
-
-function assertTarget(target: unknown): asserts target is LatencyTarget {
-  if (typeof target !== 'object' || target === null) throw new TypeError('inpage: latencyTarget must be an object like { p95: 120 }.');
-  const { p95, window } = target as LatencyTarget;
-  if (typeof p95 !== 'number') throw new TypeError(`inpage: latencyTarget.p95 must be a number of ms, got ${describeValue(p95)}.`);
-  if (!(p95 > 0) || !Number.isFinite(p95)) throw new RangeError(`inpage: latencyTarget.p95 must be a positive number of ms, got ${p95}.`);
-  if (window !== undefined) assertInteger('latencyTarget.window', window, 2, 1000);
 }
 
 function timingOf(services: RoutingServices): (sample: RouteSample) => number {

@@ -14,6 +14,7 @@ import type { ModelHandle, RouteHooks } from '../client/model-handle.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import { RollingWindow, decideStep, stepPolicy } from './decisions.ts';
 import type { StepPolicy } from './decisions.ts';
+import { assertTarget } from './target.ts';
 import type { DeviceRoute, LatencyTarget, ModelRoute, RouteEvent, RouteRung, RouteSample } from './route-types.ts';
 
 /** What a router needs from the client. */
@@ -44,9 +45,9 @@ export class Router<T extends TaskId> implements RouteHooks {
   readonly #task: T;
   readonly #options: LoadOptions;
   readonly #services: RouterServices;
-  readonly #target: LatencyTarget | null;
-  readonly #policy: StepPolicy;
-  readonly #window: RollingWindow;
+  #target: LatencyTarget | null;
+  #policy: StepPolicy;
+  #window: RollingWindow;
   readonly #rungs: RouteRung[];
   #rung: number;
   #reason: string;
@@ -149,6 +150,19 @@ export class Router<T extends TaskId> implements RouteHooks {
     const pending = { handle, kind, to, reason };
     if (this.#handle.idle) this.#apply(pending);
     else this.#pending = pending;
+  }
+
+  retarget(target: LatencyTarget): void {
+    assertTarget(target);
+    const window = target.window ?? 20;
+    if (window !== this.#policy.window) {
+      const kept = this.#window.samples;
+      this.#policy = stepPolicy(window);
+      this.#window = new RollingWindow(window);
+      for (const sample of kept) this.#window.add(sample, false);
+    }
+    this.#target = { ...target };
+    this.#reason = `target set to p95 ${target.p95} ms`;
   }
 
   /** Records what the route says without switching. */
