@@ -64,7 +64,10 @@ export interface RoutingOptions {
 /** One rung of a ladder as measured on this device. */
 export interface RouteRung {
   model: string;
-  /** The p95 measured on this device (warm-up runs excluded), or `null` when it was not measured. */
+  /**
+   * The p95 measured on this device (warm-up runs excluded), or `null` when it was not measured; a
+   * rung left for missing the target keeps the window p95 it missed with.
+   */
   p95: number | null;
   /** Why the rung cannot run here (e.g. the fit check's `MODEL_TOO_LARGE` message), or `null`. */
   refused: string | null;

@@ -137,6 +137,10 @@ export class Router<T extends TaskId> implements RouteHooks {
       this.#policy,
     );
     if (decision.kind === 'stay') return;
+    // A rung left for missing keeps the p95 it missed with, not its load-time one: stepping back up
+    // projects from what it really did, so a rung that is slow now is not tried again at once.
+    const current = this.#rungs[this.#rung];
+    if (decision.kind === 'down' && current) current.p95 = this.#window.p95();
     this.#install(decision.kind === 'down' ? lastRung : decision.to, decision.kind, decision.reason);
   }
 
