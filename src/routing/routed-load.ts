@@ -4,6 +4,7 @@
  * @module
  */
 import { InpageError, isInpageError } from '../errors.ts';
+import { assertModelId } from '../hub/ids.ts';
 import type { LoadOne } from '../client/client.ts';
 import type { LoadOptions } from '../client/client-options.ts';
 import { assertOneOf } from '../client/client-options.ts';
@@ -38,6 +39,8 @@ export async function routedLoad<T extends TaskId>(
   const rungs = typeof model === 'string' ? [model] : model;
   if (!Array.isArray(rungs) || rungs.length === 0 || rungs.some((rung) => typeof rung !== 'string'))
     throw new TypeError(`inpage: model must be a model id or a non-empty array of them, got ${describeValue(model)}.`);
+  // Every rung's id is checked before anything loads: a typo in the last rung fails now, not on a step down.
+  for (const rung of rungs) assertModelId(rung);
   const policy = services.options.routing?.softwareAdapter ?? 'avoid';
   assertOneOf('routing.softwareAdapter', policy, ['avoid', 'measure', 'use']);
   // Every load of routing tells the worker what `auto` does with a software adapter.
