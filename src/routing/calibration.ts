@@ -148,6 +148,7 @@ export async function calibrateDevice<T extends TaskId>(calibration: DeviceCalib
       reason: decision.reason,
     });
     router.deviceChoice = { device: decision.device, source: 'measured', measured: figures, reason: decision.reason };
+    router.measured(figures[decision.device]);
     if (decision.device !== from && other.device === decision.device) {
       switched = true;
       router.switchTo(other, 'device', 0, decision.reason);

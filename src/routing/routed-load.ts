@@ -155,6 +155,7 @@ async function deviceRoutedLoad<T extends TaskId>(
       { loadOne: services.loadOne, events: services.events, timing },
     );
     router.deviceChoice = { device: hint.device, source: 'remembered', measured: hint.measured, reason: hint.reason };
+    router.measured(hint.measured[hint.device]);
     handle.routeWith(router);
     return handle;
   }

@@ -169,6 +169,13 @@ export class Router<T extends TaskId> implements RouteHooks {
     this.#reason = `target set to p95 ${target.p95} ms`;
   }
 
+  /** Records the running rung's measured p95 (a device calibration's figure for the chosen device). */
+  measured(p95: number | null): void {
+    const rung = this.#rungs[this.#rung];
+    if (rung) rung.p95 = p95;
+    this.#reference = p95;
+  }
+
   /** Records what the route says without switching. */
   explain(reason: string): void {
     this.#reason = reason;
