@@ -131,6 +131,7 @@ describe('device by measurement', () => {
         measured: { webgpu: 40, wasm: 2 },
         reason: 'WASM is as fast or faster (WebGPU p95 40 ms, WASM p95 2 ms)',
       });
+      expect(model.route?.rungs).toEqual([{ model: light, p95: 2, refused: null }]);
       expect(new Set(first.seen.map((sample) => sample.device))).toEqual(new Set(['webgpu', 'wasm']));
       expect((await model.run(texts.positive))[0]?.label).toBe('POSITIVE');
       await calibrating.dispose();
@@ -144,7 +145,7 @@ describe('device by measurement', () => {
       });
       const again = await returning.load('sentiment-analysis', light);
       expect(again.device).toBe('wasm');
-      expect(again.route?.deviceChoice?.source).toBe('remembered');
+      expect([again.route?.deviceChoice?.source, again.route?.rungs[0]?.p95]).toEqual(['remembered', 2]);
       expect((await again.run(texts.negative))[0]?.label).toBe('NEGATIVE');
       expect(second.seen).toEqual([]);
       expect((await probe.stats()).sessions.filter((providers) => providers.includes('webgpu'))).toEqual([]);
