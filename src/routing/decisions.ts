@@ -205,14 +205,14 @@ export function decideStep(input: StepInput, policy: StepPolicy): StepDecision {
 export interface CalibrationBudget {
   /** Untimed runs first (shader compilation, allocations). @default 2 */
   warmups: number;
-  /** Timed runs wanted. @default 10 */
+  /** Timed runs wanted (20, so one outlier is not the p95). @default 20 */
   runs: number;
   /** The whole calibration (warm-ups included) stops after this many ms. @default 2000 */
   budgetMs: number;
 }
 
 /** The default {@link CalibrationBudget}. */
-export const calibrationBudget: CalibrationBudget = { warmups: 2, runs: 10, budgetMs: 2000 };
+export const calibrationBudget: CalibrationBudget = { warmups: 2, runs: 20, budgetMs: 2000 };
 
 /**
  * The next run of a calibration: a warm-up, a timed run, or done. The first run is always a warm-up
