@@ -11,7 +11,7 @@ import { testClient } from '../support/client.ts';
 import { texts } from './models.ts';
 import { workerProbe } from './worker-probe.ts';
 
-/** Tens of ms per 128-token call on WASM, against well under 1 ms for `light` (same outputs). */
+/** About 50 ms per 128-token call on WASM, against about 4 ms for `light` (same outputs). */
 const heavy = 'inpage-fixtures/sentiment-heavy';
 const light = 'inpage-fixtures/sentiment';
 /** As light as `light`: the upper rung where the injected timings alone make it slow (a shorter test). */
