@@ -13,6 +13,7 @@ import { registerServiceWorker } from './sw-register.ts';
 import { createChatView } from './views/chat.ts';
 import { createDeviceView } from './views/device.ts';
 import { createImageView } from './views/image.ts';
+import { createLatencyView } from './views/latency.ts';
 import { createManagerView } from './views/manager.ts';
 import { createNerView } from './views/ner.ts';
 import { createSearchView } from './views/search.ts';
@@ -36,6 +37,7 @@ const views: readonly View[] = [
   createTranscriptionView,
   createManagerView,
   createDeviceView,
+  createLatencyView,
 ].map((create) => create(context));
 
 const banner = document.getElementById('hub-banner');

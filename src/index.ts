@@ -16,6 +16,16 @@ export type { Conversation, ConversationOptions, ChatCallOptions } from './tasks
 export type { ErrorCode, ErrorPolicy } from './errors.ts';
 export type { Capabilities, WebLocksGuarantee, WebLocksSupport } from './runtime/capabilities.ts';
 export type {
+  DeviceRoute,
+  LatencyTarget,
+  ModelRoute,
+  RouteEvent,
+  RouteRung,
+  RouteSample,
+  RoutingOptions,
+  SoftwareAdapterPolicy,
+} from './routing/route-types.ts';
+export type {
   AsyncDisposableIfSupported,
   CachedModel,
   CacheUsage,

@@ -8,6 +8,11 @@
 export const sentimentModel = 'Xenova/distilbert-base-uncased-finetuned-sst-2-english';
 /** Sentence embeddings for semantic search. */
 export const embedderModel = 'Xenova/all-MiniLM-L6-v2';
+/**
+ * The latency view's ladder, best (slowest) first: a multilingual BERT sentiment model, then
+ * DistilBERT SST-2. The local Hub serves the heavy and light sentiment fixtures under these ids.
+ */
+export const ladderModels: readonly string[] = ['Xenova/bert-base-multilingual-uncased-sentiment', sentimentModel];
 /** Named entities (cased). */
 export const nerModel = 'Xenova/bert-base-NER';
 /** Speech recognition (English Whisper). */

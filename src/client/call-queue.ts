@@ -52,6 +52,11 @@ export class CallQueue<Input, Options, Output> {
     return this.#waiting.length;
   }
 
+  /** Whether no call is running or waiting. */
+  get idle(): boolean {
+    return !this.#running;
+  }
+
   /** Queues a call; resolves with its own output. */
   push(call: Omit<QueuedCall<Input, Options, Output>, 'resolve' | 'reject'>): Promise<Output> {
     return new Promise<Output>((resolve, reject) => {

@@ -3,6 +3,7 @@ import { hubConfig } from '../hub/hub-client.ts';
 import type { WorkerConfig } from '../rpc/contract.ts';
 import { describeValue } from '../tasks/describe-value.ts';
 import type { Device, Dtype, HubOptions, LoadProgressEvent, RevisionPolicy, SessionDtypes } from '../types.ts';
+import type { LatencyTarget, RoutingOptions } from '../routing/route-types.ts';
 
 /** Where and how models are stored in IndexedDB. */
 export interface StorageOptions {
@@ -93,6 +94,13 @@ export interface ClientOptions {
    * createClient({ startupTimeoutMs: 60_000 }); // a slow network loading the worker's modules
    */
   startupTimeoutMs?: number;
+  /**
+   * Device calibration and latency routing (see "Latency targets" in the README): what `auto` does
+   * with a software WebGPU adapter, and a timing hook for tests.
+   * @example
+   * createClient({ routing: { softwareAdapter: 'measure' } }); // CI: calibrate on SwiftShader too
+   */
+  routing?: RoutingOptions;
 }
 
 const devices: readonly Device[] = ['auto', 'webgpu', 'wasm'];
@@ -192,6 +200,14 @@ export interface LoadOptions {
    * @default false
    */
   skipFitCheck?: boolean;
+  /**
+   * Route by latency: with a ladder of models (`load(task, ['org/large', 'org/small'], …)`, best
+   * first), run the first rung whose measured p95 on this device meets the target, and switch rungs
+   * between calls when the running one keeps missing it (see "Latency targets" in the README).
+   * @example
+   * { latencyTarget: { p95: 120 } }
+   */
+  latencyTarget?: LatencyTarget;
   /** Progress: resolve, per-file and total download bytes, cached files, compile, ready. */
   onProgress?: (event: LoadProgressEvent) => void;
   /** Aborts the load: downloads stop (what is stored is kept for a resume) and it rejects with `ABORTED`. */

@@ -1,5 +1,5 @@
 import type { LoadProgressEvent } from '../types.ts';
-import type { LoadedInfo } from '../rpc/contract.ts';
+import type { LoadedInfo, LoadRequest } from '../rpc/contract.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { TaskId } from '../tasks/registry.ts';
@@ -16,6 +16,7 @@ import { ModelHandle } from './model-handle.ts';
 import type { Fallback, HandleServices, Model, ModelSpec } from './model-handle.ts';
 import { requestChecks } from './request-checks.ts';
 import type { DeviceHealth } from './model-request.ts';
+import type { RoutingServices } from '../routing/route-entry.ts';
 import { withRecovery } from './recovery.ts';
 import { WorkerHost } from './worker-host.ts';
 import type { WorkerHostOptions } from './worker-host.ts';
@@ -36,14 +37,17 @@ export interface InpageClient extends AsyncDisposableIfSupported {
    */
   capabilities(): Promise<Capabilities>;
   /**
-   * Downloads (or finds stored), verifies and starts a model for a task.
+   * Downloads (or finds stored), verifies and starts a model for a task. With a ladder of models
+   * (slowest and best first) and `latencyTarget`, runs the first one whose measured p95 meets the
+   * target on this device, and switches rungs between calls when it keeps missing (see `model.route`).
    * @throws InpageError `MODEL_NOT_FOUND`, `FILE_NOT_FOUND`, `UNAUTHORIZED`, `NETWORK`,
-   *   `OFFLINE_NOT_CACHED`, `QUOTA_EXCEEDED`, `INTEGRITY`, `DEVICE_UNAVAILABLE`,
-   *   `UNSUPPORTED_TASK`, `ABORTED`, `DISPOSED`, `WORKER_CRASHED`, `RUNTIME`.
+   *   `OFFLINE_NOT_CACHED`, `QUOTA_EXCEEDED`, `MODEL_TOO_LARGE`, `INTEGRITY`, `DEVICE_UNAVAILABLE`,
+   *   `UNSUPPORTED_TASK`, `ABORTED`, `DISPOSED`, `WORKER_CRASHED`, `RUNTIME`; TypeError for a ladder without `latencyTarget`.
    * @example
    * const sentiment = await client.load('sentiment-analysis', 'Xenova/distilbert-base-uncased-finetuned-sst-2-english');
+   * const fast = await client.load('sentiment-analysis', ['org/large', 'org/small'], { latencyTarget: { p95: 120 } });
    */
-  load<T extends TaskId>(task: T, model: string, options?: LoadOptions): Promise<Model<T>>;
+  load<T extends TaskId>(task: T, model: string | readonly string[], options?: LoadOptions): Promise<Model<T>>;
   /**
    * Stops the worker and rejects pending calls with `DISPOSED`. Stored models are kept.
    * @example
@@ -60,6 +64,7 @@ export interface InpageClient extends AsyncDisposableIfSupported {
    * client.on('fallback', ({ model, reason }) => console.warn(`${model} runs on WASM: ${reason}`));
    * client.on('worker-restart', ({ code, reason }) => console.warn(code, reason));
    * client.on('warning', ({ code, message }) => console.warn(code, message));
+   * client.on('route', ({ kind, to, reason }) => console.info(kind, to.model, to.device, reason));
    */
   on<K extends ClientEventType>(type: K, listener: ClientEventListener<K>): () => void;
 }
@@ -80,6 +85,17 @@ export function createClient(options: ClientOptions = {}): InpageClient {
 }
 
 /** The task lookups a client uses: the task table's, or a test's table with tasks of its own. */
+/**
+ * One plain load (no routing): `tweak` adjusts the worker's request (routing pins a commit, a dtype or WASM).
+ * @internal
+ */
+export type LoadOne = <T extends TaskId>(
+  task: T,
+  model: string,
+  options: LoadOptions,
+  tweak?: (request: LoadRequest) => LoadRequest,
+) => Promise<ModelHandle<T>>;
+
 export interface TaskLookup {
   check(id: unknown): unknown;
   load(id: unknown): Promise<LoadedTask>;
@@ -133,6 +149,76 @@ export function createClientOn(
     events.clear();
   };
 
+  const loadOne: LoadOne = async <T extends TaskId>(
+    task: T,
+    model: string,
+    loadOptions: LoadOptions,
+    tweak = (request: LoadRequest) => request,
+  ): Promise<ModelHandle<T>> => {
+    const { modelRequest, workerRequest } = await requestChecks();
+    const request = modelRequest(task, model, loadOptions, resolved, (id) => tasks.check(id));
+    const { requestedDevice, onProgress } = request;
+    // The task's code loads while the worker prepares the model.
+    const definition = tasks.load(request.task).then(({ definition }) => definition);
+    definition.catch(() => undefined);
+    const earlier = health.webgpuFailure;
+    let fallback: Fallback | null =
+      requestedDevice === 'auto' && earlier !== null
+        ? { from: 'webgpu', reason: `WebGPU failed earlier in this client: ${earlier}` }
+        : null;
+    let workerLoad = tweak(workerRequest(request, health));
+    // The device the worker planned for the current attempt (its `compile` event comes before any session).
+    let attemptDevice: ResolvedDevice | undefined;
+    const progress = remoteCallback((event: LoadProgressEvent) => {
+      if (event.phase === 'compile') attemptDevice = event.device;
+      onProgress?.(event);
+    });
+    const { info, generation } = await withRecovery<{ info: LoadedInfo; generation: number }>(
+      {
+        host,
+        nextCallId: services.nextCallId,
+        signal: request.signal,
+        demote(reason) {
+          if (attemptDevice !== 'webgpu' || requestedDevice !== 'auto') return false;
+          health.webgpuFailure = reason;
+          fallback = { from: 'webgpu', reason };
+          events.emit('fallback', { model, from: 'webgpu', to: 'wasm', reason });
+          // Same commit and dtype as planned for WebGPU: WASM runs the stored bytes.
+          workerLoad = { ...workerLoad, avoidWebgpu: true, dtypeFor: 'webgpu', policy: 'pinned' };
+          return true;
+        },
+        discard: (late, lateGeneration) => void host.notify(lateGeneration, (remote) => remote.release(late.info.pipelineId)),
+      },
+      async (remote, callId, current) => {
+        attemptDevice = undefined;
+        return { info: await remote.load(callId, workerLoad, progress), generation: current };
+      },
+    );
+    const spec: ModelSpec = {
+      task,
+      model,
+      revision: request.revision,
+      commit: info.commit,
+      offline: info.offline,
+      dtype: info.dtype,
+      device: info.device,
+      requestedDevice,
+      dtypeFallback: info.dtypeFallback,
+    };
+    let taskDefinition;
+    try {
+      taskDefinition = await definition;
+    } catch (error) {
+      void host.notify(generation, (remote) => remote.release(info.pipelineId));
+      throw error;
+    }
+    const handle = new ModelHandle<T>(services, spec, taskDefinition, { id: info.pipelineId, generation }, fallback);
+    handles.add(handle);
+    return handle;
+  };
+
+  const routing: RoutingServices = { loadOne, probe, events, resolved, options };
+
   return {
     capabilities: probe,
     cache,
@@ -140,66 +226,10 @@ export function createClientOn(
     dispose,
     [Symbol.asyncDispose]: dispose,
 
-    async load<T extends TaskId>(task: T, model: string, loadOptions: LoadOptions = {}): Promise<Model<T>> {
-      const { modelRequest, workerRequest } = await requestChecks();
-      const request = modelRequest(task, model, loadOptions, resolved, (id) => tasks.check(id));
-      const { requestedDevice, onProgress } = request;
-      // The task's code loads while the worker prepares the model.
-      const definition = tasks.load(request.task).then(({ definition }) => definition);
-      definition.catch(() => undefined);
-      const earlier = health.webgpuFailure;
-      let fallback: Fallback | null =
-        requestedDevice === 'auto' && earlier !== null
-          ? { from: 'webgpu', reason: `WebGPU failed earlier in this client: ${earlier}` }
-          : null;
-      let workerLoad = workerRequest(request, health);
-      // The device the worker planned for the current attempt (its `compile` event comes before any session).
-      let attemptDevice: ResolvedDevice | undefined;
-      const progress = remoteCallback((event: LoadProgressEvent) => {
-        if (event.phase === 'compile') attemptDevice = event.device;
-        onProgress?.(event);
-      });
-      const { info, generation } = await withRecovery<{ info: LoadedInfo; generation: number }>(
-        {
-          host,
-          nextCallId: services.nextCallId,
-          signal: request.signal,
-          demote(reason) {
-            if (attemptDevice !== 'webgpu' || requestedDevice !== 'auto') return false;
-            health.webgpuFailure = reason;
-            fallback = { from: 'webgpu', reason };
-            events.emit('fallback', { model, from: 'webgpu', to: 'wasm', reason });
-            // Same commit and dtype as planned for WebGPU: WASM runs the stored bytes.
-            workerLoad = { ...workerLoad, avoidWebgpu: true, dtypeFor: 'webgpu', policy: 'pinned' };
-            return true;
-          },
-          discard: (late, lateGeneration) => void host.notify(lateGeneration, (remote) => remote.release(late.info.pipelineId)),
-        },
-        async (remote, callId, current) => {
-          attemptDevice = undefined;
-          return { info: await remote.load(callId, workerLoad, progress), generation: current };
-        },
-      );
-      const spec: ModelSpec = {
-        task,
-        model,
-        revision: request.revision,
-        commit: info.commit,
-        offline: info.offline,
-        dtype: info.dtype,
-        device: info.device,
-        requestedDevice,
-        dtypeFallback: info.dtypeFallback,
-      };
-      let taskDefinition;
-      try {
-        taskDefinition = await definition;
-      } catch (error) {
-        void host.notify(generation, (remote) => remote.release(info.pipelineId));
-        throw error;
-      }
-      const handle = new ModelHandle<T>(services, spec, taskDefinition, { id: info.pipelineId, generation }, fallback);
-      handles.add(handle);
+    async load<T extends TaskId>(task: T, model: string | readonly string[], loadOptions: LoadOptions = {}): Promise<Model<T>> {
+      // Ladders, targets and device calibration load their code on demand (see routing/).
+      const handle =
+        (await (await requestChecks()).routed(task, model, loadOptions, routing)) ?? (await loadOne(task, model as string, loadOptions));
       // Its prototype has Symbol.asyncDispose wherever the runtime has the symbol (see model-handle.ts).
       return handle as Model<T>;
     },

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors.ts';
+import type { RouteEvent } from '../routing/route-types.ts';
 
 /**
  * A warning's code. `NO_WEB_LOCKS`: the worker has no Web Locks, so inpage runs without
@@ -19,6 +20,8 @@ export interface ClientEventMap {
   eviction: { models: string[]; bytes: number };
   /** Something works with weaker guarantees than usual; `message` says which. Sent when a worker starts. */
   warning: { code: WarningCode; message: string };
+  /** Routing chose a device by measurement, or switched a ladder's rung (see `model.route`). */
+  route: RouteEvent;
 }
 
 /** One of {@link ClientEventMap}'s keys. */

@@ -15,6 +15,7 @@ import type { DeviceHealth } from './model-request.ts';
 import { withRecovery } from './recovery.ts';
 import type { ClientEvents } from './events.ts';
 import type { WorkerHost } from './worker-host.ts';
+import type { LatencyTarget, ModelRoute } from '../routing/route-types.ts';
 
 export type { CallOptions, StreamInput } from './call-types.ts';
 
@@ -52,6 +53,23 @@ export interface HandleServices {
   events?: ClientEvents;
 }
 
+/**
+ * What routing (src/routing/, loaded on demand) hooks into a handle: it sees each call's time and
+ * may switch the handle to another rung or device, between calls only.
+ * @internal
+ */
+export interface RouteHooks {
+  readonly route: ModelRoute;
+  /** Called before each group of calls runs: a pending switch is applied here. */
+  between(): void;
+  /** A worker call answered: it was dispatched at `started` (`performance.now()`; queue wait and pipeline reopening excluded). */
+  sample(started: number): void;
+  /** The handle was disposed: stop measuring, free what routing loaded. */
+  dispose(): void;
+  /** A new target: the next calls are judged against it. */
+  retarget(target: LatencyTarget): void;
+}
+
 /** A `run()` call, or a call whose text arrives in pieces (`stream()`, a chat turn). */
 type Job =
   /** `input`: as sent, or its promise for a task with `prepare` (never batchable). */
@@ -72,12 +90,13 @@ type RunJob = Extract<Job, { kind: 'run' }>;
  */
 export class ModelHandle<T extends TaskId> {
   readonly #services: HandleServices;
-  readonly #spec: ModelSpec;
+  #spec: ModelSpec;
   readonly #task: AnyTaskDefinition;
   readonly #queue: CallQueue<Job, Record<string, unknown>, unknown>;
   #pipeline: { id: string; generation: number } | undefined;
   #fallback: Fallback | null;
   #disposed = false;
+  #router: RouteHooks | undefined;
 
   /** @internal Created by `client.load()`, with the main-thread half of the task's module. */
   constructor(
@@ -126,6 +145,46 @@ export class ModelHandle<T extends TaskId> {
   /** `null`, or which dtype `auto` chose first and why it stepped down to {@link dtype} (the first could not fit). */
   get dtypeFallback(): DtypeFallback | null {
     return this.#spec.dtypeFallback ?? null;
+  }
+
+  /**
+   * What runs and why, for a model loaded with a ladder or a latency target, or with `auto` where
+   * both devices can run it (see `ModelRoute`); `null` otherwise. It changes when routing switches.
+   */
+  get route(): ModelRoute | null {
+    return this.#router?.route ?? null;
+  }
+
+  /**
+   * Changes the latency target of a model loaded with a ladder or `latencyTarget` (a tighter target
+   * steps down once a window of calls misses it; a looser one lets it step back up). A model loaded
+   * without routing ignores it.
+   * @throws TypeError / RangeError for a malformed target.
+   * @example
+   * model.setLatencyTarget({ p95: 50 });
+   */
+  setLatencyTarget(target: LatencyTarget): void {
+    this.#router?.retarget(target);
+  }
+
+  /** @internal Attaches routing (src/routing/). */
+  routeWith(router: RouteHooks): void {
+    this.#router = router;
+  }
+
+  /** @internal Whether no call is running or waiting (routing measures only then). */
+  get idle(): boolean {
+    return this.#queue.idle;
+  }
+
+  /**
+   * @internal Takes over another handle's pipeline and spec (a switch of rung or device, between
+   * calls); `other` is disposed with this handle's old pipeline.
+   */
+  adopt(other: ModelHandle<T>): void {
+    const old = this.#pipeline;
+    [this.#spec, this.#pipeline, this.#fallback, other.#pipeline] = [other.#spec, other.#pipeline, other.#fallback, old];
+    void other.dispose();
   }
 
   /**
@@ -201,6 +260,7 @@ export class ModelHandle<T extends TaskId> {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#router?.dispose();
     // The running inference is aborted too, and the pipeline released only once it stopped: freeing
     // sessions under a running inference would fail it as RUNTIME and restart the worker.
     await this.#queue.rejectAll(new InpageError('DISPOSED', 'This model was disposed.'));
@@ -272,6 +332,7 @@ export class ModelHandle<T extends TaskId> {
     const taskId = this.#spec.task;
     const [first] = calls;
     if (!first) return [];
+    this.#router?.between();
     const job = first.input;
     if (job.kind === 'pieces') {
       let streamed = false;
@@ -349,7 +410,13 @@ export class ModelHandle<T extends TaskId> {
           return true;
         },
       },
-      async (remote, callId, generation) => work(remote, await this.#ensurePipeline(remote, generation, callId), callId),
+      async (remote, callId, generation) => {
+        const id = await this.#ensurePipeline(remote, generation, callId);
+        const started = performance.now();
+        const result = await work(remote, id, callId);
+        this.#router?.sample(started);
+        return result;
+      },
     );
   }
 

@@ -107,3 +107,5 @@ export function workerRequest(request: ModelRequest, health: DeviceHealth): Load
   if (skipFitCheck) sent.skipFitCheck = true;
   return sent;
 }
+
+export { routed } from '../routing/route-entry.ts';

@@ -21,6 +21,7 @@ import type {
 } from '../types.ts';
 import type { FitReport } from '../fit/fit-check.ts';
 import type { ClientEventMap } from '../client/events.ts';
+import type { SoftwareAdapterPolicy } from '../routing/route-types.ts';
 
 /** Configuration the client sends to the worker at start-up; the worker sets transformers.js `env` from it. */
 export interface WorkerConfig {
@@ -71,6 +72,11 @@ export interface LoadRequest {
   avoidWebgpu: boolean;
   /** Load even when the fit check says the model cannot fit (see `FitReport`). */
   skipFitCheck?: boolean;
+  /**
+   * What `auto` does with a software WebGPU adapter (`isFallbackAdapter`): `avoid` plans WASM;
+   * `measure`, `use` or absent plan WebGPU (routing sends it; see `RoutingOptions.softwareAdapter`).
+   */
+  softwareAdapter?: SoftwareAdapterPolicy;
   /**
    * Choose an `auto` dtype as if planning for this device (a WebGPU load falling back to WASM keeps
    * the dtype, so it runs the stored bytes instead of downloading others).

@@ -7,12 +7,14 @@ export const fallbackDevice: ResolvedDevice = 'wasm';
 
 /**
  * Picks the device of a load: an explicit device is honoured (or refused), `auto` means WebGPU
- * when an adapter exists, otherwise WASM.
+ * when an adapter exists, otherwise WASM. A software adapter (`isFallbackAdapter`, e.g.
+ * SwiftShader) is far slower than WASM: `auto` skips it when `avoidSoftware` says so.
  * @throws InpageError `DEVICE_UNAVAILABLE` for `webgpu` without an adapter.
  * @example
  * chooseDevice('auto', { hasAdapter: false }); // 'wasm'
+ * chooseDevice('auto', { hasAdapter: true, avoidSoftware: true }); // 'wasm' (the adapter is a software one)
  */
-export function chooseDevice(requested: Device, capabilities: { hasAdapter: boolean }): ResolvedDevice {
+export function chooseDevice(requested: Device, capabilities: { hasAdapter: boolean; avoidSoftware?: boolean }): ResolvedDevice {
   if (requested === 'wasm') return 'wasm';
   if (requested === 'webgpu' && !capabilities.hasAdapter) {
     throw new InpageError(
@@ -20,7 +22,8 @@ export function chooseDevice(requested: Device, capabilities: { hasAdapter: bool
       'device "webgpu" was requested, but this browser has no WebGPU adapter. Use device "auto" to fall back to WASM.',
     );
   }
-  return capabilities.hasAdapter ? 'webgpu' : 'wasm';
+  if (requested === 'webgpu') return 'webgpu';
+  return capabilities.hasAdapter && !capabilities.avoidSoftware ? 'webgpu' : 'wasm';
 }
 
 /** Dtypes whose graphs compute in fp16: on WebGPU they need `shader-f16`. */

@@ -119,7 +119,9 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
   ): Promise<Planned> {
     const current = ready();
     const caps = await current.capabilities;
-    const device = chooseDevice(request.device, { hasAdapter: caps.webgpu.adapter !== null && !request.avoidWebgpu });
+    const { adapter } = caps.webgpu;
+    const avoidSoftware = adapter?.isFallbackAdapter === true && request.softwareAdapter === 'avoid';
+    const device = chooseDevice(request.device, { hasAdapter: adapter !== null && !request.avoidWebgpu, avoidSoftware });
     const shaderF16 = caps.webgpu.shaderF16;
     // A reopened model sends its map's key: the same map again.
     const dtype: Dtype | SessionDtypes = isSessionDtypesKey(request.dtype) ? dtypeOfKey(request.dtype) : request.dtype;

@@ -22,6 +22,9 @@ const clients: InpageClient[] = [];
  */
 export function fileClient(options: ClientOptions = {}): InpageClient {
   const client = createClient({
+    // The WebGPU project's only adapter is SwiftShader, a software one: `auto` uses it as it is
+    // (the routing tests measure it with `softwareAdapter: 'measure'`).
+    routing: { softwareAdapter: 'use' },
     ...options,
     hub: { endpoint: hubUrl, ...options.hub },
     storage: { namespace: uniqueNamespace('task'), ...options.storage },

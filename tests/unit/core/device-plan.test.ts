@@ -24,6 +24,11 @@ describe('chooseDevice', () => {
     expect(chooseDevice('webgpu', { hasAdapter: true })).toBe('webgpu');
     expect(codeOf(() => chooseDevice('webgpu', { hasAdapter: false }))).toBe('DEVICE_UNAVAILABLE');
   });
+  it('keeps auto off a software adapter when asked to, but not an explicit webgpu', () => {
+    expect(chooseDevice('auto', { hasAdapter: true, avoidSoftware: true })).toBe('wasm');
+    expect(chooseDevice('webgpu', { hasAdapter: true, avoidSoftware: true })).toBe('webgpu');
+    expect(chooseDevice('auto', { hasAdapter: true, avoidSoftware: false })).toBe('webgpu');
+  });
 });
 
 describe('chooseDtype', () => {
