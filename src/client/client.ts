@@ -3,7 +3,6 @@ import type { LoadedInfo, LoadRequest } from '../rpc/contract.ts';
 import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import { taskTable } from '../tasks/registry.ts';
 import type { LoadedTask } from '../tasks/task-table.ts';
 import type { AsyncDisposableIfSupported, ResolvedDevice } from '../types.ts';
 import type { CacheAdmin } from './cache-admin.ts';
@@ -84,7 +83,6 @@ export function createClient(options: ClientOptions = {}): InpageClient {
   return createClientOn(options);
 }
 
-/** The task lookups a client uses: the task table's, or a test's table with tasks of its own. */
 /**
  * One plain load (no routing): `tweak` adjusts the worker's request (routing pins a commit, a dtype or WASM).
  * @internal
@@ -96,6 +94,7 @@ export type LoadOne = <T extends TaskId>(
   tweak?: (request: LoadRequest) => LoadRequest,
 ) => Promise<ModelHandle<T>>;
 
+/** The task lookups a client uses: the task table's, or a test's table with tasks of its own. */
 export interface TaskLookup {
   check(id: unknown): unknown;
   load(id: unknown): Promise<LoadedTask>;
@@ -109,7 +108,7 @@ export interface TaskLookup {
 export function createClientOn(
   options: ClientOptions,
   hostOverrides: Partial<WorkerHostOptions> = {},
-  tasks: TaskLookup = taskTable,
+  testTasks?: TaskLookup,
 ): InpageClient {
   const resolved = resolveClientOptions(options);
   // Started now, so the first load does not wait for the checks' code.
@@ -155,7 +154,9 @@ export function createClientOn(
     loadOptions: LoadOptions,
     tweak = (request: LoadRequest) => request,
   ): Promise<ModelHandle<T>> => {
-    const { modelRequest, workerRequest } = await requestChecks();
+    const { modelRequest, workerRequest, taskTable } = await requestChecks();
+    // The task table loads with the request checks, outside the main entry.
+    const tasks = testTasks ?? taskTable;
     const request = modelRequest(task, model, loadOptions, resolved, (id) => tasks.check(id));
     const { requestedDevice, onProgress } = request;
     // The task's code loads while the worker prepares the model.

@@ -109,3 +109,4 @@ export function workerRequest(request: ModelRequest, health: DeviceHealth): Load
 }
 
 export { routed } from '../routing/route-entry.ts';
+export { taskTable } from '../tasks/registry.ts';
