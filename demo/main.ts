@@ -22,7 +22,9 @@ import { createTranslationView } from './views/translation.ts';
 import { createTranscriptionView } from './views/transcription.ts';
 import type { View, ViewContext } from './views/view.ts';
 
-const client = createClient({ hub: { endpoint: hubSettings.endpoint } });
+// `auto` avoids a software WebGPU adapter; `?gpu=software` lets it use one (SwiftShader in the e2e tests).
+const softwareAdapter = new URLSearchParams(location.search).get('gpu') === 'software' ? 'use' : 'avoid';
+const client = createClient({ hub: { endpoint: hubSettings.endpoint }, routing: { softwareAdapter } });
 const progress = createProgressPanel();
 const models = createModelLoader(client, progress.reporter);
 const context: ViewContext = { client, models, hub: hubSettings };
