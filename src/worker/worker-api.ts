@@ -17,6 +17,7 @@ import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { probeCapabilities, wasmThreads } from '../runtime/capabilities.ts';
 import { assertRunnable, chooseDevice, dtypeOfKey, isSessionDtypesKey } from '../runtime/device-plan.ts';
+import { runtimeBuild } from '../runtime/runtime-build.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/inventory.ts';
 import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { prepareHashing } from '../store/hashing.ts';
@@ -44,6 +45,8 @@ import { yieldBetweenRuns } from './yield-between-runs.ts';
 
 interface WorkerState {
   config: WorkerConfig;
+  /** The device this worker is for: loads planned on WebGPU run only in a WebGPU worker. */
+  device: ResolvedDevice;
   store: ModelStore;
   bridge: StoreBridge;
   capabilities: Promise<Capabilities>;
@@ -116,7 +119,8 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
   ): Promise<Planned> {
     const current = ready();
     const caps = await current.capabilities;
-    const device = chooseDevice(request.device, { hasAdapter: caps.webgpu.adapter !== null && !request.avoidWebgpu });
+    const hasAdapter = current.device === 'webgpu' && caps.webgpu.adapter !== null && !request.avoidWebgpu;
+    const device = chooseDevice(request.device, { hasAdapter });
     const shaderF16 = caps.webgpu.shaderF16;
     // A reopened model sends its map's key: the same map again.
     const dtype: Dtype | SessionDtypes = isSessionDtypesKey(request.dtype) ? dtypeOfKey(request.dtype) : request.dtype;
@@ -148,15 +152,18 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       const lockHeld = await holdLivenessLock(liveness);
       const store = new ModelStore(config.storage.namespace);
       const bridge = new StoreBridge(store, hubConfig(config.hub));
-      // In the background: a `requestAdapter()` that never answers must not hold up the start.
+      // A `requestAdapter()` that never answers counts as none after 5 s (adapterTimeoutMs).
       const capabilities = probeCapabilities(config.threads);
-      state = { config, store, bridge, capabilities, onNotice };
       // Before the runtime compiles, even when it starts later (lazy): see prepareHashing.
       prepareHashing().catch(() => undefined);
-      configureTransformers(config, bridge, wasmThreads(config.threads).numThreads);
+      // The build is chosen before the runtime starts: an `auto` worker waits for its probe.
+      const device = config.device === 'auto' ? ((await capabilities).webgpu.adapter ? 'webgpu' : 'wasm') : config.device;
+      const build = runtimeBuild(device);
+      state = { config, device, store, bridge, capabilities, onNotice };
+      configureTransformers(config, bridge, wasmThreads(config.threads).numThreads, build);
       yieldBetweenRuns();
       if (config.warmup) startRuntime().catch(() => undefined);
-      return { lockHeld };
+      return { lockHeld, device, build };
     },
 
     ping: () => Date.now(),
