@@ -23,8 +23,9 @@ const ortDist = path.join(root, 'node_modules/onnxruntime-web/dist');
 const { values } = parseArgs({
   options: {
     model: { type: 'string', default: path.join(root, 'bench/models/inpage-realistic/all-MiniLM-L6-v2/onnx/model_quantized.onnx') },
-    rounds: { type: 'string', default: '3' },
-    runs: { type: 'string', default: '40' },
+    rounds: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '15' },
+    threads: { type: 'string', default: '1,2' },
   },
 });
 
@@ -72,12 +73,14 @@ const server = createServer((req, res) => {
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     if (url.pathname === '/') return res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
     if (url.pathname === '/worker.mjs') return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(workerSource);
-    if (url.pathname === '/model.onnx')
-      return res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(await readFile(values.model));
+    if (url.pathname === '/model.onnx') {
+      const model = await readFile(values.model);
+      return res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(model);
+    }
     const name = path.basename(url.pathname);
-    const type = name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
-    return res.writeHead(200, { 'Content-Type': type }).end(await readFile(path.join(ortDist, name)));
-  })().catch(() => res.writeHead(404).end());
+    const bytes = await readFile(path.join(ortDist, name));
+    return res.writeHead(200, { 'Content-Type': name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' }).end(bytes);
+  })().catch(() => (res.headersSent ? res.end() : res.writeHead(404).end()));
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -94,14 +97,15 @@ const tab = await browser.newPage();
 await tab.goto(`${origin}/`);
 const shapes = [
   { name: '1 × 16 tokens', batch: 1, length: 16 },
-  { name: '8 × 64 tokens', batch: 8, length: 64 },
+  { name: '4 × 32 tokens', batch: 4, length: 32 },
 ];
 const compared: Build[] = ['plain', 'asyncify', 'jspi'];
+const threadCounts = values.threads.split(',').map(Number);
 const results = new Map<string, { create: number[]; run: number[] }>();
 console.log(`model ${path.relative(root, values.model)}; load average before: ${load()}`);
 for (let round = 0; round < Number(values.rounds); round++) {
   const order = round % 2 === 0 ? compared : [...compared].reverse();
-  for (const threads of [1, 2])
+  for (const threads of threadCounts)
     for (const shape of shapes)
       for (const build of order) {
         const { create, times } = await tab.evaluate(
@@ -113,12 +117,13 @@ for (let round = 0; round < Number(values.rounds); round++) {
         entry.create.push(create);
         entry.run.push(median(times));
         results.set(key, entry);
+        console.log(`round ${round + 1}: ${key} create ${create.toFixed(0)} ms, run p50 ${median(times).toFixed(2)} ms (load ${load()})`);
       }
 }
 console.log(`load average after: ${load()}`);
 console.log('| threads | input | build | session create (first, incl. runtime start) ms | run p50 ms | run p50 ÷ asyncify |');
 console.log('|---|---|---|---|---|---|');
-for (const threads of [1, 2])
+for (const threads of threadCounts)
   for (const shape of shapes)
     for (const build of compared) {
       const entry = results.get(`${threads}|${shape.name}|${build}`);
