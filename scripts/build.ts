@@ -5,7 +5,7 @@
  * 2. Declarations: TypeScript 5.9 rewrites imports in `.js` only, so `.d.ts` imports of `./x.ts`
  *    are rewritten to `./x.js` here (consumers on `moduleResolution: node16` need them), and so
  *    are the `./x.ts` specifiers of TSDoc examples the `.js` files keep.
- * 3. The two ONNX Runtime files the worker references with `new URL('../ort/…', import.meta.url)`
+ * 3. The ONNX Runtime files the worker references (three builds, two files each) with `new URL('../ort/…', import.meta.url)`
  *    are copied from onnxruntime-web into `dist/ort/`.
  * 4. Sanity checks: the five entries exist and no emitted file still imports a `.ts` path.
  *
@@ -22,7 +22,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
 
 /** The ONNX Runtime files the worker loads (see src/worker/runtime-files.ts). */
-export const runtimeFileNames: readonly string[] = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'];
+export const runtimeFileNames: readonly string[] = ['', '.jspi', '.asyncify'].flatMap((build) => [
+  `ort-wasm-simd-threaded${build}.wasm`,
+  `ort-wasm-simd-threaded${build}.mjs`,
+]);
 
 /** The entries `package.json` exports, as built files. */
 export const entryFiles: readonly string[] = ['index', 'worker', 'vite', 'esbuild', 'rollup'].flatMap((entry) => [

@@ -17,8 +17,8 @@ export const runtimeFilesFile: string = fileURLToPath(new URL('./worker/runtime-
 
 /** The worker URL literal in {@link defaultWorkerFile}, with its quotes. */
 export const workerUrlLiteral = /(['"])\.\.\/worker\.js\1/;
-/** A runtime URL literal in {@link runtimeFilesFile}; group 2 is the path, e.g. `../ort/ort-wasm-simd-threaded.asyncify.wasm`. */
-export const runtimeUrlLiterals = /(['"])(\.\.\/ort\/ort-wasm-simd-threaded\.asyncify\.(?:wasm|mjs))\1/g;
+/** A runtime URL literal in {@link runtimeFilesFile}; group 2 is the path, e.g. `../ort/ort-wasm-simd-threaded.jspi.wasm`. */
+export const runtimeUrlLiterals = /(['"])(\.\.\/ort\/ort-wasm-simd-threaded(?:\.(?:jspi|asyncify))?\.(?:wasm|mjs))\1/g;
 
 /** Whether a bundler's module id is `file` (bundlers may report the real path or the symlinked one). */
 export function isFile(id: string, file: string): boolean {

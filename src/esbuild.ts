@@ -18,7 +18,7 @@ function outputDir(options: BuildOptions): string {
   return path.resolve(options.absWorkingDir ?? process.cwd(), dir);
 }
 
-/** Copies the two ONNX Runtime files into `outdir` under content-hashed names; returns the new name of each `../ort/…` path. */
+/** Copies the ONNX Runtime files (three builds, two files each) into `outdir` under content-hashed names; returns the new name of each `../ort/…` path. */
 async function emitRuntimeFiles(outdir: string): Promise<Map<string, string>> {
   const code = await readFile(runtimeFilesFile, 'utf8');
   const names = new Map<string, string>();
@@ -54,7 +54,7 @@ function runtimeUrls(names: Map<string, string>): Plugin {
 /**
  * esbuild plugin for apps that use inpage. esbuild leaves `new Worker(new URL(…, import.meta.url))`
  * and `new URL(…, import.meta.url)` as they are, so the plugin builds inpage's worker
- * (`inpage/worker`) as its own ES module bundle, `inpage-worker-<hash>.js`, copies the two ONNX
+ * (`inpage/worker`) as its own ES module bundle, `inpage-worker-<hash>.js`, copies the ONNX
  * Runtime files next to it under content-hashed names, and points inpage's references at them.
  * All three land at the root of `outdir`, beside the chunk that starts the worker; use
  * `format: 'esm'` and keep that chunk at the root (the default for one entry, and for the shared

@@ -15,6 +15,7 @@ export type { Model, Fallback, CallOptions, StreamInput } from './client/model-h
 export type { Conversation, ConversationOptions, ChatCallOptions } from './tasks/chat-conversation.ts';
 export type { ErrorCode, ErrorPolicy } from './errors.ts';
 export type { Capabilities, WebLocksGuarantee, WebLocksSupport } from './runtime/capabilities.ts';
+export type { RuntimeBuild, RuntimeFiles } from './runtime/runtime-build.ts';
 export type {
   DeviceRoute,
   LatencyTarget,

@@ -7,7 +7,7 @@ import { defaultWorkerFile, isFile, runtimeFilesFile, runtimeUrlLiterals, worker
  * Rollup plugin for apps that use inpage. Rollup bundles neither workers nor
  * `new URL(…, import.meta.url)` files, so the plugin does it for inpage's own: it emits the worker
  * (`inpage/worker`) as a chunk of the same build (its code shared with the page's through common
- * chunks) and the two ONNX Runtime files as content-hashed assets, and points inpage's
+ * chunks) and the ONNX Runtime files (three builds) as content-hashed assets, and points inpage's
  * references at them. Use it together with `@rollup/plugin-node-resolve` (`browser: true`) and
  * `output.format: 'es'`; serve the output folder with the headers in the README.
  *

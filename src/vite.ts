@@ -14,8 +14,8 @@ export interface InpageViteOptions {
   crossOriginIsolation?: boolean;
 }
 
-/** File names of the ONNX Runtime files the inpage worker loads (with or without a build hash). */
-export const runtimeFilePattern = /ort-wasm-simd-threaded\.asyncify(?:-[\w-]+)?\.(?:wasm|mjs)(?:$|\?)/;
+/** File names of the ONNX Runtime files the inpage worker loads, of every build (with or without a build hash). */
+export const runtimeFilePattern = /ort-wasm-simd-threaded(?:\.(?:jspi|asyncify))?(?:-[\w-]+)?\.(?:wasm|mjs)(?:$|\?)/;
 
 /** Headers that make a page cross-origin isolated (needed for WASM threads). */
 export const isolationHeaders: Readonly<Record<string, string>> = {
@@ -28,11 +28,12 @@ export const isolationHeaders: Readonly<Record<string, string>> = {
 export const immutableCacheControl = 'public, max-age=31536000, immutable';
 
 /** A runtime URL that names one exact file: a build's hashed name, or the dev server's version query. */
-const versionedRuntimeUrl = /ort-wasm-simd-threaded\.asyncify(?:-[\w-]+\.(?:wasm|mjs)(?:$|\?)|\.(?:wasm|mjs)\?(?:[^#]*&)?inpage-runtime=)/;
+const versionedRuntimeUrl =
+  /ort-wasm-simd-threaded(?:\.(?:jspi|asyncify))?(?:-[\w-]+\.(?:wasm|mjs)(?:$|\?)|\.(?:wasm|mjs)\?(?:[^#]*&)?inpage-runtime=)/;
 /** The worker module that holds the runtime URLs (`dist/worker/runtime-files.js` in the package). */
 const runtimeFilesModule = /[\\/]worker[\\/]runtime-files\.[jt]s$/;
-/** A runtime URL literal in that module: `new URL('…/ort-wasm-simd-threaded.asyncify.wasm'`. */
-const runtimeUrlLiteral = /(new URL\(\s*)(['"])([^'"?]*ort-wasm-simd-threaded\.asyncify\.(?:wasm|mjs))\2/g;
+/** A runtime URL literal in that module: `new URL('…/ort-wasm-simd-threaded.jspi.wasm'`. */
+const runtimeUrlLiteral = /(new URL\(\s*)(['"])([^'"?]*ort-wasm-simd-threaded(?:\.(?:jspi|asyncify))?\.(?:wasm|mjs))\2/g;
 
 const contentVersions = new Map<string, string>();
 
@@ -91,7 +92,7 @@ function headersMiddleware(options: InpageViteOptions): Connect.NextHandleFuncti
 
 /**
  * Vite plugin for apps that use inpage: cross-origin isolation headers on the dev and preview
- * servers, and immutable caching of the two ONNX Runtime files so that the browser keeps their
+ * servers, and immutable caching of the ONNX Runtime files so that the browser keeps their
  * compiled code between visits (the build names them by content hash; in dev the plugin adds a
  * content-hash query). The production build needs no plugin: the worker's
  * `new URL(..., import.meta.url)` references already emit the runtime as same-origin assets.

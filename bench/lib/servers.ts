@@ -36,7 +36,7 @@ export interface ByteCounter {
 /**
  * Builds bench/page for production into `outDir`, as an app using inpage would: the `inpage()`
  * plugin, ES-module workers, and the repo's runtime paths (the runtime files are emitted as
- * content-hashed assets, e.g. `assets/ort-wasm-simd-threaded.asyncify-<hash>.wasm`).
+ * content-hashed assets, e.g. `assets/ort-wasm-simd-threaded-<hash>.wasm` for the plain build).
  */
 export async function buildPage(outDir: string): Promise<void> {
   await build({

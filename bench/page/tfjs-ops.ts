@@ -14,7 +14,7 @@ import type { FloorResult, LoadResult, LoadSpec, Milestone } from './protocol.ts
 /** A loaded pipeline, called with one text (or a batch). */
 export type Pipe = (input: string | string[], options?: Readonly<Record<string, unknown>>) => Promise<unknown>;
 
-/** The same runtime files inpage uses, served by Vite from node_modules. */
+/** transformers.js's own runtime build (asyncify, which its `onnxruntime-web/webgpu` import names), served by Vite from node_modules. */
 export const runtimeUrls = {
   wasm: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm', import.meta.url).href,
   mjs: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.mjs', import.meta.url).href,

@@ -106,10 +106,10 @@ export interface CacheAdminSettings {
 /**
  * Creates `client.cache` on a client's worker host.
  * @example
- * const cache = createCacheAdmin({ host, nextCallId, capabilities, health }, { device: 'auto', policy: 'stale-while-revalidate' });
+ * const cache = createCacheAdmin({ primary, route, nextCallId, health }, { device: 'auto', policy: 'stale-while-revalidate' });
  */
 export function createCacheAdmin(services: ModelRequestServices, settings: CacheAdminSettings): CacheAdmin {
-  const { host } = services;
+  const { primary: host } = services;
   let persistRequested = false;
   const requestPersistence = async (): Promise<void> => {
     if (persistRequested || settings.persist === false) return;
@@ -123,11 +123,14 @@ export function createCacheAdmin(services: ModelRequestServices, settings: Cache
     usage: () => host.call((remote) => remote.cacheUsage()),
 
     async install(task, model, options = {}) {
-      const { modelRequest, workerRequest } = await requestChecks();
+      const { modelRequest, workerRequest, route } = await requestChecks();
       const request = modelRequest(task, model, options, settings);
       const { onProgress } = request;
-      const prepared = await withRecovery({ host, nextCallId: services.nextCallId, signal: request.signal }, (remote, callId) =>
-        remote.prepare(callId, workerRequest(request, services.health), onProgress ? remoteCallback(onProgress) : undefined),
+      // Planned where the matching load would run, so it stores the files that load reads.
+      const prepared = await withRecovery(
+        { host: () => route(services, request.requestedDevice), nextCallId: services.nextCallId, signal: request.signal },
+        (remote, callId) =>
+          remote.prepare(callId, workerRequest(request, services.health), onProgress ? remoteCallback(onProgress) : undefined),
       );
       await requestPersistence();
       return {
@@ -141,10 +144,11 @@ export function createCacheAdmin(services: ModelRequestServices, settings: Cache
     },
 
     async fit(task, model, options = {}) {
-      const { modelRequest, workerRequest } = await requestChecks();
+      const { modelRequest, workerRequest, route } = await requestChecks();
       const request = modelRequest(task, model, options, settings);
-      return withRecovery({ host, nextCallId: services.nextCallId, signal: request.signal }, (remote, callId) =>
-        remote.fit(callId, workerRequest(request, services.health)),
+      return withRecovery(
+        { host: () => route(services, request.requestedDevice), nextCallId: services.nextCallId, signal: request.signal },
+        (remote, callId) => remote.fit(callId, workerRequest(request, services.health)),
       );
     },
 

@@ -1,6 +1,7 @@
 import type { HubConfig } from '../hub/hub-client.ts';
 import { hubConfig } from '../hub/hub-client.ts';
 import type { WorkerConfig } from '../rpc/contract.ts';
+import type { RuntimeBuild, RuntimeFiles } from '../runtime/runtime-build.ts';
 import { describeValue } from '../tasks/describe-value.ts';
 import type { Device, Dtype, HubOptions, LoadProgressEvent, RevisionPolicy, SessionDtypes } from '../types.ts';
 import type { LatencyTarget, RoutingOptions } from '../routing/route-types.ts';
@@ -78,8 +79,14 @@ export interface ClientOptions {
    * @default 'stale-while-revalidate'
    */
   revisionPolicy?: RevisionPolicy;
-  /** Same-origin URLs of the ONNX Runtime files, if you serve them yourself (see the README). */
-  runtime?: { wasm: string; mjs: string };
+  /**
+   * Same-origin URLs of the ONNX Runtime files, if you serve them yourself (see the README): a pair
+   * per build (`plain` for WASM workers, `jspi` or `asyncify` for WebGPU workers; a build left out
+   * uses inpage's files), or one pair that every worker loads (a WebGPU build, if WebGPU is to work).
+   * @example
+   * createClient({ runtime: { plain: { wasm: '/ort/ort-wasm-simd-threaded.wasm', mjs: '/ort/ort-wasm-simd-threaded.mjs' } } });
+   */
+  runtime?: RuntimeFiles | Partial<Record<RuntimeBuild, RuntimeFiles>>;
   /**
    * Interval of the pings that detect a dead worker where the browser has no Web Locks, in ms (0
    * turns them off). With Web Locks, a dead worker is noticed without pings.
@@ -130,7 +137,8 @@ export interface ResolvedClientOptions {
   hub: HubConfig;
   device: Device;
   policy: RevisionPolicy;
-  worker: WorkerConfig;
+  /** The workers' configuration but for `device`, which each host sets. */
+  worker: Omit<WorkerConfig, 'device'>;
   heartbeatMs: number;
   startupTimeoutMs: number;
 }
@@ -162,12 +170,13 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
   assertInteger('heartbeatMs', heartbeatMs, 0, 600_000);
   const startupTimeoutMs = options.startupTimeoutMs ?? 30_000;
   assertInteger('startupTimeoutMs', startupTimeoutMs, 1, 600_000);
-  const worker: WorkerConfig = {
+  const worker: Omit<WorkerConfig, 'device'> = {
     hub,
     storage: { namespace, chunkSize, concurrency, retries, ...(storage.budget !== undefined ? { budget: storage.budget } : {}) },
     warmup: !options.lazy,
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
-    ...(options.runtime ? { runtime: { wasm: String(options.runtime.wasm), mjs: String(options.runtime.mjs) } } : {}),
+    // As strings (a URL object would not survive the trip to the worker).
+    ...(options.runtime ? { runtime: JSON.parse(JSON.stringify(options.runtime)) as WorkerConfig['runtime'] } : {}),
   };
   return { hub, device, policy, worker, heartbeatMs, startupTimeoutMs };
 }

@@ -4,7 +4,7 @@ import { remoteCallback } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import type { LoadedTask } from '../tasks/task-table.ts';
-import type { AsyncDisposableIfSupported, ResolvedDevice } from '../types.ts';
+import type { AsyncDisposableIfSupported, Device, ResolvedDevice } from '../types.ts';
 import type { CacheAdmin } from './cache-admin.ts';
 import { createCacheAdmin } from './cache-admin.ts';
 import { ClientEvents } from './events.ts';
@@ -14,7 +14,7 @@ import { resolveClientOptions } from './client-options.ts';
 import { ModelHandle } from './model-handle.ts';
 import type { Fallback, HandleServices, Model, ModelSpec } from './model-handle.ts';
 import { requestChecks } from './request-checks.ts';
-import type { DeviceHealth } from './model-request.ts';
+import type { DeviceHealth, ModelRequestServices } from './model-request.ts';
 import type { RoutingServices } from '../routing/route-entry.ts';
 import { withRecovery } from './recovery.ts';
 import { WorkerHost } from './worker-host.ts';
@@ -114,35 +114,51 @@ export function createClientOn(
   // Started now, so the first load does not wait for the checks' code.
   requestChecks().catch(() => undefined);
   const events = new ClientEvents();
-  const host = new WorkerHost({
-    onWorkerLost: (error) => events.emit('worker-restart', { reason: error.message, code: error.code }),
-    onNotice: ({ type, ...notice }) => events.emit(type, notice as never),
-    config: resolved.worker,
-    ...(options.worker ? { worker: options.worker } : {}),
-    heartbeatMs: resolved.heartbeatMs,
-    startupTimeoutMs: resolved.startupTimeoutMs,
-    ...hostOverrides,
-  });
+  // One host per ONNX Runtime build: the first is for the client's device (`auto` until its worker
+  // probed), the others start when a load is planned on another device (or falls back to WASM).
+  const newHost = (device: Device): WorkerHost =>
+    new WorkerHost({
+      onWorkerLost: (error) => events.emit('worker-restart', { reason: error.message, code: error.code }),
+      onNotice: ({ type, ...notice }) => events.emit(type, notice as never),
+      config: { ...resolved.worker, device },
+      ...(options.worker ? { worker: options.worker } : {}),
+      heartbeatMs: resolved.heartbeatMs,
+      startupTimeoutMs: resolved.startupTimeoutMs,
+      ...hostOverrides,
+    });
+  const primary = newHost(resolved.device);
+  const hosts = [primary];
+  const hostFor = (device: ResolvedDevice): WorkerHost => {
+    let host = hosts.find((candidate) => candidate.device === device);
+    if (!host) hosts.push((host = newHost(device)));
+    return host;
+  };
   let callIds = 0;
   const handles = new Set<{ dispose(): Promise<void> }>();
   const health: DeviceHealth = { webgpuFailure: null };
-  const services: HandleServices = { host, health, events, nextCallId: () => ++callIds, forget: (handle) => handles.delete(handle) };
   let capabilities: Promise<Capabilities> | undefined;
-  if (!options.lazy) host.start();
-
   const probe = (): Promise<Capabilities> => {
-    capabilities ??= host.call((remote) => remote.capabilities());
+    capabilities ??= primary.call((remote) => remote.capabilities());
     capabilities.catch(() => (capabilities = undefined));
     return capabilities;
   };
-  const requestServices = { host, health, nextCallId: services.nextCallId, capabilities: probe };
-  const cache = createCacheAdmin(requestServices, { device: resolved.device, policy: resolved.policy, persist: options.storage?.persist });
+  const services: HandleServices & ModelRequestServices = {
+    primary,
+    hostFor,
+    capabilities: probe,
+    health,
+    events,
+    nextCallId: () => ++callIds,
+    forget: (handle) => handles.delete(handle),
+  };
+  if (!options.lazy) primary.start();
+  const cache = createCacheAdmin(services, { device: resolved.device, policy: resolved.policy, persist: options.storage?.persist });
 
   const dispose = async (): Promise<void> => {
     // Callers are rejected first (each handle's own DISPOSED); stopping the worker then ends any
     // running inference at once instead of waiting for it.
     const disposing = [...handles].map((handle) => handle.dispose().catch(() => undefined));
-    host.dispose();
+    hosts.forEach((host) => host.dispose());
     await Promise.all(disposing);
     handles.clear();
     events.clear();
@@ -154,7 +170,7 @@ export function createClientOn(
     loadOptions: LoadOptions,
     tweak = (request: LoadRequest) => request,
   ): Promise<ModelHandle<T>> => {
-    const { modelRequest, workerRequest, taskTable } = await requestChecks();
+    const { modelRequest, workerRequest, taskTable, route } = await requestChecks();
     // The task table loads with the request checks, outside the main entry.
     const tasks = testTasks ?? taskTable;
     const request = modelRequest(task, model, loadOptions, resolved, (id) => tasks.check(id));
@@ -176,7 +192,8 @@ export function createClientOn(
     });
     const { info, generation } = await withRecovery<{ info: LoadedInfo; generation: number }>(
       {
-        host,
+        // Before each attempt: a load kept off WebGPU (a fallback, or routing's WASM measurement) runs in the WASM worker.
+        host: () => route(services, requestedDevice === 'auto' && workerLoad.avoidWebgpu ? 'wasm' : requestedDevice),
         nextCallId: services.nextCallId,
         signal: request.signal,
         demote(reason) {
@@ -188,7 +205,9 @@ export function createClientOn(
           workerLoad = { ...workerLoad, avoidWebgpu: true, dtypeFor: 'webgpu', policy: 'pinned' };
           return true;
         },
-        discard: (late, lateGeneration) => void host.notify(lateGeneration, (remote) => remote.release(late.info.pipelineId)),
+        // A load runs on its device's host: the device names the worker's host.
+        discard: (late, lateGeneration) =>
+          void hostFor(late.info.device).notify(lateGeneration, (remote) => remote.release(late.info.pipelineId)),
       },
       async (remote, callId, current) => {
         attemptDevice = undefined;
@@ -210,7 +229,7 @@ export function createClientOn(
     try {
       taskDefinition = await definition;
     } catch (error) {
-      void host.notify(generation, (remote) => remote.release(info.pipelineId));
+      void hostFor(info.device).notify(generation, (remote) => remote.release(info.pipelineId));
       throw error;
     }
     const handle = new ModelHandle<T>(services, spec, taskDefinition, { id: info.pipelineId, generation }, fallback);

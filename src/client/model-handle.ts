@@ -43,7 +43,9 @@ export interface ModelSpec {
 
 /** The client services a handle uses. */
 export interface HandleServices {
-  host: WorkerHost;
+  /** The host whose workers run models on `device` (one host per ONNX Runtime build). */
+  hostFor(device: ResolvedDevice): WorkerHost;
+
   nextCallId(): number;
   /** Shared with the client's loads: a WebGPU failure here sends later `auto` loads to WASM. */
   health: DeviceHealth;
@@ -243,7 +245,7 @@ export class ModelHandle<T extends TaskId> {
         },
         release: async (conversationId) => {
           const pipeline = this.#pipeline;
-          if (pipeline) await this.#services.host.notify(pipeline.generation, (remote) => remote.chatDispose(conversationId));
+          if (pipeline) await this.#host().notify(pipeline.generation, (remote) => remote.chatDispose(conversationId));
         },
         validate: (input, options) => this.#task.validate(input, options),
       },
@@ -267,7 +269,7 @@ export class ModelHandle<T extends TaskId> {
     this.#services.forget?.(this);
     const pipeline = this.#pipeline;
     this.#pipeline = undefined;
-    if (pipeline) await this.#services.host.notify(pipeline.generation, (remote) => remote.release(pipeline.id));
+    if (pipeline) await this.#host().notify(pipeline.generation, (remote) => remote.release(pipeline.id));
   }
 
   async *#streamPieces(input: unknown, options?: OptionsWithSignal): AsyncGenerator<string> {
@@ -392,10 +394,11 @@ export class ModelHandle<T extends TaskId> {
     canRetry: () => boolean,
     work: (remote: RemoteWorkerApi, pipelineId: string, callId: number) => Promise<R>,
   ): Promise<R> {
-    const { host, nextCallId } = this.#services;
+    const { nextCallId } = this.#services;
     return withRecovery(
       {
-        host,
+        // After a demotion the model's device is WASM: the next attempt runs in the WASM worker.
+        host: () => this.#host(),
         nextCallId,
         signal,
         awaitStop: true,
@@ -418,6 +421,11 @@ export class ModelHandle<T extends TaskId> {
         return result;
       },
     );
+  }
+
+  /** The host whose worker runs this model (its device's; a demotion clears the pipeline first). */
+  #host(): WorkerHost {
+    return this.#services.hostFor(this.#spec.device);
   }
 
   /** The pipeline in the worker of `generation`: reopened from the stored commit in one call when the worker changed. */

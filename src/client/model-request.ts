@@ -4,7 +4,7 @@ import type { LoadRequest } from '../rpc/contract.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { checkTaskId } from '../tasks/registry.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import type { Device, Dtype, RevisionPolicy, SessionDtypes } from '../types.ts';
+import type { Device, Dtype, ResolvedDevice, RevisionPolicy, SessionDtypes } from '../types.ts';
 import { assertDtypeOption } from '../runtime/device-plan.ts';
 import type { LoadOptions } from './client-options.ts';
 import { assertOneOf } from './client-options.ts';
@@ -29,9 +29,13 @@ export interface ModelRequest {
 
 /** What the client services give every model request. */
 export interface ModelRequestServices {
-  host: WorkerHost;
-  nextCallId: () => number;
+  /** The client's first worker host: the store's calls go there. */
+  primary: WorkerHost;
+  /** The host whose workers run models on a device (one host per ONNX Runtime build). */
+  hostFor: (device: ResolvedDevice) => WorkerHost;
+  /** What the browser offers, probed by the first worker. */
   capabilities: () => Promise<Capabilities>;
+  nextCallId: () => number;
   /** What the client learned about WebGPU (shared by its loads and models). */
   health: DeviceHealth;
 }
@@ -106,6 +110,28 @@ export function workerRequest(request: ModelRequest, health: DeviceHealth): Load
   };
   if (skipFitCheck) sent.skipFitCheck = true;
   return sent;
+}
+
+/** Per client (its first host): whether its `auto` worker found a WebGPU adapter (it chose WebGPU). */
+const adapterFound = new WeakMap<WorkerHost, boolean>();
+
+/**
+ * The host of a load or install for `device`: `auto` runs on WebGPU when the probe found an adapter
+ * and WebGPU has not failed in this client, else on WASM. A first host started as `auto` is waited
+ * for (its worker's choice is the probe's answer, with no extra round trip), so no second worker
+ * starts for the same build.
+ * @example
+ * const host = await route(services, 'auto');
+ */
+export async function route(services: ModelRequestServices, device: Device): Promise<WorkerHost> {
+  const { primary, health } = services;
+  if (primary.device === 'auto') adapterFound.set(primary, (await primary.call(async () => primary.device)) === 'webgpu');
+  let planned = device;
+  if (planned === 'auto') {
+    const adapter = adapterFound.get(primary) ?? (await services.capabilities()).webgpu.adapter !== null;
+    planned = adapter && health.webgpuFailure === null ? 'webgpu' : 'wasm';
+  }
+  return services.hostFor(planned);
 }
 
 export { routed } from '../routing/route-entry.ts';

@@ -5,7 +5,11 @@ import type { WorkerHost } from './worker-host.ts';
 
 /** What one recoverable operation (a load, a run, a stream, an install) tells the recovery policy. */
 export interface Recoverable<R> {
-  host: WorkerHost;
+  /**
+   * The host (one per ONNX Runtime build) of each attempt, asked again before each: after a
+   * demotion the operation moves to the WASM worker.
+   */
+  host(): WorkerHost | Promise<WorkerHost>;
   nextCallId(): CallId;
   /** Aborts the operation: it rejects with `ABORTED` at once, and the worker's call is aborted too. */
   signal?: AbortSignal | undefined;
@@ -36,17 +40,18 @@ export interface Recoverable<R> {
  *
  * @throws the operation's last error, or InpageError `ABORTED`.
  * @example
- * const output = await withRecovery({ host, nextCallId, signal }, (remote, callId) => remote.run(callId, id, task, input, options));
+ * const output = await withRecovery({ host: () => host, nextCallId, signal }, (remote, callId) => remote.run(callId, id, task, input, options));
  */
 export async function withRecovery<R>(
   operation: Recoverable<R>,
   work: (remote: RemoteWorkerApi, callId: CallId, generation: number) => Promise<R>,
 ): Promise<R> {
-  const { host, signal } = operation;
+  const { signal } = operation;
   let recovered = false;
   let interrupted = 0;
   for (;;) {
     if (signal?.aborted) throw abortError(signal);
+    const host = await operation.host();
     const callId = operation.nextCallId();
     let generation = 0;
     let rejectAbort: (error: unknown) => void = () => undefined;

@@ -1,4 +1,5 @@
 import { InpageError } from '../errors.ts';
+import type { Device } from '../types.ts';
 import type { WorkerConfig, WorkerNotice } from '../rpc/contract.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
 import { connectWorker, releaseRemote, remoteCallback, workerExposed } from '../rpc/comlink.ts';
@@ -9,6 +10,7 @@ import { createRecordedWorker } from './worker-startup.ts';
 
 /** How a host starts and watches workers. */
 export interface WorkerHostOptions {
+  /** Sent to each worker at start-up; its `device` picks the worker's ONNX Runtime build. */
   config: WorkerConfig;
   /** A worker, or a factory of workers (a factory lets inpage restart it after a crash). */
   worker?: Worker | (() => Worker);
@@ -38,8 +40,13 @@ interface Running {
   unwatch: () => void;
 }
 
+/** Numbers every worker of every host, so that a generation names one worker across a client's hosts. */
+let generations = 0;
+/** Worker instances an app passed (`worker` option) that a host started already. */
+const startedWorkers = new WeakSet<Worker>();
+
 /**
- * The transport: owns one worker (one ONNX Runtime build; a client may hold one host per build).
+ * The transport: owns one worker (one ONNX Runtime build; a client holds one host per build).
  * It starts the worker (lazily after a crash) under a start-up deadline, watches its liveness with
  * a signal that does not need the worker's thread, rejects every pending call with `WORKER_CRASHED`
  * when it dies, busy or idle, and restarts it on demand (a failed ORT session poisons the worker).
@@ -54,9 +61,7 @@ export class WorkerHost {
   readonly #liveness: Liveness;
   readonly #pingFallback: Liveness;
   #running: Running | undefined;
-  #generation = 0;
   #disposed = false;
-  #providedWorkerUsed = false;
   readonly #restarted = new Set<number>();
   /** One proxied callback shared by every worker this host starts. */
   readonly #onNotice = remoteCallback((notice: WorkerNotice) => this.#options.onNotice?.(notice));
@@ -67,9 +72,9 @@ export class WorkerHost {
     this.#pingFallback = pingLiveness({ intervalMs: options.heartbeatMs, timeoutMs: minPingTimeoutMs });
   }
 
-  /** Increases each time a fresh worker starts; handles reload their pipeline when it changed. */
-  get generation(): number {
-    return this.#running?.generation ?? this.#generation + 1;
+  /** The device this host's workers are for: `auto` until its first worker chose one from its probe. */
+  get device(): Device {
+    return this.#options.config.device;
   }
 
   /** Starts the worker now (it starts on the first call otherwise). */
@@ -132,13 +137,12 @@ export class WorkerHost {
     let fail: (error: InpageError) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => (fail = reject));
     failed.catch(() => undefined);
-    this.#generation += 1;
     const running: Running = {
       worker,
       remote,
       fail,
       failed,
-      generation: this.#generation,
+      generation: ++generations,
       started: false,
       ready: Promise.resolve(),
       unwatch: () => undefined,
@@ -153,8 +157,10 @@ export class WorkerHost {
     running.ready = started.then(() => undefined);
     running.ready.catch(() => undefined);
     started.then(
-      ({ lockHeld }) => {
+      ({ lockHeld, device }) => {
         running.started = true;
+        // Later workers of this host are for the same device (and build) as the first.
+        if (device) this.#options.config.device = device;
         cancelDeadline();
         if (this.#running !== running) return;
         // A worker that could not take its lock is watched by pings instead.
@@ -182,8 +188,9 @@ export class WorkerHost {
   #createWorker(): Worker {
     const provided = this.#options.worker;
     if (typeof provided === 'function') return provided();
-    if (provided && !this.#providedWorkerUsed) {
-      this.#providedWorkerUsed = true;
+    // An instance starts once, whichever of the client's hosts asks first; later workers are inpage's own.
+    if (provided && !startedWorkers.has(provided)) {
+      startedWorkers.add(provided);
       return provided;
     }
     return createDefaultWorker();

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Capabilities } from '../runtime/capabilities.ts';
+import type { RuntimeBuild, RuntimeFiles } from '../runtime/runtime-build.ts';
 import type { ChatTurnRequest, ChatTurnResult } from '../tasks/chat-turn.ts';
 import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } from '../tasks/registry.ts';
 import type {
@@ -39,8 +40,16 @@ export interface WorkerConfig {
   };
   /** WASM threads; `undefined` for inpage's default. */
   threads?: number;
-  /** Same-origin URLs of the ONNX Runtime files, when the app serves them itself. */
-  runtime?: { wasm: string; mjs: string };
+  /**
+   * Same-origin URLs of the ONNX Runtime files, when the app serves them itself: one pair for
+   * every build, or a pair per build (a build left out uses inpage's files).
+   */
+  runtime?: RuntimeFiles | Partial<Record<RuntimeBuild, RuntimeFiles>>;
+  /**
+   * The device this worker is for, which picks its ONNX Runtime build before the runtime starts
+   * (see `runtimeBuild`); `auto`: WebGPU when the worker's probe finds an adapter, else WASM.
+   */
+  device: Device;
   /** Start the ONNX Runtime at once instead of at the first load. */
   warmup: boolean;
 }
@@ -112,6 +121,16 @@ export interface LoadedInfo extends PreparedInfo {
  */
 export type WorkerNotice = ({ type: 'eviction' } & ClientEventMap['eviction']) | ({ type: 'warning' } & ClientEventMap['warning']);
 
+/** What a started worker answers to {@link WorkerApi.init}. */
+export interface WorkerStarted {
+  /** Whether it holds its liveness lock (otherwise it is watched by pings). */
+  lockHeld: boolean;
+  /** The device it is for (`auto` resolved by its probe). */
+  device: ResolvedDevice;
+  /** The ONNX Runtime build it loads. */
+  build: RuntimeBuild;
+}
+
 /** Identifies one call, so the client can abort it. */
 export type CallId = number;
 
@@ -122,10 +141,11 @@ export type CallId = number;
 export interface WorkerApi {
   /**
    * Applies the configuration and takes the liveness lock; with `warmup`, starts the ONNX Runtime in
-   * the background. Resolves once the lock is held, with whether it could be taken. `onNotice`
+   * the background. Resolves once the lock is held and the runtime build is chosen (for an `auto`
+   * worker, after its WebGPU probe), with whether the lock could be taken and the build. `onNotice`
    * hears what the worker did unasked (evictions) for the worker's lifetime.
    */
-  init(config: WorkerConfig, liveness: LivenessConfig, onNotice?: (notice: WorkerNotice) => void): Promise<{ lockHeld: boolean }>;
+  init(config: WorkerConfig, liveness: LivenessConfig, onNotice?: (notice: WorkerNotice) => void): Promise<WorkerStarted>;
   /** Heartbeat (where Web Locks are missing): answers at once unless the worker's thread is blocked or dead. */
   ping(): number;
   /** What the browser offers; a `requestAdapter()` that does not answer within 5 s counts as no WebGPU. */

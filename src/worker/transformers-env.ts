@@ -1,16 +1,19 @@
 import { env } from '@huggingface/transformers';
 import type { WorkerConfig } from '../rpc/contract.ts';
+import type { RuntimeBuild } from '../runtime/runtime-build.ts';
 import type { StoreBridge } from '../store/transformers-bridge.ts';
-import { defaultRuntimeFiles } from './runtime-files.ts';
+import { runtimeFilesFor } from './runtime-files.ts';
 
 /**
  * Sets transformers.js's global `env` for this worker: models only through inpage's verified
  * store (custom cache + guarded fetch), the ONNX Runtime from the app's own origin by URL
- * (CSP-safe, and the browser's code cache can keep the compiled wasm), threads as configured.
+ * (CSP-safe, and the browser's code cache can keep the compiled wasm), the worker's one `build`,
+ * threads as configured. transformers.js imports `onnxruntime-web/webgpu`, whose JS layer drives
+ * every build's glue once `wasmPaths` names it (it only calls WebGPU functions for WebGPU sessions).
  * @example
- * configureTransformers(config, bridge, 2);
+ * configureTransformers(config, bridge, 2, 'plain');
  */
-export function configureTransformers(config: WorkerConfig, bridge: StoreBridge, numThreads: number): void {
+export function configureTransformers(config: WorkerConfig, bridge: StoreBridge, numThreads: number, build: RuntimeBuild): void {
   env.allowLocalModels = false;
   env.allowRemoteModels = true;
   env.remoteHost = `${config.hub.endpoint}/`;
@@ -24,7 +27,7 @@ export function configureTransformers(config: WorkerConfig, bridge: StoreBridge,
   env.useWasmCache = false;
   const wasm = env.backends.onnx.wasm;
   if (!wasm) throw new Error('onnxruntime-web has no wasm backend in this build.');
-  wasm.wasmPaths = { ...(config.runtime ?? defaultRuntimeFiles) };
+  wasm.wasmPaths = { ...runtimeFilesFor(config.runtime, build) };
   wasm.numThreads = numThreads;
   wasm.proxy = false;
 }

@@ -17,6 +17,7 @@ import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { noWebLocksMessage, probeCapabilities, wasmThreads, webLocksSupport } from '../runtime/capabilities.ts';
 import { assertRunnable, chooseDevice, dtypeOfKey, isSessionDtypesKey } from '../runtime/device-plan.ts';
+import { runtimeBuild } from '../runtime/runtime-build.ts';
 import { cacheUsage, deleteCachedModel, listCachedModels } from '../store/inventory.ts';
 import { deleteExclusively, withModelAccess } from '../store/cross-tab.ts';
 import { prepareHashing } from '../store/hashing.ts';
@@ -45,6 +46,8 @@ import { yieldBetweenRuns } from './yield-between-runs.ts';
 
 interface WorkerState {
   config: WorkerConfig;
+  /** The device this worker is for: loads planned on WebGPU run only in a WebGPU worker. */
+  device: ResolvedDevice;
   store: ModelStore;
   bridge: StoreBridge;
   capabilities: Promise<Capabilities>;
@@ -120,8 +123,10 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
     const current = ready();
     const caps = await current.capabilities;
     const { adapter } = caps.webgpu;
+    // Loads planned on WebGPU run only in a WebGPU worker (its ONNX Runtime build).
+    const hasAdapter = current.device === 'webgpu' && adapter !== null && !request.avoidWebgpu;
     const avoidSoftware = adapter?.isFallbackAdapter === true && request.softwareAdapter === 'avoid';
-    const device = chooseDevice(request.device, { hasAdapter: adapter !== null && !request.avoidWebgpu, avoidSoftware });
+    const device = chooseDevice(request.device, { hasAdapter, avoidSoftware });
     const shaderF16 = caps.webgpu.shaderF16;
     // A reopened model sends its map's key: the same map again.
     const dtype: Dtype | SessionDtypes = isSessionDtypesKey(request.dtype) ? dtypeOfKey(request.dtype) : request.dtype;
@@ -164,15 +169,18 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       }
       const store = new ModelStore(config.storage.namespace);
       const bridge = new StoreBridge(store, hubConfig(config.hub));
-      // In the background: a `requestAdapter()` that never answers must not hold up the start.
+      // A `requestAdapter()` that never answers counts as none after 5 s (adapterTimeoutMs).
       const capabilities = probeCapabilities(config.threads);
-      state = { config, store, bridge, capabilities, onNotice };
       // Before the runtime compiles, even when it starts later (lazy): see prepareHashing.
       prepareHashing().catch(() => undefined);
-      configureTransformers(config, bridge, wasmThreads(config.threads).numThreads);
+      // The build is chosen before the runtime starts: an `auto` worker waits for its probe.
+      const device = config.device === 'auto' ? ((await capabilities).webgpu.adapter ? 'webgpu' : 'wasm') : config.device;
+      const build = runtimeBuild(device);
+      state = { config, device, store, bridge, capabilities, onNotice };
+      configureTransformers(config, bridge, wasmThreads(config.threads).numThreads, build);
       yieldBetweenRuns();
       if (config.warmup) startRuntime().catch(() => undefined);
-      return { lockHeld };
+      return { lockHeld, device, build };
     },
 
     ping: () => Date.now(),

@@ -12,7 +12,7 @@ export type ResponseSource = 'precache' | 'service-worker' | 'network';
 export const isShellOrAsset = (pathname: string): boolean => pathname === '/' || /^\/assets\/.+\.(?:js|mjs|css|wasm)$/.test(pathname);
 
 /** The ONNX Runtime's two files. */
-export const runtimePattern = /\/ort-wasm-simd-threaded\.asyncify[^/]*\.(?:mjs|wasm)$/;
+export const runtimePattern = /\/ort-wasm-simd-threaded[^/]*\.(?:mjs|wasm)$/;
 
 /**
  * Records, from now on, the source of each response of `page` (dedicated workers' included), by path.

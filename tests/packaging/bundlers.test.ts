@@ -30,7 +30,9 @@ const modelsDir = fileURLToPath(new URL('../fixtures/models/', import.meta.url))
 const runtimeMarkers = ['InferenceSession', 'AutoTokenizer'];
 /** A production build minifies transformers.js and onnxruntime-web: minutes on 2 busy cores. */
 const buildTimeoutMs = 300_000;
-const runtimeFile = /ort-wasm-simd-threaded\.asyncify[-.][\w]{8,}\.(?:wasm|mjs)$/;
+const runtimeFile = /ort-wasm-simd-threaded(?:\.(?:jspi|asyncify))?[-.][\w]{8,}\.(?:wasm|mjs)$/;
+/** The build of a runtime file name: `plain`, `jspi` or `asyncify`. */
+const buildOf = (name: string): string => /\.(jspi|asyncify)[-.]/.exec(name)?.[1] ?? 'plain';
 
 let hub: HubServer;
 let app: ScratchApp;
@@ -68,6 +70,8 @@ function expectRunUnder(run: PageRun, appUrl: string): void {
   const runtimeRequests = run.requests.filter((url) => runtimeFile.test(new URL(url).pathname));
   expect(runtimeRequests.some((url) => url.endsWith('.wasm'))).toBe(true);
   expect(runtimeRequests.some((url) => url.endsWith('.mjs'))).toBe(true);
+  // Headless Chromium without WebGPU: the worker is a WASM worker, on the plain build only.
+  expect(new Set(runtimeRequests.map((url) => buildOf(new URL(url).pathname)))).toEqual(new Set(['plain']));
   for (const url of runtimeRequests) expect(url.startsWith(appUrl), url).toBe(true);
 }
 
@@ -75,14 +79,21 @@ describe.each<BundlerName>(['webpack', 'esbuild', 'rollup'])('%s', (bundler) => 
   let outDir = '';
 
   it(
-    'builds one runtime .wasm and .mjs, a worker, and a main entry without the runtime',
+    'builds one runtime .wasm and .mjs per build, a worker, and a main entry without the runtime',
     async () => {
       const started = Date.now();
       ({ outDir } = await buildWith(app.dir, bundler));
       const files = await filesOf(outDir);
-      expect(files.filter((file) => file.endsWith('.wasm'))).toEqual([expect.stringMatching(runtimeFile)]);
+      const wasm = files.filter((file) => file.endsWith('.wasm'));
+      expect(wasm).toEqual(wasm.map(() => expect.stringMatching(runtimeFile)));
+      expect(wasm.map(buildOf).sort()).toEqual(['asyncify', 'jspi', 'plain']);
       const scripts = files.filter((file) => /\.m?js$/.test(file));
-      expect(scripts.filter((file) => runtimeFile.test(file))).toHaveLength(1);
+      expect(
+        scripts
+          .filter((file) => runtimeFile.test(file))
+          .map(buildOf)
+          .sort(),
+      ).toEqual(['asyncify', 'jspi', 'plain']);
 
       const main = await readFile(path.join(outDir, 'main.js'), 'utf8');
       for (const marker of runtimeMarkers) expect(main).not.toContain(marker);
@@ -169,11 +180,15 @@ describe('a build whose host does not serve a file inpage needs', () => {
     expect(run.result).toContain(`its script ${url} was blocked by the page's Content-Security-Policy (worker-src)`);
   });
 
-  it.each([/\.mjs$/, /\.wasm$/])('fails with RUNTIME_UNAVAILABLE naming the runtime file (%s) and its 404', async (pattern) => {
-    const { run, url } = await runWith(pattern, 'missing');
-    expect(run.result).toMatch(/^ERROR RUNTIME_UNAVAILABLE /);
-    expect(run.result).toContain(`${url} answered HTTP 404`);
-  });
+  // The plain build's files: the ones a WASM worker (headless Chromium has no WebGPU) loads.
+  it.each([/^ort-wasm-simd-threaded-\w{8}\.mjs$/, /^ort-wasm-simd-threaded-\w{8}\.wasm$/])(
+    'fails with RUNTIME_UNAVAILABLE naming the runtime file (%s) and its 404',
+    async (pattern) => {
+      const { run, url } = await runWith(pattern, 'missing');
+      expect(run.result).toMatch(/^ERROR RUNTIME_UNAVAILABLE /);
+      expect(run.result).toContain(`${url} answered HTTP 404`);
+    },
+  );
 });
 
 describe('Next.js (App Router, a client component)', () => {
@@ -183,7 +198,8 @@ describe('Next.js (App Router, a client component)', () => {
       const started = Date.now();
       const { distDir } = await buildNext(app.dir, basePath);
       const media = await filesOf(path.join(distDir, 'static/media'));
-      expect(media.filter((file) => file.endsWith('.wasm'))).toEqual([expect.stringMatching(/^ort-wasm-simd-threaded\.asyncify\./)]);
+      const wasm = media.filter((file) => file.endsWith('.wasm'));
+      expect(wasm.map(buildOf).sort()).toEqual(['asyncify', 'jspi', 'plain']);
       console.log(`packaging: next (basePath "${basePath}") built in ${Date.now() - started} ms; media: ${media.join(', ')}`);
 
       const server = await startNext(app.dir, basePath);
@@ -195,8 +211,12 @@ describe('Next.js (App Router, a client component)', () => {
       expect(nonLocalRequests(run.requests)).toEqual([]);
       const origin = new URL(server.url).origin;
       for (const worker of run.workers) expect(worker.startsWith(`${origin}${basePath}/_next/`), worker).toBe(true);
-      const runtimeRequests = run.requests.filter((url) => /ort-wasm-simd-threaded\.asyncify\.[\w-]+\.(?:wasm|mjs)$/.test(url));
+      const runtimeRequests = run.requests.filter((url) =>
+        /ort-wasm-simd-threaded(?:\.(?:jspi|asyncify))?\.[\w-]+\.(?:wasm|mjs)$/.test(url),
+      );
+      // The plain build's two files: headless Chromium has no WebGPU.
       expect(new Set(runtimeRequests).size, runtimeRequests.join('\n')).toBe(2);
+      expect(new Set(runtimeRequests.map(buildOf))).toEqual(new Set(['plain']));
       for (const url of runtimeRequests) expect(url.startsWith(`${origin}${basePath}/_next/static/media/`), url).toBe(true);
       await server.close();
     },

@@ -31,7 +31,9 @@ const mainEntryBudgetBytes = 13 * 1024;
 const publicExports = Object.keys(await import('../../src/index.ts')).sort();
 /** Strings only transformers.js / onnxruntime-web bundles contain (checked against the worker too). */
 const runtimeMarkers = ['InferenceSession', 'AutoTokenizer', 'ort-wasm-simd-threaded'];
-const runtimeFile = /ort-wasm-simd-threaded\.asyncify(?:-[\w-]+)?\.(?:wasm|mjs)$/;
+const runtimeFile = /ort-wasm-simd-threaded(?:\.(?:jspi|asyncify))?(?:-[\w-]+)?\.(?:wasm|mjs)$/;
+/** The build of a runtime file name: `plain`, `jspi` or `asyncify`. */
+const buildOf = (name: string): string => /\.(jspi|asyncify)[-.]/.exec(name)?.[1] ?? 'plain';
 const immutable = 'public, max-age=31536000, immutable';
 
 let hub: HubServer;
@@ -62,6 +64,8 @@ function expectSameOriginRun(run: PageRun, origin: string): void {
   const runtimeRequests = run.requests.filter((url) => runtimeFile.test(new URL(url).pathname));
   expect(runtimeRequests.map((url) => new URL(url).origin)).toEqual(runtimeRequests.map(() => origin));
   expect(runtimeRequests.some((url) => url.includes('.wasm'))).toBe(true);
+  // Headless Chromium without WebGPU: the worker is a WASM worker, on the plain build only.
+  expect(new Set(runtimeRequests.map((url) => buildOf(new URL(url).pathname)))).toEqual(new Set(['plain']));
 }
 
 async function headersOf(url: string): Promise<Headers> {
@@ -72,7 +76,7 @@ async function headersOf(url: string): Promise<Headers> {
 }
 
 describe('the packed library', () => {
-  it('holds dist (with declarations and the two runtime files), README and package.json only', () => {
+  it('holds dist (with declarations and the three runtime builds), README and package.json only', () => {
     const files = app.packedFiles;
     expect(files.filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(file))).toEqual([]);
     for (const entry of ['index', 'worker', 'vite', 'esbuild', 'rollup'])
@@ -83,7 +87,8 @@ describe('the packed library', () => {
 
   it('references the runtime in dist/ort, not in the repo', async () => {
     const runtimeFiles = await readFile(path.join(app.packageDir, 'dist/worker/runtime-files.js'), 'utf8');
-    expect(runtimeFiles).toContain("'../ort/ort-wasm-simd-threaded.asyncify.wasm'");
+    for (const name of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.jspi.wasm', 'ort-wasm-simd-threaded.asyncify.wasm'])
+      expect(runtimeFiles).toContain(`'../ort/${name}'`);
     expect(runtimeFiles).not.toContain('node_modules');
   });
 
@@ -109,12 +114,15 @@ describe('a plain Vite app using the package', () => {
     await dev.close();
   });
 
-  it('builds exactly one .wasm (the runtime), a worker file, a small main entry and runtime-free task chunks', async () => {
+  it('builds one .wasm and .mjs per runtime build, a worker file, a small main entry and runtime-free task chunks', async () => {
     await buildApp(app.dir);
     const assetsDir = path.join(app.dir, 'dist/assets');
     const assets = await readdir(assetsDir);
-    expect(assets.filter((name) => name.endsWith('.wasm'))).toEqual([expect.stringMatching(runtimeFile)]);
-    expect(assets.filter((name) => name.endsWith('.mjs'))).toEqual([expect.stringMatching(runtimeFile)]);
+    for (const extension of ['.wasm', '.mjs']) {
+      const files = assets.filter((name) => name.endsWith(extension));
+      expect(files).toEqual(files.map(() => expect.stringMatching(runtimeFile)));
+      expect(files.map(buildOf).sort()).toEqual(['asyncify', 'jspi', 'plain']);
+    }
 
     const html = await readFile(path.join(app.dir, 'dist/index.html'), 'utf8');
     const mainName = /src="\/assets\/([^"]+\.js)"/.exec(html)?.[1];
@@ -192,7 +200,7 @@ describe('inpage/vite', () => {
         mode === 'dev'
           ? await devRuntimeUrls(server.url)
           : assets.filter((name) => runtimeFile.test(name)).map((name) => `${server.url}/assets/${name}`);
-      expect(runtimeUrls, mode).toHaveLength(2);
+      expect(runtimeUrls, mode).toHaveLength(6);
       for (const url of runtimeUrls) {
         if (mode === 'dev') expect(url).toMatch(/\?inpage-runtime=[0-9a-f]{12}$/);
         expect((await headersOf(url)).get('cache-control'), url).toBe(immutable);

@@ -25,8 +25,9 @@ describe.skipIf(project !== 'webgpu')('WebGPU fallback', () => {
     const [top] = await sentiment.run(texts.positive);
     expect(top?.label).toBe('POSITIVE');
     expect(top?.score).toBeCloseTo(0.9727, 4);
-    // The failed session poisoned the first worker: a second one runs the model.
+    // The failed session poisoned the first worker: a second one, a WASM worker on the plain build, runs the model.
     expect(probe.workers.length).toBe(2);
+    expect((await probe.stats()).runtimeFiles).toEqual(['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']);
     expect((await probe.stats()).sessions.filter((providers) => providers.includes('webgpu'))).toEqual([]);
     expect(await weightDownloads()).toBe(1);
 

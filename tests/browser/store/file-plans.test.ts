@@ -16,6 +16,7 @@ import { StoreBridge } from '../../../src/store/transformers-bridge.ts';
 import { dtypeOfKey } from '../../../src/runtime/device-plan.ts';
 import type { ConcreteDtype, SessionDtypes } from '../../../src/types.ts';
 import { filePlanner } from '../../../src/worker/file-plan.ts';
+import { runtimeBuild } from '../../../src/runtime/runtime-build.ts';
 import { configureTransformers } from '../../../src/worker/transformers-env.ts';
 import { COUNTER_CHAT_TEMPLATE, counter4bitFixture } from '../../fixtures/defs/counter-4bit.ts';
 import { fixtures } from '../../fixtures/defs/index.ts';
@@ -32,9 +33,10 @@ const bridge = new StoreBridge(store, hub);
 
 beforeAll(() => {
   configureTransformers(
-    { hub, storage: { namespace: store.namespace, chunkSize: 1 << 20, concurrency: 4, retries: 1 }, warmup: false },
+    { hub, storage: { namespace: store.namespace, chunkSize: 1 << 20, concurrency: 4, retries: 1 }, warmup: false, device },
     bridge,
     1,
+    runtimeBuild(device),
   );
 });
 afterAll(() => store.clearAll());

@@ -32,9 +32,21 @@ export interface WorkerStats {
   calls: Record<string, number>;
   /** Stored files read from IndexedDB, by path. */
   reads: Record<string, number>;
+  /** ONNX Runtime files this worker fetched (from its resource timing), by file name without hash or query, sorted. */
+  runtimeFiles: string[];
 }
 
-const stats: WorkerStats = { runs: 0, streams: 0, sessions: [], released: 0, sessionRuns: 0, calls: {}, reads: {} };
+const stats: WorkerStats = { runs: 0, streams: 0, sessions: [], released: 0, sessionRuns: 0, calls: {}, reads: {}, runtimeFiles: [] };
+
+// The dev server serves hundreds of modules: keep every entry, and watch from the start.
+performance.setResourceTimingBufferSize(100_000);
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const name = /(ort-wasm-simd-threaded[\w.]*?)(?:-[\w-]{8,})?\.(wasm|mjs)(?:$|\?)/.exec(new URL(entry.name).pathname);
+    if (name && !stats.runtimeFiles.includes(`${name[1]}.${name[2]}`))
+      stats.runtimeFiles = [...stats.runtimeFiles, `${name[1]}.${name[2]}`].sort();
+  }
+}).observe({ type: 'resource', buffered: true });
 
 const readFile = ModelStore.prototype.readFile;
 ModelStore.prototype.readFile = function (this: ModelStore, ...args: Parameters<typeof readFile>) {

@@ -21,6 +21,8 @@ export interface FakeContext {
 /** The behaviour of one fake worker; unset methods answer at once with plausible data. */
 export interface Script {
   init?(worker: FakeWorker): Promise<void>;
+  /** What this worker's probe finds (default: {@link capabilities}, with an adapter). */
+  capabilities?: Capabilities;
   load?(request: LoadRequest, onProgress: ((event: LoadProgressEvent) => void) | undefined, context: FakeContext): Promise<LoadedInfo>;
   run?(pipelineId: string, input: unknown, context: FakeContext): Promise<unknown>;
 }
@@ -61,6 +63,10 @@ export class FakeWorker extends EventTarget {
   readonly aborted: number[] = [];
   readonly released: string[] = [];
   lockName: string | undefined;
+  /** The device the client started this worker for (`WorkerConfig.device`: `auto`, `wasm` or `webgpu`). */
+  startedFor: string | undefined;
+  /** The device it is for once started (`auto` resolved by its probe). */
+  device: 'wasm' | 'webgpu' | undefined;
   /** The client's callback for what a worker does unasked (evictions), as `init` received it. */
   onNotice: ((notice: WorkerNotice) => void) | undefined;
   terminated = false;
@@ -119,15 +125,20 @@ export class FakeWorker extends EventTarget {
       return work(controller.signal).finally(() => this.#controllers.delete(callId));
     };
     return {
-      init: async (_config, liveness, onNotice) => {
+      init: async (config, liveness, onNotice) => {
         this.onNotice = onNotice;
         this.calls.push('init');
+        this.startedFor = config.device;
         this.lockName = liveness.lockName;
         await script.init?.(this);
-        return { lockHeld: liveness.lockName !== undefined };
+        // As the real engine: an `auto` worker is for WebGPU when its probe finds an adapter.
+        const device =
+          config.device === 'auto' ? ((script.capabilities ?? capabilities).webgpu.adapter ? 'webgpu' : 'wasm') : config.device;
+        this.device = device;
+        return { lockHeld: liveness.lockName !== undefined, device, build: device === 'wasm' ? 'plain' : 'jspi' };
       },
       ping: () => Date.now(),
-      capabilities: async () => (this.calls.push('capabilities'), capabilities),
+      capabilities: async () => (this.calls.push('capabilities'), script.capabilities ?? capabilities),
       load: (callId, request, onProgress) =>
         track('load', callId, async (signal) => {
           this.loads.push(request);
