@@ -157,9 +157,14 @@ export class ModelStore {
     return delMany(recordKeys, this.#meta);
   }
 
-  /** Whether every chunk of a blob is still there (browsers or users may delete data behind inpage's back). */
+  /**
+   * Whether every chunk of a blob is still there (browsers or users may delete data behind inpage's
+   * back). It looks at the chunks' Blob handles and sizes only; no byte is read.
+   */
   async isIntact(record: FileRecord): Promise<boolean> {
-    return (await this.readFile(record)) !== undefined;
+    const parts = await getMany<Blob | undefined>(chunkKeys(record), this.#chunks);
+    if (record.size === 0) return true;
+    return parts.every((part) => part instanceof Blob) && parts.reduce((sum, part) => sum + (part?.size ?? 0), 0) === record.size;
   }
 
   /** Deletes everything inpage stored in this namespace. */
