@@ -120,7 +120,11 @@ export function createClientOn(
     new WorkerHost({
       onWorkerLost: (error) => events.emit('worker-restart', { reason: error.message, code: error.code }),
       onNotice: ({ type, ...notice }) => events.emit(type, notice as never),
-      config: { ...resolved.worker, device },
+      config: {
+        ...resolved.worker,
+        device,
+        avoidSoftwareAdapter: options.routing?.softwareAdapter === undefined || options.routing.softwareAdapter === 'avoid',
+      },
       ...(options.worker ? { worker: options.worker } : {}),
       heartbeatMs: resolved.heartbeatMs,
       startupTimeoutMs: resolved.startupTimeoutMs,

@@ -50,6 +50,11 @@ export interface WorkerConfig {
    * (see `runtimeBuild`); `auto`: WebGPU when the worker's probe finds an adapter, else WASM.
    */
   device: Device;
+  /**
+   * An `auto` worker whose only adapter is a software one (`isFallbackAdapter`) is a WASM worker
+   * (the client's `routing.softwareAdapter` is `avoid`, the default).
+   */
+  avoidSoftwareAdapter?: boolean;
   /** Start the ONNX Runtime at once instead of at the first load. */
   warmup: boolean;
 }

@@ -174,7 +174,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       // Before the runtime compiles, even when it starts later (lazy): see prepareHashing.
       prepareHashing().catch(() => undefined);
       // The build is chosen before the runtime starts: an `auto` worker waits for its probe.
-      const device = config.device === 'auto' ? ((await capabilities).webgpu.adapter ? 'webgpu' : 'wasm') : config.device;
+      const device = config.device === 'auto' ? autoDevice((await capabilities).webgpu.adapter, config) : config.device;
       const build = runtimeBuild(device);
       state = { config, device, store, bridge, capabilities, onNotice };
       configureTransformers(config, bridge, wasmThreads(config.threads).numThreads, build);
@@ -334,6 +334,11 @@ async function holdLivenessLock(liveness: LivenessConfig): Promise<boolean> {
       // Locks refused here (an opaque origin): the client falls back to pings.
       .catch(() => settle(false));
   });
+}
+
+/** The device of an `auto` worker: WebGPU when its probe found an adapter it may use. */
+function autoDevice(adapter: Capabilities['webgpu']['adapter'], config: WorkerConfig): ResolvedDevice {
+  return adapter !== null && !(adapter.isFallbackAdapter && config.avoidSoftwareAdapter === true) ? 'webgpu' : 'wasm';
 }
 
 function preparedInfo(prepared: PreparedModel, device: ResolvedDevice, dtypeFallback?: DtypeFallback): PreparedInfo {

@@ -101,10 +101,13 @@ describe.skipIf(project === 'webgpu')('latency targets and ladders', () => {
 });
 
 describe('device by measurement', () => {
-  it.skipIf(project !== 'webgpu')('a software adapter never runs auto by default', async () => {
-    const client = testClient({ routing: {} });
+  it.skipIf(project !== 'webgpu')('a software adapter never runs auto by default: one WASM worker, on the plain build', async () => {
+    const probe = workerProbe();
+    const client = testClient({ worker: probe.factory, routing: {} });
     const model = await client.load('sentiment-analysis', light);
     expect([model.device, model.route]).toEqual(['wasm', null]);
+    expect(probe.workers.length).toBe(1);
+    expect((await probe.stats()).runtimeFiles).toEqual(['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']);
   });
 
   it.skipIf(project === 'webgpu')('without an adapter, auto measures nothing', async () => {
