@@ -1,5 +1,6 @@
 import {
   AutoModel,
+  AutoModelForImageFeatureExtraction,
   AutoModelForAudioClassification,
   AutoModelForCausalLM,
   AutoModelForCTC,
@@ -83,9 +84,10 @@ const taskModels: Readonly<Record<string, { MODEL_CLASS_MAPPINGS: Map<string, st
   'image-to-text': AutoModelForVision2Seq,
   'image-classification': AutoModelForImageClassification,
   'zero-shot-image-classification': AutoModel,
-  // transformers.js tries AutoModelForImageFeatureExtraction (CLIP/SigLIP vision towers) first, then
-  // AutoModel; only the latter's sessions (`model`) are planned, so those towers are not supported yet.
-  'image-feature-extraction': AutoModel,
+  // As transformers.js: AutoModelForImageFeatureExtraction (CLIP/SigLIP vision towers) first, then AutoModel.
+  'image-feature-extraction': {
+    MODEL_CLASS_MAPPINGS: [...AutoModelForImageFeatureExtraction.MODEL_CLASS_MAPPINGS, ...AutoModel.MODEL_CLASS_MAPPINGS],
+  },
 };
 
 const concreteDtypes = dtypes.filter((dtype): dtype is ConcreteDtype => dtype !== 'auto');
@@ -173,7 +175,7 @@ export async function availableDtypes(config: ModelConfig, snapshot: RepoSnapsho
   const paths = new Set(snapshot.files.map((file) => file.path));
   const found: ConcreteDtype[] = [];
   for (const dtype of concreteDtypes) {
-    const files = await ModelRegistry.get_model_files(snapshot.repo, { config: asPretrained(config), dtype, device });
+    const files = await ModelRegistry.get_model_files(snapshot.repo, { ...registryConfig(config), dtype, device });
     if (files.filter((path) => path.startsWith('onnx/')).every((path) => paths.has(path))) found.push(dtype);
   }
   return found;
@@ -208,7 +210,7 @@ async function planDtype(
 ): Promise<FilePlan> {
   const byPath = new Map(snapshot.files.map((file) => [file.path, file]));
   const paths = await bridge.listing(snapshot, () =>
-    ModelRegistry.get_pipeline_files(task, snapshot.repo, { config: asPretrained(config), dtype: registryDtype, device }),
+    ModelRegistry.get_pipeline_files(task, snapshot.repo, { ...registryConfig(config), dtype: registryDtype, device }),
   );
   const files: RepoFile[] = [];
   for (const path of new Set(paths)) {
@@ -252,7 +254,7 @@ async function sessionMap(
   device: ResolvedDevice,
 ): Promise<{ key: ResolvedDtype; registryDtype: SessionDtypes }> {
   const paths = await bridge.listing(snapshot, () =>
-    ModelRegistry.get_pipeline_files(task, snapshot.repo, { config: asPretrained(config), dtype: 'fp32', device }),
+    ModelRegistry.get_pipeline_files(task, snapshot.repo, { ...registryConfig(config), dtype: 'fp32', device }),
   );
   const sessions = paths.flatMap((path) => /^onnx\/(.+)\.onnx$/.exec(path)?.[1] ?? []);
   const unknown = Object.keys(map).filter((name) => !sessions.includes(name));
@@ -271,10 +273,21 @@ async function sessionMap(
   // Which file the registry keys as `model`: the one a marker dtype for `model` renames.
   const marker: SessionDtypes = { ...Object.fromEntries(sessions.map((name) => [name, 'fp32'])), model: 'q1' };
   const marked = await bridge.listing(snapshot, () =>
-    ModelRegistry.get_model_files(snapshot.repo, { config: asPretrained(config), dtype: marker, device }),
+    ModelRegistry.get_model_files(snapshot.repo, { ...registryConfig(config), dtype: marker, device }),
   );
   const aliased = sessions.find((name) => marked.includes(`onnx/${name}_q1.onnx`));
   return { key, registryDtype: aliased ? { ...full, model: full[aliased] as ConcreteDtype } : full };
+}
+
+/** Vision towers whose `from_pretrained` loads `vision_model.onnx` instead of `model.onnx` (transformers.js 4.3.1). */
+const visionTowers = new Set(['CLIPVisionModelWithProjection', 'SiglipVisionModel', 'JinaCLIPVisionModel']);
+
+/** The registry's options for a loaded config: the config, and the model file name its class loads. */
+function registryConfig(config: ModelConfig): { config: PretrainedConfig; model_file_name?: string } {
+  const loaded = (config.architectures as string[] | undefined)?.[0];
+  return loaded !== undefined && visionTowers.has(loaded)
+    ? { config: asPretrained(config), model_file_name: 'vision_model' }
+    : { config: asPretrained(config) };
 }
 
 function asPretrained(config: ModelConfig): PretrainedConfig {

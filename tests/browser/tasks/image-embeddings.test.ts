@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from 'inpage';
-import { clipClassification, quadrantPixels, solidPixels, visionModels, vitFeatures } from '../../fixtures/vision-expectations.ts';
+import {
+  clipClassification,
+  clipImageEmbedding,
+  quadrantPixels,
+  solidPixels,
+  visionModels,
+  vitFeatures,
+} from '../../fixtures/vision-expectations.ts';
 import { expectLabels, imageData, pngBlob } from './image-support.ts';
 import { fileClient, itOnWasm } from './task-support.ts';
 
@@ -76,6 +83,14 @@ describe('image-feature-extraction', () => {
       data,
       pooled.map((value) => value / norm),
     );
+  });
+
+  it('embeds images with a CLIP vision tower (vision_model.onnx), as transformers.js plans it', async () => {
+    const tower = await client.load('image-feature-extraction', visionModels.clip);
+    const { data, dims } = await tower.run([imageData(mixed), imageData(red)]);
+    expect(dims).toEqual([2, 3]);
+    expectValues(data, [...clipImageEmbedding(mixed), ...clipImageEmbedding(red)]);
+    await tower.dispose();
   });
 
   it('checks its options', () => {
