@@ -2,7 +2,8 @@
  * `automatic-speech-recognition`: the text spoken in an audio input (Whisper and other
  * encoder-decoder speech models; CTC models such as wav2vec2 too, without streaming by token).
  * Long audio is cut into windows of `chunkLengthS` seconds overlapping by `strideLengthS` on each
- * side, and the windows' texts are merged where they overlap.
+ * side, and the windows' texts are merged where they overlap. With `returnTimestamps`, Whisper also
+ * gives its segments with their start and end in seconds of the whole audio.
  * @module
  */
 import { audioTransfer, checkAudioInput, prepareAudio } from './audio-input.ts';
@@ -10,7 +11,7 @@ import type { AudioCallOptions, AudioInput, AudioSamples } from './audio-input.t
 import { checkGenerationOptions, generationOptionKeys, toGenerationKwargs } from './generation-options.ts';
 import type { GenerationOptions } from './generation-options.ts';
 import { readRecord, readString } from './raw-output.ts';
-import type { StreamableTask, StreamingPipeline } from './task.ts';
+import type { OptionValue, StreamableTask, StreamingPipeline } from './task.ts';
 import { checkBoolean, checkNumber, checkOneOf, checkOptions, checkText } from './validate.ts';
 import { defineTask } from './define-task.ts';
 import type { TaskTypeSpec } from './define-task.ts';
@@ -39,6 +40,23 @@ export interface AutomaticSpeechRecognitionOptions extends GenerationOptions, Au
   language?: string;
   /** Whisper's task: transcribe, or translate into English. @default 'transcribe' */
   task?: 'transcribe' | 'translate';
+  /**
+   * Also return Whisper's segments (`chunks`) with their start and end in seconds (Whisper models
+   * only; word-level timestamps are not supported). `stream()` still streams the text only, segment
+   * by segment as each window ends. @default false
+   */
+  returnTimestamps?: boolean;
+}
+
+/**
+ * One segment of Whisper's timestamped output: its text and `[start, end]` in seconds of the whole
+ * audio (`end` is `null` when the audio cuts the segment off).
+ * @example
+ * const segment: SpeechSegment = { text: ' do', timestamp: [0, 1] };
+ */
+export interface SpeechSegment {
+  text: string;
+  timestamp: [start: number, end: number | null];
 }
 
 /**
@@ -48,10 +66,23 @@ export interface AutomaticSpeechRecognitionOptions extends GenerationOptions, Au
  */
 export interface AutomaticSpeechRecognitionOutput {
   text: string;
+  /** The segments, with `returnTimestamps: true` (their texts joined are `text`). */
+  chunks?: SpeechSegment[];
 }
 
+/**
+ * The output for options `O`: `{ text, chunks }` with `returnTimestamps: true`, `{ text }` without.
+ * @example
+ * type Timed = AutomaticSpeechRecognitionResult<{ returnTimestamps: true }>; // { text; chunks: SpeechSegment[] }
+ */
+export type AutomaticSpeechRecognitionResult<O = AutomaticSpeechRecognitionOptions> = [OptionValue<O, 'returnTimestamps'>] extends [true]
+  ? { text: string; chunks: SpeechSegment[] }
+  : [OptionValue<O, 'returnTimestamps'>] extends [false | undefined]
+    ? { text: string }
+    : AutomaticSpeechRecognitionOutput;
+
 const id = 'automatic-speech-recognition';
-const optionKeys = [...generationOptionKeys, 'chunkLengthS', 'strideLengthS', 'language', 'task', 'transfer'];
+const optionKeys = [...generationOptionKeys, 'chunkLengthS', 'strideLengthS', 'language', 'task', 'returnTimestamps', 'transfer'];
 
 /** Longest window: Whisper's 30 s. */
 export const maxChunkSeconds = 30;
@@ -107,6 +138,7 @@ export const automaticSpeechRecognitionTask: StreamableTask<
     checkNumber(id, 'strideLengthS', record['strideLengthS'], { min: 0, max: (chunk ?? 0) / 2, maxExclusive: true });
     if (record['language'] !== undefined) checkText(id, record['language'], 'option "language"');
     checkOneOf(id, 'task', record['task'], ['transcribe', 'translate']);
+    checkBoolean(id, 'returnTimestamps', record['returnTimestamps']);
     checkBoolean(id, 'transfer', record['transfer']);
   },
   transfer: audioTransfer,
@@ -141,7 +173,7 @@ export const automaticSpeechRecognitionPipeline: StreamingPipeline<
 export interface AutomaticSpeechRecognitionTypes extends TaskTypeSpec {
   readonly input: AutomaticSpeechRecognitionInput;
   readonly options: AutomaticSpeechRecognitionOptions;
-  readonly output: AutomaticSpeechRecognitionOutput;
+  readonly output: AutomaticSpeechRecognitionResult<this['callOptions']>;
 }
 
 /** automatic-speech-recognition in the task table (`registry.ts`), which loads this module on demand. */

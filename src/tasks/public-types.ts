@@ -81,6 +81,8 @@ export type {
   AutomaticSpeechRecognitionInput,
   AutomaticSpeechRecognitionOptions,
   AutomaticSpeechRecognitionOutput,
+  AutomaticSpeechRecognitionResult,
+  SpeechSegment,
 } from './automatic-speech-recognition.ts';
 export type {
   AudioClassificationInput,

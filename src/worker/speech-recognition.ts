@@ -3,7 +3,9 @@
  * transformers.js's pipeline: windows of `chunkLengthS` overlapping by `strideLengthS`, merged by
  * the tokenizer's `_decode_asr`) so that the text can stream: token by token for one window, and
  * window by window otherwise (only the part the next window can no longer change). Other models
- * (CTC) go through the pipeline and give their text as one piece.
+ * (CTC) go through the pipeline and give their text as one piece. With `returnTimestamps`, each
+ * window's timestamp tokens become segments (`_decode_asr` of that window alone), placed in the
+ * whole audio by `speech-segments.ts`; the text streams segment by segment.
  * @module
  */
 import { InterruptableStoppingCriteria, TextStreamer } from '@huggingface/transformers';
@@ -11,9 +13,14 @@ import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { InpageError, abortError } from '../errors.ts';
 import type { AudioSamples } from '../tasks/audio-input.ts';
 import { automaticSpeechRecognitionPipeline, chunkWindow, whisperKwargs } from '../tasks/automatic-speech-recognition.ts';
-import type { AutomaticSpeechRecognitionOptions, AutomaticSpeechRecognitionOutput } from '../tasks/automatic-speech-recognition.ts';
+import type {
+  AutomaticSpeechRecognitionOptions,
+  AutomaticSpeechRecognitionOutput,
+  SpeechSegment,
+} from '../tasks/automatic-speech-recognition.ts';
 import type { LoadedPipeline } from './loaded-pipelines.ts';
 import { resample } from './resample.ts';
+import { placeSegments, segmentWindow } from './speech-segments.ts';
 
 /** The feature extractor settings the window loop reads (`preprocessor_config.json`). */
 interface FeatureConfig {
@@ -40,7 +47,7 @@ interface WhisperParts {
     generate(options: Record<string, unknown>): Promise<{ 0: { tolist(): bigint[] } } & Disposable>;
   };
   tokenizer: PreTrainedTokenizer & {
-    _decode_asr(windows: DecodedWindow[], options: Record<string, unknown>): [string, unknown];
+    _decode_asr(windows: DecodedWindow[], options: Record<string, unknown>): [string, { chunks?: SpeechSegment[] }];
   };
   features: FeatureConfig;
 }
@@ -114,6 +121,9 @@ export async function transcribe(
   onPiece?: (piece: string) => void,
 ): Promise<AutomaticSpeechRecognitionOutput> {
   const whisper = whisperParts(pipe);
+  const timestamps = options?.returnTimestamps === true;
+  if (!whisper && timestamps)
+    throw new InpageError('INVALID_INPUT', 'automatic-speech-recognition: option "returnTimestamps" needs a Whisper model.');
   if (!whisper) {
     const { toPipelineArgs, fromPipelineOutput } = automaticSpeechRecognitionPipeline;
     const output = fromPipelineOutput(await pipe(...toPipelineArgs(input, options)), input, options);
@@ -121,12 +131,14 @@ export async function transcribe(
     return output;
   }
   const { processor, model, tokenizer, features } = whisper;
-  const decode = (windows: DecodedWindow[]): string =>
+  const asr = (windows: DecodedWindow[], withTimestamps: boolean): ReturnType<typeof tokenizer._decode_asr> =>
     tokenizer._decode_asr(windows, {
       time_precision: features.chunk_length / model.config.max_source_positions,
-      return_timestamps: false,
+      return_timestamps: withTimestamps,
       force_full_sequences: false,
-    })[0];
+    });
+  const decode = (windows: DecodedWindow[]): string => asr(windows, false)[0];
+  const segments: SpeechSegment[] = [];
   const criteria = new InterruptableStoppingCriteria();
   signal.addEventListener('abort', () => criteria.interrupt(), { once: true });
   const windows = windowsOf(input.samples.length, features.sampling_rate, options);
@@ -137,7 +149,7 @@ export async function transcribe(
     onPiece?.(piece);
   };
   const streamer =
-    onPiece && windows.length === 1
+    onPiece && windows.length === 1 && !timestamps
       ? new TextStreamer(tokenizer, { skip_prompt: true, skip_special_tokens: true, callback_function: send })
       : undefined;
   const decoded: DecodedWindow[] = [];
@@ -149,6 +161,7 @@ export async function transcribe(
     const sequences = await model.generate({
       inputs,
       ...whisperKwargs(options),
+      ...(timestamps ? { return_timestamps: true } : {}),
       num_frames: Math.floor(audio.length / features.hop_length),
       stopping_criteria: criteria,
       ...(streamer ? { streamer } : {}),
@@ -156,6 +169,18 @@ export async function transcribe(
     decoded.push({ tokens: sequences[0].tolist(), stride: window.stride.map((samples) => samples / features.sampling_rate) });
     inputs.dispose?.();
     sequences.dispose?.();
+    if (timestamps) {
+      const own = asr([{ tokens: decoded.at(-1)?.tokens ?? [], stride: [audio.length / features.sampling_rate, 0, 0] }], true)[1];
+      const [length, left, right] = decoded.at(-1)?.stride ?? [0, 0, 0];
+      const from = window.from / features.sampling_rate;
+      const placed = placeSegments(
+        (own.chunks ?? []).map(({ text, timestamp }) => ({ text, timestamp })),
+        segmentWindow(from, from + (length ?? 0), left ?? 0, right ?? 0, window === windows.at(-1)),
+      );
+      segments.push(...placed);
+      placed.forEach(({ text }) => send(text));
+      continue;
+    }
     if (onPiece && !streamer && decoded.length < windows.length) {
       const text = decode(decoded);
       const settled = settledPrefix(text, previous);
@@ -164,6 +189,7 @@ export async function transcribe(
     }
   }
   if (signal.aborted) throw abortError(signal);
+  if (timestamps) return { text: segments.map((segment) => segment.text).join(''), chunks: segments };
   const text = decode(decoded);
   if (onPiece && !streamer) {
     if (!text.startsWith(sent))

@@ -11,6 +11,7 @@ import type { AssistantMessage } from '../../src/tasks/chat-messages.ts';
 import type { EntityGroup, TokenEntity } from '../../src/tasks/token-classification.ts';
 import type { FeatureExtractionTensor } from '../../src/tasks/feature-extraction.ts';
 import type { FillMaskCandidate } from '../../src/tasks/fill-mask.ts';
+import type { SpeechSegment } from '../../src/tasks/automatic-speech-recognition.ts';
 import type { QuestionAnswer } from '../../src/tasks/question-answering.ts';
 import type {
   BatchableTaskId,
@@ -208,6 +209,9 @@ declare const nerModel: Model<'ner'>;
 declare const qaModel: Model<'question-answering'>;
 declare const embedderModel: Model<'feature-extraction'>;
 declare const translatorModel: Model<'translation'>;
+declare const asrModel: Model<'automatic-speech-recognition'>;
+const handleTranscript = asrModel.run(new Blob());
+const handleTimedTranscript = asrModel.run(new Blob(), { returnTimestamps: true, chunkLengthS: 10 });
 const handleTokens = nerModel.run('Sarah lives in London');
 const handleGroups = nerModel.run(['a'], { aggregationStrategy: 'simple' });
 const handleAnswer = qaModel.run({ question: 'Who?', context: 'Jim.' });
@@ -223,6 +227,8 @@ export type HandleChecks = [
   Expect<Equal<typeof handleAnswers, Promise<QuestionAnswer[]>>>,
   Expect<Equal<typeof handleEmbedding, Promise<FeatureExtractionTensor<Float32Array>>>>,
   Expect<Equal<typeof handleTranslation, Promise<string>>>,
+  Expect<Equal<typeof handleTranscript, Promise<{ text: string }>>>,
+  Expect<Equal<typeof handleTimedTranscript, Promise<{ text: string; chunks: SpeechSegment[] }>>>,
 ];
 
 // @ts-expect-error stream() is only on text generation models

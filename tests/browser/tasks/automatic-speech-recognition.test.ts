@@ -16,6 +16,8 @@ const longText = longWords
   .map((word) => ` ${word}`)
   .join('');
 const chunking = { chunkLengthS: 6, strideLengthS: 1 };
+/** With returnTimestamps: one segment per word, spanning its 1 s slot of the whole audio. */
+const segments = words.flatMap((word, slot) => (word === null ? [] : [{ text: ` ${word}`, timestamp: [slot, slot + 1] }]));
 
 beforeAll(async () => {
   asr = await client.load('automatic-speech-recognition', fixtureModels.whisper);
@@ -55,6 +57,19 @@ describe('automatic-speech-recognition', () => {
     const windows = await collect(asr.stream(at(16000), chunking));
     expect(windows.length).toBeGreaterThan(1);
     expect(windows.join('')).toBe(text);
+  });
+
+  it('returnTimestamps: one segment per word at its exact seconds, chunked equals unchunked', async () => {
+    const timed = await asr.run(at(16000), { returnTimestamps: true });
+    expect(timed).toEqual({ text, chunks: segments });
+    expect(await asr.run(at(16000), { ...chunking, returnTimestamps: true })).toEqual({ text, chunks: segments });
+  });
+
+  // Device-independent (main thread and worker JS): WASM only.
+  itOnWasm('returnTimestamps: stream() gives the text segment by segment; a non-boolean is a TypeError', async () => {
+    const pieces = await collect(asr.stream(at(16000), { ...chunking, returnTimestamps: true }));
+    expect(pieces).toEqual(segments.map((segment) => segment.text));
+    expect(() => asr.run(at(16000), { returnTimestamps: 'word' } as never)).toThrow(TypeError);
   });
 
   // Device-independent (main thread and worker JS): WASM only.

@@ -56,6 +56,12 @@ describe('audio inputs', () => {
     expectRangeError(() => automaticSpeechRecognitionTask.validate(input, { strideLengthS: 1 }), 'needs "chunkLengthS"');
     expect(() => automaticSpeechRecognitionTask.validate(input, { chunkLengthS: 30, strideLengthS: 5, transfer: true })).not.toThrow();
   });
+
+  it('checks returnTimestamps: a boolean (word-level timestamps are not supported)', () => {
+    const input = { samples: tone(16000, 440), samplingRate: 16000 };
+    expectTypeError(() => automaticSpeechRecognitionTask.validate(input, { returnTimestamps: 'word' }), 'returnTimestamps');
+    expect(() => automaticSpeechRecognitionTask.validate(input, { returnTimestamps: true, chunkLengthS: 6 })).not.toThrow();
+  });
 });
 
 describe('resample', () => {
