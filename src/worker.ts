@@ -15,4 +15,4 @@ import { createWorkerApi } from './worker/worker-api.ts';
 
 exposeWorkerApi(createWorkerApi());
 
-export type { WorkerApi, WorkerConfig } from './rpc/contract.ts';
+export type { Timed, WorkerApi, WorkerConfig } from './rpc/contract.ts';

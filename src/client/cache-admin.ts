@@ -69,14 +69,15 @@ export interface CacheAdmin {
    */
   fit(task: TaskId, model: string, options?: InstallOptions): Promise<FitReport>;
   /**
-   * Deletes every stored file of a model (all revisions and dtypes).
+   * Deletes every stored file of a model (all revisions and dtypes), and forgets its routes (the
+   * device decisions and ladder measurements routing remembered for it).
    * @returns `false` when nothing of it was stored.
    * @example
    * await client.cache.delete('Xenova/all-MiniLM-L6-v2');
    */
   delete(model: string): Promise<boolean>;
   /**
-   * Deletes everything inpage stored in this namespace.
+   * Deletes everything inpage stored in this namespace, remembered routes included.
    * @example
    * await client.cache.clear();
    */

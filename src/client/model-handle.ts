@@ -1,5 +1,6 @@
 import { InpageError } from '../errors.ts';
 import type { RemoteWorkerApi } from '../rpc/comlink.ts';
+import type { Timed } from '../rpc/contract.ts';
 import { remoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { OptionsWithSignal, RunOptionsArgs, StreamInput, WithCallOptions } from './call-types.ts';
 import type { ChatTurnResult } from '../tasks/chat-turn.ts';
@@ -64,8 +65,8 @@ export interface RouteHooks {
   readonly route: ModelRoute;
   /** Called before each group of calls runs: a pending switch is applied here. */
   between(): void;
-  /** A worker call answered: it was dispatched at `started` (`performance.now()`; queue wait and pipeline reopening excluded). */
-  sample(started: number): void;
+  /** A worker call answered: it ran `ms` in the worker (measured there; queue wait and pipeline reopening excluded). */
+  sample(ms: number): void;
   /** The handle was disposed: stop measuring, free what routing loaded. */
   dispose(): void;
   /** A new target: the next calls are judged against it. */
@@ -80,7 +81,13 @@ type Job =
       kind: 'pieces';
       onPiece: (piece: string) => void;
       /** Sends the call; `moved` marks a transferred input (the call cannot be sent again). */
-      send(remote: RemoteWorkerApi, id: string, callId: number, onPiece: (piece: string) => void, moved: () => void): Promise<unknown>;
+      send(
+        remote: RemoteWorkerApi,
+        id: string,
+        callId: number,
+        onPiece: (piece: string) => void,
+        moved: () => void,
+      ): Promise<Timed<unknown>>;
     };
 
 /** Batched calls are `run()` calls. */
@@ -99,6 +106,8 @@ export class ModelHandle<T extends TaskId> {
   #fallback: Fallback | null;
   #disposed = false;
   #router: RouteHooks | undefined;
+  /** @internal The last worker call's execution time in the worker, in ms (calibration reads it). */
+  callMs = 0;
 
   /** @internal Created by `client.load()`, with the main-thread half of the task's module. */
   constructor(
@@ -340,7 +349,7 @@ export class ModelHandle<T extends TaskId> {
       let streamed = false;
       let moved = false;
       const onPiece = remoteCallback((piece: string) => ((streamed = true), job.onPiece(piece)));
-      const sent = (remote: RemoteWorkerApi, id: string, callId: number): Promise<unknown> =>
+      const sent = (remote: RemoteWorkerApi, id: string, callId: number): Promise<Timed<unknown>> =>
         job.send(remote, id, callId, onPiece, () => (moved = true));
       return [await this.#invoke(signal, () => !streamed && !moved, sent)];
     }
@@ -392,7 +401,7 @@ export class ModelHandle<T extends TaskId> {
   #invoke<R>(
     signal: AbortSignal,
     canRetry: () => boolean,
-    work: (remote: RemoteWorkerApi, pipelineId: string, callId: number) => Promise<R>,
+    work: (remote: RemoteWorkerApi, pipelineId: string, callId: number) => Promise<Timed<R>>,
   ): Promise<R> {
     const { nextCallId } = this.#services;
     return withRecovery(
@@ -415,10 +424,10 @@ export class ModelHandle<T extends TaskId> {
       },
       async (remote, callId, generation) => {
         const id = await this.#ensurePipeline(remote, generation, callId);
-        const started = performance.now();
-        const result = await work(remote, id, callId);
-        this.#router?.sample(started);
-        return result;
+        const { output, ms } = await work(remote, id, callId);
+        this.callMs = ms;
+        this.#router?.sample(ms);
+        return output;
       },
     );
   }

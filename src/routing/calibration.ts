@@ -56,7 +56,6 @@ export async function measureModel<T extends TaskId>(
     const controller = new AbortController();
     control.onRun?.(controller);
     const signal = control.signal ? AbortSignal.any([control.signal, controller.signal]) : controller.signal;
-    const started = performance.now();
     try {
       await run(input, { ...options, signal });
     } catch (error) {
@@ -66,7 +65,8 @@ export async function measureModel<T extends TaskId>(
     } finally {
       control.onRun?.(undefined);
     }
-    const ms = performance.now() - started;
+    // The run's time in the worker (queue wait excluded), as a real call's.
+    const ms = handle.callMs;
     elapsedMs += ms;
     const sample = control.timing({ model: handle.model, device: handle.device, phase: step === 'warmup' ? 'warmup' : 'calibration', ms });
     if (step === 'warmup') warmups += 1;

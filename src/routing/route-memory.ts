@@ -25,6 +25,13 @@ export interface RememberedDevice extends DecisionKey {
   reason: string;
 }
 
+/** A ladder rung's remembered measurement (filed under {@link rungName}). */
+export interface RememberedRung extends DecisionKey {
+  device: ResolvedDevice;
+  /** The p95 its calibration measured, in ms. */
+  p95: number;
+}
+
 const stores = new Map<string, UseStore>();
 
 function storeOf(namespace: string): UseStore {
@@ -44,13 +51,32 @@ export function fileName(model: string, revision: string, threads: number): stri
 }
 
 /**
+ * Where a ladder rung's measurement is filed: next to the model's device decision (so
+ * `cache.delete(model)` forgets both).
+ * @example
+ * rungName('org/model', 'main', 2); // 'org/model@main|Mozilla/5.0 …|2|rung'
+ */
+export function rungName(model: string, revision: string, threads: number): string {
+  return `${fileName(model, revision, threads)}|rung`;
+}
+
+/**
  * The decision filed under `name`, or `undefined` (none, or storage unavailable: then calibrate).
  * @example
  * const hint = await recallDevice('inpage', fileName(model, 'main', 2));
  */
 export async function recallDevice(namespace: string, name: string): Promise<RememberedDevice | undefined> {
+  return recall<RememberedDevice>(namespace, name);
+}
+
+/**
+ * What is filed under `name`, or `undefined` (none, or storage unavailable).
+ * @example
+ * const rung = await recall<RememberedRung>('inpage', rungName(model, 'main', 2));
+ */
+export async function recall<V>(namespace: string, name: string): Promise<V | undefined> {
   try {
-    return await get<RememberedDevice>(name, storeOf(namespace));
+    return await get<V>(name, storeOf(namespace));
   } catch {
     return undefined;
   }
@@ -61,7 +87,7 @@ export async function recallDevice(namespace: string, name: string): Promise<Rem
  * @example
  * await rememberDevice('inpage', name, { commit, dtype, adapter, device: 'wasm', measured, reason });
  */
-export async function rememberDevice(namespace: string, name: string, decision: RememberedDevice): Promise<void> {
+export async function rememberDevice(namespace: string, name: string, decision: RememberedDevice | RememberedRung): Promise<void> {
   await set(name, decision, storeOf(namespace)).catch(() => undefined);
 }
 

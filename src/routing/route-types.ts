@@ -16,9 +16,9 @@ import type { ResolvedDevice, ResolvedDtype } from '../types.ts';
 export type SoftwareAdapterPolicy = 'avoid' | 'measure' | 'use';
 
 /**
- * A latency target: the 95th percentile of a call's execution time on this device, in ms (the time
- * from the call's dispatch to the worker to its answer; the wait behind earlier calls excluded; for
- * `stream()` and chat turns, the whole stream).
+ * A latency target: the 95th percentile of a call's execution time on this device, in ms (measured
+ * in the worker around the inference; the wait behind earlier calls excluded; for `stream()` and
+ * chat turns, the whole stream).
  * @example
  * const target: LatencyTarget = { p95: 120 };
  */

@@ -18,7 +18,8 @@ import { describeValue } from '../tasks/describe-value.ts';
 import { calibrateDevice, measureModel } from './calibration.ts';
 import { nextRungStep } from './decisions.ts';
 import type { RungState } from './decisions.ts';
-import { fileName, holds, recallDevice, rememberDevice } from './route-memory.ts';
+import { fileName, holds, recall, recallDevice, rememberDevice, rungName } from './route-memory.ts';
+import type { RememberedRung } from './route-memory.ts';
 import type { LatencyTarget, RouteRung, RouteSample } from './route-types.ts';
 import { Router } from './router.ts';
 
@@ -101,8 +102,7 @@ async function ladderLoad<T extends TaskId>(
         continue;
       }
       loaded.set(step.index, handle);
-      const measured = await measureModel(handle, { timing, signal: options.signal });
-      state.p95 = measured?.p95 ?? Number.POSITIVE_INFINITY;
+      state.p95 = await rungP95(handle, options, services, timing);
     }
   } catch (error) {
     await Promise.all([...loaded.values()].map((handle) => handle.dispose()));
@@ -124,6 +124,34 @@ async function ladderLoad<T extends TaskId>(
   return handle;
 }
 
+/** The id of the WebGPU adapter a measurement was made with ('' without one). */
+async function adapterIdOf(services: RoutingServices): Promise<string> {
+  const adapter = (await services.probe()).webgpu.adapter;
+  return adapter ? [adapter.vendor, adapter.architecture, adapter.description, adapter.isFallbackAdapter].join('|') : '';
+}
+
+/**
+ * A loaded rung's p95: remembered for its model, commit, dtype, device, adapter, browser and
+ * threads (no calibration run), or measured now and remembered.
+ */
+async function rungP95<T extends TaskId>(
+  handle: ModelHandle<T>,
+  options: LoadOptions,
+  services: RoutingServices,
+  timing: (sample: RouteSample) => number,
+): Promise<number> {
+  const { resolved } = services;
+  const namespace = resolved.worker.storage.namespace;
+  const name = rungName(handle.model, options.revision ?? 'main', wasmThreads(resolved.worker.threads).numThreads);
+  const key = { commit: handle.commit, dtype: handle.dtype, adapter: await adapterIdOf(services) };
+  const remembered = await recall<RememberedRung>(namespace, name);
+  if (remembered && holds(remembered, key) && remembered.device === handle.device) return remembered.p95;
+  const measured = await measureModel(handle, { timing, signal: options.signal });
+  if (!measured) return Number.POSITIVE_INFINITY;
+  await rememberDevice(namespace, name, { ...key, device: handle.device, p95: measured.p95 });
+  return measured.p95;
+}
+
 /**
  * One `auto` model: on the device a remembered decision names (no calibration), else on the
  * worker's choice, calibrated in the background when that is WebGPU.
@@ -142,9 +170,8 @@ async function deviceRoutedLoad<T extends TaskId>(
   const handle = await services.loadOne(task, model, plainOptions(options, false), hint?.device === 'wasm' ? onWasm : undefined);
   if (handle.device === 'wasm' && !hint) return handle; // No WebGPU to weigh (none, a software one avoided, or it failed).
   const capabilities = await services.probe();
-  const { adapter } = capabilities.webgpu;
-  if (!adapter) return handle;
-  const adapterId = [adapter.vendor, adapter.architecture, adapter.description, adapter.isFallbackAdapter].join('|');
+  if (!capabilities.webgpu.adapter) return handle;
+  const adapterId = await adapterIdOf(services);
   const timing = timingOf(services);
   const rungs: RouteRung[] = [{ model, p95: null, refused: null }];
   const init = { task, options: plainOptions(options, true), rungs, rung: 0, target: null };

@@ -110,8 +110,7 @@ export class Router<T extends TaskId> implements RouteHooks {
     if (this.#pending) this.#apply(this.#pending);
   }
 
-  sample(started: number): void {
-    const ms = performance.now() - started;
+  sample(ms: number): void {
     if (!this.#target) return;
     const handle = this.#handle;
     const timed = this.#services.timing({ model: handle.model, device: handle.device, phase: 'call', ms });

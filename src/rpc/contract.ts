@@ -140,6 +140,18 @@ export interface WorkerStarted {
 export type CallId = number;
 
 /**
+ * A call's answer with its execution time in the worker, in ms: measured around the pipeline call
+ * (the wait behind other calls and the pipeline's reopening excluded; a stream or chat turn whole).
+ * Routing judges latency targets by it.
+ * @example
+ * const { output, ms } = await remote.run(callId, pipelineId, 'sentiment-analysis', 'great', {});
+ */
+export interface Timed<R> {
+  output: R;
+  ms: number;
+}
+
+/**
  * The engine: the API the worker implements and the client calls through comlink. One `load` is
  * one call (probe, plan, prepare, open, in one locked section).
  */
@@ -167,7 +179,13 @@ export interface WorkerApi {
   fit(callId: CallId, request: LoadRequest): Promise<FitReport>;
   /** The first half of `load` only (`cache.install()`): nothing is started. */
   prepare(callId: CallId, request: LoadRequest, onProgress?: (event: LoadProgressEvent) => void): Promise<PreparedInfo>;
-  run<T extends TaskId>(callId: CallId, pipelineId: string, task: T, input: TaskInput<T>, options: TaskOptions<T>): Promise<TaskOutput<T>>;
+  run<T extends TaskId>(
+    callId: CallId,
+    pipelineId: string,
+    task: T,
+    input: TaskInput<T>,
+    options: TaskOptions<T>,
+  ): Promise<Timed<TaskOutput<T>>>;
   stream<T extends StreamableTaskId>(
     callId: CallId,
     pipelineId: string,
@@ -175,9 +193,9 @@ export interface WorkerApi {
     input: TaskInput<T>,
     options: TaskOptions<T>,
     onPiece: (piece: string) => void,
-  ): Promise<void>;
+  ): Promise<Timed<void>>;
   /** One conversation turn (text-generation): reuses the conversation's KV cache when it holds a prefix of the prompt. */
-  chat(callId: CallId, pipelineId: string, request: ChatTurnRequest, onPiece: (piece: string) => void): Promise<ChatTurnResult>;
+  chat(callId: CallId, pipelineId: string, request: ChatTurnRequest, onPiece: (piece: string) => void): Promise<Timed<ChatTurnResult>>;
   /** Frees a conversation's KV cache; unknown ids are ignored. */
   chatDispose(conversationId: string): Promise<void>;
   /** Aborts a pending call; unknown ids are ignored. */

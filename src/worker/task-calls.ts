@@ -4,6 +4,7 @@
  * @module
  */
 import { InpageError, abortError } from '../errors.ts';
+import type { Timed } from '../rpc/contract.ts';
 import type { LoadedTask } from '../tasks/task-table.ts';
 import { isStreamingPipeline } from '../tasks/task.ts';
 import { needsOwnGeneration } from '../tasks/text-generation.ts';
@@ -99,6 +100,17 @@ export async function streamTask(
   signal.addEventListener('abort', control.interrupt, { once: true });
   await guarded(() => pipe(...withOptions(pipeline.toPipelineArgs(input, options), control.options)), signal);
   await Promise.all(deliveries);
+}
+
+/**
+ * Runs `work`, timing it on this thread (the in-worker execution time routing judges by).
+ * @example
+ * const { output, ms } = await timed(() => runTask(task, pipe, input, options, signal));
+ */
+export async function timed<R>(work: () => Promise<R>): Promise<Timed<R>> {
+  const started = performance.now();
+  const output = await work();
+  return { output, ms: performance.now() - started };
 }
 
 /**

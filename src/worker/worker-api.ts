@@ -35,11 +35,13 @@ import { loadTask } from '../tasks/registry.ts';
 import type { TaskOutput } from '../tasks/registry.ts';
 import type { Dtype, DtypeFallback, ResolvedDevice, SessionDtypes } from '../types.ts';
 import { filePlanner } from './file-plan.ts';
+import { forgetRoutes } from './forget-routes.ts';
 import { LoadedPipelines } from './loaded-pipelines.ts';
 import type { LoadedPipeline } from './loaded-pipelines.ts';
-import { guarded, runTask, streamTask, transferablesOf } from './task-calls.ts';
+import { guarded, runTask, streamTask, timed, transferablesOf } from './task-calls.ts';
 import type { Eviction } from '../store/eviction.ts';
 import { ConversationCaches } from './conversations.ts';
+import type { ChatTurnResult } from '../tasks/chat-turn.ts';
 import { configureTransformers } from './transformers-env.ts';
 import { startRuntime } from './warmup.ts';
 import { yieldBetweenRuns } from './yield-between-runs.ts';
@@ -259,8 +261,10 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
     run(callId, pipelineId, taskId, input, options) {
       return tracked(callId, async (signal) => {
         const pipe = await pipelineFor(pipelineId);
-        const output = (await runTask(await loadTask(taskId), pipe, input, options, signal)) as TaskOutput<typeof taskId>;
-        return withTransfer(output, transferablesOf(output));
+        const task = await loadTask(taskId);
+        const result = await timed(async () => (await runTask(task, pipe, input, options, signal)) as TaskOutput<typeof taskId>);
+        // The output's buffers move; the time beside it is copied.
+        return withTransfer(result, transferablesOf(result.output));
       });
     },
 
@@ -268,7 +272,8 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       return tracked(callId, async (signal) => {
         try {
           const pipe = await pipelineFor(pipelineId);
-          await streamTask(await loadTask(taskId), pipe, input, options, signal, onPiece);
+          const task = await loadTask(taskId);
+          return await timed(() => streamTask(task, pipe, input, options, signal, onPiece));
         } finally {
           releaseRemoteCallback(onPiece);
         }
@@ -290,9 +295,11 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
           const pipe = await pipelineFor(pipelineId);
           const deliveries: Promise<unknown>[] = [];
           const send = (piece: string): void => void deliveries.push(Promise.resolve(onPiece(piece)).catch(() => undefined));
-          const result = await guarded(() => conversations.turn(pipelineId, pipe, request, signal, send), signal);
-          await Promise.all(deliveries);
-          return result as Awaited<ReturnType<WorkerApi['chat']>>;
+          return await timed(async () => {
+            const result = await guarded(() => conversations.turn(pipelineId, pipe, request, signal, send), signal);
+            await Promise.all(deliveries);
+            return result as ChatTurnResult;
+          });
         } finally {
           releaseRemoteCallback(onPiece);
         }
@@ -312,8 +319,16 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
 
     cacheList: () => listCachedModels(ready().store),
     cacheUsage: () => cacheUsage(ready().store, ready().config.storage.budget),
-    cacheDelete: (model) => deleteExclusively(ready().store.namespace, model, () => deleteCachedModel(ready().store, model)),
-    cacheClear: () => deleteExclusively(ready().store.namespace, null, () => ready().store.clearAll()),
+    cacheDelete: (model) =>
+      deleteExclusively(ready().store.namespace, model, async () => {
+        await forgetRoutes(ready().store.namespace, model);
+        return deleteCachedModel(ready().store, model);
+      }),
+    cacheClear: () =>
+      deleteExclusively(ready().store.namespace, null, async () => {
+        await forgetRoutes(ready().store.namespace, null);
+        return ready().store.clearAll();
+      }),
     cachePin: (model, pinned) => ready().store.setPinned(model, pinned),
   };
 }

@@ -57,6 +57,49 @@ describe.skipIf(project === 'webgpu')('latency targets and ladders', () => {
     expect((await model.run(texts.negative))[0]?.label).toBe('NEGATIVE');
   });
 
+  it('a remembered ladder loads with no calibration run; cache.delete() and cache.clear() forget its routes', async () => {
+    const namespace = uniqueNamespace('ladder-memory');
+    const target = { latencyTarget: { p95: 10 } };
+    const load = async (cost: (sample: RouteSample) => number): Promise<{ rungs: unknown; rung: unknown; seen: RouteSample[] }> => {
+      const { timing, seen } = costs(cost);
+      const client = testClient({ storage: { namespace }, routing: { softwareAdapter: 'use', timing } });
+      const model = await client.load('sentiment-analysis', [upper, light], target);
+      const route = model.route;
+      expect((await model.run(texts.positive))[0]?.label).toBe('POSITIVE');
+      await client.dispose();
+      return { rungs: route?.rungs, rung: route?.rung, seen: seen.filter((sample) => sample.phase !== 'call') };
+    };
+    const upperSlow = ({ model }: RouteSample): number => (model === upper ? 80 : 3);
+    const measuredRungs = [
+      { model: upper, p95: 80, refused: null },
+      { model: light, p95: 3, refused: null },
+    ];
+    const first = await load(upperSlow);
+    expect([first.rung, first.rungs]).toEqual([1, measuredRungs]);
+    expect(new Set(first.seen.map((sample) => sample.model))).toEqual(new Set([upper, light]));
+    // Every rung would meet the target if measured now: the remembered figures decide instead.
+    const allFast = (): number => 1;
+    const remembered = await load(allFast);
+    expect([remembered.rung, remembered.rungs, remembered.seen]).toEqual([1, measuredRungs, []]);
+
+    const admin = testClient({ storage: { namespace } });
+    await admin.cache.delete(upper);
+    const afterDelete = await load(allFast);
+    expect([afterDelete.rung, afterDelete.rungs]).toEqual([
+      0,
+      [
+        { model: upper, p95: 1, refused: null },
+        { model: light, p95: null, refused: null },
+      ],
+    ]);
+    expect(new Set(afterDelete.seen.map((sample) => sample.model))).toEqual(new Set([upper]));
+    await admin.cache.clear();
+    const afterClear = await load(upperSlow);
+    expect([afterClear.rung, afterClear.rungs]).toEqual([1, measuredRungs]);
+    expect(new Set(afterClear.seen.map((sample) => sample.model))).toEqual(new Set([upper, light]));
+    await admin.dispose();
+  });
+
   it('switches to the next rung under 24 concurrent callers: no call lost, none run twice', async () => {
     const probe = workerProbe();
     let upperCost = 10;

@@ -62,6 +62,8 @@ export class FakeWorker extends EventTarget {
   readonly loads: LoadRequest[] = [];
   readonly aborted: number[] = [];
   readonly released: string[] = [];
+  /** The in-worker execution time each run and stream reports (the contract's `Timed.ms`). */
+  runMs = 7;
   lockName: string | undefined;
   /** The device the client started this worker for (`WorkerConfig.device`: `auto`, `wasm` or `webgpu`). */
   startedFor: string | undefined;
@@ -167,14 +169,15 @@ export class FakeWorker extends EventTarget {
           reasons: [],
         })),
       run: ((callId: number, pipelineId: string, _task: string, input: unknown) =>
-        track('run', callId, async (signal) =>
-          script.run
-            ? script.run(pipelineId, input, { worker: this, signal })
+        track('run', callId, async (signal) => ({
+          output: script.run
+            ? await script.run(pipelineId, input, { worker: this, signal })
             : Array.isArray(input)
               ? input.map(() => [positive])
               : [positive],
-        )) as WorkerApi['run'],
-      stream: async () => void this.calls.push('stream'),
+          ms: this.runMs,
+        }))) as WorkerApi['run'],
+      stream: async () => (this.calls.push('stream'), { output: undefined, ms: this.runMs }),
       chat: async () => {
         throw new InpageError('RUNTIME', 'not scripted');
       },
