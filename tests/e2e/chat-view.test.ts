@@ -5,18 +5,14 @@
  * violation and no horizontal scroll at 360×740.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright';
-import type { Browser, Page } from 'playwright';
+import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatAnswer } from '../fixtures/expectations.ts';
-import { chromiumArgs, chromiumInstallHint, findChromium } from '../setup/chromium.ts';
-import { startDemoApp } from './demo-app.ts';
-import type { DemoApp } from './demo-app.ts';
+import { openView } from './view-page.ts';
 
-let app: DemoApp;
-let browser: Browser;
+let close: () => Promise<void> = async () => undefined;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 
 const log = (): Promise<string[]> => page.locator('#chat-log li').allTextContents();
 const status = (): Promise<string | null> => page.locator('#chat-status').textContent();
@@ -30,23 +26,11 @@ async function send(text: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(chromiumInstallHint);
-  app = await startDemoApp();
-  browser = await chromium.launch({ executablePath, args: [...chromiumArgs] });
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: 'block' });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(`${app.url}/#chat`);
-  await page.locator('#chat').waitFor({ state: 'visible' });
+  ({ page, problems, close } = await openView('chat'));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await close();
 });
 
 describe('demo chat view', () => {

@@ -6,19 +6,15 @@
  * serious axe violation and no horizontal scroll at 360×740.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright';
-import type { Browser, Page } from 'playwright';
+import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng } from '../fixtures/png.ts';
 import { colourClassification, quadrantPixels } from '../fixtures/vision-expectations.ts';
-import { chromiumArgs, chromiumInstallHint, findChromium } from '../setup/chromium.ts';
-import { startDemoApp } from './demo-app.ts';
-import type { DemoApp } from './demo-app.ts';
+import { openView } from './view-page.ts';
 
-let app: DemoApp;
-let browser: Browser;
+let close: () => Promise<void> = async () => undefined;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 
 const status = (): Promise<string | null> => page.locator('#image-status').textContent();
 
@@ -38,23 +34,11 @@ async function runAction(name: string, busy: string): Promise<string | null> {
 }
 
 beforeAll(async () => {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(chromiumInstallHint);
-  app = await startDemoApp();
-  browser = await chromium.launch({ executablePath, args: [...chromiumArgs] });
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: 'block' });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(`${app.url}/#image`);
-  await page.locator('#image').waitFor({ state: 'visible' });
+  ({ page, problems, close } = await openView('image'));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await close();
 });
 
 describe('demo image view', () => {

@@ -6,41 +6,25 @@
  * no horizontal scroll at 360×740. Timings are never asserted: only which rung runs.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright';
-import type { Browser, Page } from 'playwright';
+import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ladderModels } from '../../demo/data/models.ts';
-import { chromiumArgs, chromiumInstallHint, findChromium } from '../setup/chromium.ts';
-import { startDemoApp } from './demo-app.ts';
-import type { DemoApp } from './demo-app.ts';
+import { openView } from './view-page.ts';
 
-let app: DemoApp;
-let browser: Browser;
+let close: () => Promise<void> = async () => undefined;
 let page: Page;
-const problems: string[] = [];
+let problems: string[] = [];
 const [heavy, light] = ladderModels as [string, string];
 
 const reason = (): Promise<string | null> => page.locator('#latency-reason').textContent();
 const status = (): Promise<string | null> => page.locator('#latency .status').textContent();
 
 beforeAll(async () => {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(chromiumInstallHint);
-  app = await startDemoApp();
-  browser = await chromium.launch({ executablePath, args: [...chromiumArgs] });
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: 'block' });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(`${app.url}/#latency`);
-  await page.locator('#latency').waitFor({ state: 'visible' });
+  ({ page, problems, close } = await openView('latency'));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await close();
 });
 
 describe('demo latency view', () => {

@@ -8,27 +8,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright';
-import type { Browser, Page } from 'playwright';
+import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toneSequence, wavBytes } from '../fixtures/audio/tones.ts';
 import { speechExample } from '../fixtures/expectations.ts';
-import { chromiumArgs, chromiumInstallHint, findChromium } from '../setup/chromium.ts';
-import { startDemoApp } from './demo-app.ts';
-import type { DemoApp } from './demo-app.ts';
+import { openView } from './view-page.ts';
 
-let app: DemoApp;
-let browser: Browser;
+let close: () => Promise<void> = async () => undefined;
 let page: Page;
 let micDir = '';
-const problems: string[] = [];
+let problems: string[] = [];
 
 const status = (): Promise<string | null> => page.locator('#transcription-status').textContent();
 const output = (): Promise<string | null> => page.locator('#transcription-output').textContent();
 
 beforeAll(async () => {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(chromiumInstallHint);
   micDir = await mkdtemp(path.join(os.tmpdir(), 'inpage-mic-'));
   const micFile = path.join(micDir, 'la.wav');
   await writeFile(
@@ -41,30 +35,14 @@ beforeAll(async () => {
       48000,
     ),
   );
-  app = await startDemoApp();
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      ...chromiumArgs,
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-audio-capture=${micFile}`,
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: 'block' });
-  await context.grantPermissions(['microphone'], { origin: app.url });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(`${app.url}/#transcription`);
-  await page.locator('#transcription').waitFor({ state: 'visible' });
+  ({ page, problems, close } = await openView('transcription', {
+    args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${micFile}`],
+    permissions: ['microphone'],
+  }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await close();
   if (micDir) await rm(micDir, { recursive: true, force: true });
 });
 
