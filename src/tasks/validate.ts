@@ -212,3 +212,38 @@ export function stableKey(value: unknown): string {
 export function unexpectedOutput(task: string, detail: string, raw: unknown): InpageError {
   return new InpageError('UNSUPPORTED_MODEL', `${task}: unexpected pipeline output (${detail}), got ${describeValue(raw)}.`);
 }
+
+/**
+ * Checks a zero-shot call's options (text or image): `candidateLabels`, required and non-empty, and
+ * `hypothesisTemplate`, which must contain `{}` where the label goes.
+ * @returns the options as a record, for the task's other options.
+ * @throws TypeError for missing or wrong-typed options; InpageError `INVALID_INPUT` for a template without `{}`.
+ * @example
+ * const record = checkZeroShotOptions('zero-shot-classification', options, optionKeys, { labels: "['positive', 'negative']", template: "'This text is about {}.'" });
+ */
+export function checkZeroShotOptions(
+  task: string,
+  options: unknown,
+  validKeys: readonly string[],
+  examples: { labels: string; template: string },
+): Readonly<Record<string, unknown>> {
+  if (options === undefined) {
+    throw new TypeError(`${task}: options { candidateLabels: string[] } are required, e.g. { candidateLabels: ${examples.labels} }.`);
+  }
+  const record = checkOptions(task, options, validKeys);
+  if (record['candidateLabels'] === undefined) {
+    throw new TypeError(`${task}: option "candidateLabels" is required, e.g. { candidateLabels: ${examples.labels} }.`);
+  }
+  checkTextList(task, record['candidateLabels'], 'option "candidateLabels"');
+  const template = record['hypothesisTemplate'];
+  if (template !== undefined) {
+    checkText(task, template, 'option "hypothesisTemplate"');
+    if (!template.includes('{}')) {
+      throw new InpageError(
+        'INVALID_INPUT',
+        `${task}: option "hypothesisTemplate" must contain "{}" where the label goes, e.g. ${examples.template}.`,
+      );
+    }
+  }
+  return record;
+}

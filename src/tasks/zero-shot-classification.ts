@@ -3,10 +3,9 @@
  * label is tested as the hypothesis "This example is {label}.").
  * @module
  */
-import { InpageError } from '../errors.ts';
 import { readArrayOf, readNumbers, readRecord, readString, readStrings } from './raw-output.ts';
 import type { PerText, TaskDefinition, TaskPipeline } from './task.ts';
-import { checkBoolean, checkOptions, checkText, checkTextList, checkTexts, unexpectedOutput } from './validate.ts';
+import { checkBoolean, checkTexts, checkZeroShotOptions, unexpectedOutput } from './validate.ts';
 import { defineTask } from './define-task.ts';
 import type { TaskTypeSpec } from './define-task.ts';
 
@@ -85,24 +84,10 @@ export const zeroShotClassificationTask: TaskDefinition<
   streamable: false,
   validate(input: unknown, options: unknown): asserts input is ZeroShotClassificationInput {
     checkTexts(id, input);
-    if (options === undefined) {
-      throw new TypeError(`${id}: options { candidateLabels: string[] } are required, e.g. { candidateLabels: ['positive', 'negative'] }.`);
-    }
-    const record = checkOptions(id, options, optionKeys);
-    if (record['candidateLabels'] === undefined) {
-      throw new TypeError(`${id}: option "candidateLabels" is required, e.g. { candidateLabels: ['positive', 'negative'] }.`);
-    }
-    checkTextList(id, record['candidateLabels'], 'option "candidateLabels"');
-    const template = record['hypothesisTemplate'];
-    if (template !== undefined) {
-      checkText(id, template, 'option "hypothesisTemplate"');
-      if (!template.includes('{}')) {
-        throw new InpageError(
-          'INVALID_INPUT',
-          `${id}: option "hypothesisTemplate" must contain "{}" where the label goes, e.g. 'This text is about {}.'.`,
-        );
-      }
-    }
+    const record = checkZeroShotOptions(id, options, optionKeys, {
+      labels: "['positive', 'negative']",
+      template: "'This text is about {}.'",
+    });
     checkBoolean(id, 'multiLabel', record['multiLabel']);
   },
 });

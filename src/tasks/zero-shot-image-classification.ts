@@ -3,7 +3,6 @@
  * (each label is put into a sentence, and the text and image embeddings compared).
  * @module
  */
-import { InpageError } from '../errors.ts';
 import { defineTask } from './define-task.ts';
 import type { TaskTypeSpec } from './define-task.ts';
 import { checkImages } from './image-input.ts';
@@ -12,7 +11,7 @@ import type { PerImage } from './image-task.ts';
 import type { DecodedImages, ImagesInput, ImageTransferOption } from './image-types.ts';
 import { readArray, readArrayOf, readNumber, readRecord, readString } from './raw-output.ts';
 import type { TaskDefinition, TaskPipeline } from './task.ts';
-import { checkOptions, checkText, checkTextList } from './validate.ts';
+import { checkZeroShotOptions } from './validate.ts';
 
 /**
  * An image, or several images scored against the same labels in one inference.
@@ -75,24 +74,7 @@ export const zeroShotImageClassificationTask: TaskDefinition<
   streamable: false,
   validate(input: unknown, options: unknown): asserts input is ZeroShotImageClassificationInput {
     checkImages(id, input);
-    if (options === undefined) {
-      throw new TypeError(`${id}: options { candidateLabels: string[] } are required, e.g. { candidateLabels: ['cat', 'dog'] }.`);
-    }
-    const record = checkOptions(id, options, optionKeys);
-    if (record['candidateLabels'] === undefined) {
-      throw new TypeError(`${id}: option "candidateLabels" is required, e.g. { candidateLabels: ['cat', 'dog'] }.`);
-    }
-    checkTextList(id, record['candidateLabels'], 'option "candidateLabels"');
-    const template = record['hypothesisTemplate'];
-    if (template !== undefined) {
-      checkText(id, template, 'option "hypothesisTemplate"');
-      if (!template.includes('{}')) {
-        throw new InpageError(
-          'INVALID_INPUT',
-          `${id}: option "hypothesisTemplate" must contain "{}" where the label goes, e.g. 'a photo of {}'.`,
-        );
-      }
-    }
+    const record = checkZeroShotOptions(id, options, optionKeys, { labels: "['cat', 'dog']", template: "'a photo of {}'" });
     checkTransfer(id, record['transfer']);
   },
   ...imageCalls<ZeroShotImageClassificationOptions>(id),
