@@ -82,3 +82,26 @@ export function labelled<C extends HTMLElement>(label: string, control: C, hint?
   );
   return { field, control };
 }
+
+/**
+ * Labels with their scores as a list of meters (each labelled by its label, whose id is
+ * `${idPrefix}-${index}`).
+ * @example
+ * result.replaceChildren(scoreBars(await model.run(text), 'sentiment-score'));
+ */
+export function scoreBars(labels: readonly { label: string; score: number }[], idPrefix: string): HTMLElement {
+  const list = el('ul', { class: 'scores', 'aria-label': 'Scores' });
+  labels.forEach(({ label, score }, index) => {
+    const id = `${idPrefix}-${index}`;
+    list.append(
+      el(
+        'li',
+        { class: 'score' },
+        el('span', { id }, label),
+        el('meter', { min: 0, max: 1, value: score, 'aria-labelledby': id }),
+        el('span', { class: 'number' }, score.toFixed(2)),
+      ),
+    );
+  });
+  return list;
+}

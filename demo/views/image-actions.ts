@@ -4,9 +4,8 @@
  * {@link imageActions}.
  * @module
  */
-import type { ImageClassificationLabel } from 'inpage';
 import { imageClassifierModel } from '../data/models.ts';
-import { el } from '../dom.ts';
+import { el, scoreBars } from '../dom.ts';
 import type { ModelLoader } from '../models.ts';
 import { detectAction, removeBackgroundAction } from './image-detect.ts';
 
@@ -33,23 +32,6 @@ export interface ImageAction {
   run(context: ImageActionContext): Promise<HTMLElement>;
 }
 
-function scoreBars(labels: readonly ImageClassificationLabel[]): HTMLElement {
-  const list = el('ul', { class: 'scores', 'aria-label': 'Scores' });
-  labels.forEach(({ label, score }, index) => {
-    const id = `image-score-${index}`;
-    list.append(
-      el(
-        'li',
-        { class: 'score' },
-        el('span', { id }, label),
-        el('meter', { min: 0, max: 1, value: score, 'aria-labelledby': id }),
-        el('span', { class: 'number' }, score.toFixed(2)),
-      ),
-    );
-  });
-  return list;
-}
-
 /** Classifies the image: the top label, and the three best labels with their scores. */
 export const classifyAction: ImageAction = {
   id: 'classify',
@@ -62,7 +44,7 @@ export const classifyAction: ImageAction = {
       'div',
       {},
       el('p', { class: 'verdict' }, el('strong', { id: 'image-top-label' }, labels[0]?.label ?? '–')),
-      scoreBars(labels),
+      scoreBars(labels, 'image-score'),
     );
   },
 };

@@ -5,28 +5,11 @@
  */
 import type { TextClassificationLabel } from 'inpage';
 import { sentimentModel } from '../data/models.ts';
-import { coalesce, describeError, el, labelled } from '../dom.ts';
+import { coalesce, describeError, el, labelled, scoreBars } from '../dom.ts';
 import type { View, ViewContext } from './view.ts';
 import { lazyView, viewSection } from './view.ts';
 
 const sample = 'I love this wonderful movie';
-
-function scoreBars(labels: readonly TextClassificationLabel[]): HTMLElement {
-  const list = el('ul', { class: 'scores', 'aria-label': 'Scores' });
-  for (const { label, score } of labels) {
-    const id = `sentiment-score-${label.toLowerCase()}`;
-    list.append(
-      el(
-        'li',
-        { class: 'score' },
-        el('span', { id }, label),
-        el('meter', { min: 0, max: 1, value: score, 'aria-labelledby': id }),
-        el('span', { class: 'number' }, score.toFixed(2)),
-      ),
-    );
-  }
-  return list;
-}
 
 function resultTable(lines: readonly string[], results: readonly (readonly TextClassificationLabel[])[]): HTMLElement {
   const body = el('tbody');
@@ -86,7 +69,7 @@ export function createSentimentView({ models }: ViewContext): View {
         const top = labels[0];
         result.replaceChildren(
           el('p', { class: 'verdict' }, el('strong', { class: `label label-${top?.label.toLowerCase() ?? 'none'}` }, top?.label ?? '–')),
-          scoreBars(labels),
+          scoreBars(labels, 'sentiment-score'),
         );
       } else {
         result.replaceChildren(resultTable(lines, await model.run(lines)));
