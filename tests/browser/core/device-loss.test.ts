@@ -12,13 +12,7 @@ describe.skipIf(project !== 'webgpu')('WebGPU device loss', () => {
     expect(sentiment.device).toBe('webgpu');
     expect((await sentiment.run(texts.positive))[0]?.label).toBe('POSITIVE');
 
-    const lost = new Promise<boolean>((resolve) =>
-      probe.current().addEventListener('message', (event: MessageEvent<{ type?: string; hadDevice?: boolean } | null>) => {
-        if (event.data?.type === 'test:device-lost') resolve(event.data.hadDevice === true);
-      }),
-    );
-    probe.trigger('test:lose-device');
-    expect(await lost).toBe(true);
+    expect(await probe.loseDevice()).toBe(true);
     const [top] = await sentiment.run(texts.negative);
     expect(top?.label).toBe('NEGATIVE');
     expect(top?.score).toBeCloseTo(0.9598, 3);

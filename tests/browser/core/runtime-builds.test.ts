@@ -37,13 +37,7 @@ describe('runtime builds: one ONNX Runtime build per worker', () => {
       expect(stats.sessions.some((providers) => providers.includes('webgpu'))).toBe(true);
       expect(stats.runtimeFiles).toEqual(jspi);
 
-      const lost = new Promise<boolean>((resolve) =>
-        webgpuWorker.addEventListener('message', (event: MessageEvent<{ type?: string; hadDevice?: boolean } | null>) => {
-          if (event.data?.type === 'test:device-lost') resolve(event.data.hadDevice === true);
-        }),
-      );
-      probe.trigger('test:lose-device');
-      expect(await lost).toBe(true);
+      expect(await probe.loseDevice()).toBe(true);
       const [top] = await sentiment.run(texts.negative);
       expect(top?.label).toBe('NEGATIVE');
       expect(top?.score).toBeCloseTo(0.9598, 3);

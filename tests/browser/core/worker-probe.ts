@@ -17,6 +17,8 @@ export interface WorkerProbe {
     type: 'test:crash' | 'test:close' | 'test:lose-device' | 'test:close-in-next-call' | 'test:block' | 'test:slow-runs',
     ms?: number,
   ): void;
+  /** Destroys the newest worker's WebGPU device; resolves with whether it had one. */
+  loseDevice(): Promise<boolean>;
 }
 
 /**
@@ -60,5 +62,13 @@ export function workerProbe(kind: 'instrumented' | 'fail-webgpu' | 'hung-adapter
         worker.postMessage({ type: 'test:stats' });
       }),
     trigger: (type, ms) => current().postMessage({ type, ms }),
+    loseDevice: () =>
+      new Promise<boolean>((resolve) => {
+        const worker = current();
+        worker.addEventListener('message', (event: MessageEvent<{ type?: string; hadDevice?: boolean } | null>) => {
+          if (event.data?.type === 'test:device-lost') resolve(event.data.hadDevice === true);
+        });
+        worker.postMessage({ type: 'test:lose-device' });
+      }),
   };
 }
