@@ -4,6 +4,7 @@ import type { LoadProgressEvent } from 'inpage';
 import { hub } from '../support/hub.ts';
 import { testClient } from '../support/client.ts';
 import { models, texts } from './models.ts';
+import { workerProbe } from './worker-probe.ts';
 
 afterEach(() => hub.clearFaults());
 
@@ -78,12 +79,17 @@ describe('abort', () => {
   });
 
   it('aborts a run mid-generation: ABORTED, and the model keeps working', async () => {
-    const client = testClient();
+    // Each session run waits 150 ms, so the 17-token generation takes over 2.5 s and the abort
+    // always lands in the middle of it (the fixture alone can finish within 50 ms).
+    const probe = workerProbe();
+    const client = testClient({ worker: probe.factory });
     const counter = await client.load('text-generation', models.counter);
+    probe.trigger('test:slow-runs', 150);
     const controller = new AbortController();
     const run = counter.run('one two three', { maxNewTokens: 1000, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     expect(isInpageError(await run.catch((e: unknown) => e), 'ABORTED')).toBe(true);
+    probe.trigger('test:slow-runs', 0);
     expect(await counter.run('one two three', { maxNewTokens: 1 })).toBe(' four');
   });
 });
