@@ -39,20 +39,22 @@ interface Outputs {
   chartLink: string;
 }
 
-function outputsFor(quick: boolean): Outputs {
-  return quick
-    ? {
-        json: new URL('./results/quick/latest.json', import.meta.url),
-        svg: new URL('./results/quick/chart.svg', import.meta.url),
-        markdown: new URL('./results/quick/RESULTS.md', import.meta.url),
-        chartLink: 'chart.svg',
-      }
-    : {
-        json: new URL('./results/latest.json', import.meta.url),
-        svg: new URL('./results/chart.svg', import.meta.url),
-        markdown: new URL('./RESULTS.md', import.meta.url),
-        chartLink: 'results/chart.svg',
-      };
+function outputsFor(quick: boolean, partial = false): Outputs {
+  if (quick || partial) {
+    const folder = quick ? 'quick' : 'partial';
+    return {
+      json: new URL(`./results/${folder}/latest.json`, import.meta.url),
+      svg: new URL(`./results/${folder}/chart.svg`, import.meta.url),
+      markdown: new URL(`./results/${folder}/RESULTS.md`, import.meta.url),
+      chartLink: 'chart.svg',
+    };
+  }
+  return {
+    json: new URL('./results/latest.json', import.meta.url),
+    svg: new URL('./results/chart.svg', import.meta.url),
+    markdown: new URL('./RESULTS.md', import.meta.url),
+    chartLink: 'results/chart.svg',
+  };
 }
 
 /** The chat benchmark's table (`npx tsx bench/chat.ts` writes it), kept in the full report. */
@@ -73,6 +75,19 @@ async function ensureModels(quick: boolean, root: string): Promise<void> {
   else await writeRealistic(root, ['minilm', 'distilbert']);
 }
 
+/** The steps `--only` can name. */
+const stepNames = ['bundles', 'cold', 'warm', 'calls', 'floor', 'frames', 'resume', 'threads', 'visits', 'webgpu'] as const;
+type StepName = (typeof stepNames)[number];
+
+/** `--only cold,calls`: the steps to run (all when absent). A partial run's report shows only what it measured. */
+function parseOnly(value: string | undefined): ReadonlySet<StepName> | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(stepNames as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`--only: unknown step ${unknown.join(', ')} (one of ${stepNames.join(', ')})`);
+  return new Set(names as StepName[]);
+}
+
 /** Runs `step`, recording (not throwing) its failure so the other measurements still report. */
 async function step<T>(raw: RawResults, name: string, work: () => Promise<T>): Promise<T | undefined> {
   console.log(`${name} …`);
@@ -90,7 +105,13 @@ async function step<T>(raw: RawResults, name: string, work: () => Promise<T>): P
 }
 
 /** Writes latest.json, RESULTS.md and chart.svg from what has been measured so far. */
-async function writeReport(raw: RawResults, config: BenchConfig, started: number, browserVersion: string): Promise<ResultsDocument> {
+async function writeReport(
+  raw: RawResults,
+  config: BenchConfig,
+  started: number,
+  browserVersion: string,
+  partial: boolean,
+): Promise<ResultsDocument> {
   const { summary, targets } = summarize(raw);
   const doc: ResultsDocument = {
     mode: config.mode,
@@ -112,7 +133,7 @@ async function writeReport(raw: RawResults, config: BenchConfig, started: number
     targets,
     errors: raw.errors,
   };
-  await writeOutputs(outputsFor(config.mode === 'quick'), doc, raw);
+  await writeOutputs(outputsFor(config.mode === 'quick', partial), doc, raw);
   return doc;
 }
 
@@ -128,11 +149,18 @@ async function rerender(quick: boolean): Promise<void> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, webgpu: { type: 'boolean' }, render: { type: 'boolean', default: false } },
+    options: {
+      quick: { type: 'boolean', default: false },
+      webgpu: { type: 'boolean' },
+      render: { type: 'boolean', default: false },
+      only: { type: 'string' },
+    },
     strict: true,
   });
   if (values.render) return rerender(values.quick ?? false);
   const quick = values.quick ?? false;
+  const only = parseOnly(values.only);
+  const runs = (name: StepName): boolean => only === undefined || only.has(name);
   const config = benchConfig(quick);
   const started = performance.now();
   await ensureModels(quick, config.modelsRoot);
@@ -143,41 +171,46 @@ async function main(): Promise<void> {
   let profiles: Record<Contender, Profile> | undefined;
   let coldProfiles: Partial<Record<Contender, Profile>> = {};
   // The report is rewritten after every step, so an interrupted run still leaves its numbers.
-  const save = (): Promise<unknown> => writeReport(raw, config, started, browserVersion);
+  const save = (): Promise<unknown> => writeReport(raw, config, started, browserVersion, only !== undefined);
   try {
-    raw.bundles = await step(raw, 'bundle sizes', bundleSizes);
-    const cold = await step(raw, 'cold loads', () => coldLoads(env, config));
-    raw.cold = cold?.samples;
-    coldProfiles = cold?.profiles ?? {};
-    await save();
-    profiles = await step(raw, 'priming warm profiles', () => warmProfiles(env, config, coldProfiles));
-    const warm = profiles;
-    if (warm) {
-      raw.warm = await step(raw, 'warm loads', () => warmLoads(env, config, warm));
-      await save();
-      raw.calls = await step(raw, 'latency + throughput', () => callBenchmarks(env, config, warm));
-      await save();
-      if (config.floor) raw.floor = await step(raw, 'warm-load floor', () => floors(env, config, warm['transformers.js']));
-      raw.frames = await step(raw, 'main-thread frames', () => frameBenchmarks(env, config, warm));
+    if (runs('bundles')) raw.bundles = await step(raw, 'bundle sizes', bundleSizes);
+    if (runs('cold')) {
+      const cold = await step(raw, 'cold loads', () => coldLoads(env, config));
+      raw.cold = cold?.samples;
+      coldProfiles = cold?.profiles ?? {};
       await save();
     }
-    raw.resume = await step(raw, 'resume after a cut', () => resumeWaste(env, config, aliases, warm ?? {}));
+    const needsWarm = (['warm', 'calls', 'floor', 'frames', 'threads'] as const).some(runs);
+    if (needsWarm) profiles = await step(raw, 'priming warm profiles', () => warmProfiles(env, config, coldProfiles));
+    const warm = profiles;
+    if (warm) {
+      if (runs('warm')) raw.warm = await step(raw, 'warm loads', () => warmLoads(env, config, warm));
+      await save();
+      if (runs('calls')) raw.calls = await step(raw, 'latency + throughput', () => callBenchmarks(env, config, warm));
+      await save();
+      if (config.floor && runs('floor')) raw.floor = await step(raw, 'warm-load floor', () => floors(env, config, warm['transformers.js']));
+      if (runs('frames')) raw.frames = await step(raw, 'main-thread frames', () => frameBenchmarks(env, config, warm));
+      await save();
+    }
+    if (runs('resume')) raw.resume = await step(raw, 'resume after a cut', () => resumeWaste(env, config, aliases, warm ?? {}));
     await save();
-    if (warm && config.threadSettings.length > 0) raw.threads = await step(raw, 'WASM threads', () => threadBenchmarks(env, config, warm));
+    if (warm && config.threadSettings.length > 0 && runs('threads'))
+      raw.threads = await step(raw, 'WASM threads', () => threadBenchmarks(env, config, warm));
     await save();
-    raw.visits = await step(raw, 'returning visits', () => returningVisits(env, config));
+    if (runs('visits')) raw.visits = await step(raw, 'returning visits', () => returningVisits(env, config));
     await save();
-    if (values.webgpu ?? config.webgpu) raw.webgpu = await step(raw, 'WebGPU correctness', () => webGpuCheck(env, config));
+    if ((values.webgpu ?? config.webgpu) && (only === undefined || only.has('webgpu')))
+      raw.webgpu = await step(raw, 'WebGPU correctness', () => webGpuCheck(env, config));
   } finally {
     await Promise.all(Object.values({ ...coldProfiles, ...profiles }).map((profile) => profile.close()));
     await env.close();
   }
-  const doc = await writeReport(raw, config, started, browserVersion);
+  const doc = await writeReport(raw, config, started, browserVersion, only !== undefined);
   const { targets } = doc;
   console.log(
     `\n${targets.map((t) => `${t.met === null ? '?' : t.met ? '✓' : '✗'} ${t.name}: ${t.value} (target ${t.target})`).join('\n')}`,
   );
-  const outputs = outputsFor(quick);
+  const outputs = outputsFor(quick, only !== undefined);
   console.log(
     `\nwrote ${[outputs.markdown, outputs.json, outputs.svg].map((u) => fileURLToPath(u).replace(benchDir, 'bench/')).join(', ')} in ${doc.durationS.toFixed(0)} s`,
   );
