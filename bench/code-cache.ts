@@ -1,6 +1,6 @@
 /**
  * `tsx bench/code-cache.ts [--visits 8] [--calls 100] [--builds plain,asyncify,jspi]
- * [--modes url,bytes,response] [--threads 2] [--settle 3000]`: does Chromium's wasm code cache slow
+ * [--modes url,bytes,response] [--threads 2] [--settle 3000] [--out code-cache]`: does Chromium's wasm code cache slow
  * ONNX Runtime down on returning visits? A minimal page (onnxruntime-web alone, see
  * bench/code-cache/page.ts), served cross-origin isolated with immutable caching, is visited
  * `--visits` times on one new persistent profile per (build × load mode × threads), the browser
@@ -8,7 +8,7 @@
  * combinations take turns on every visit, so a busy moment of the machine hits them all.
  * Mode `url-nocache` is `url` with the profile's `Code Cache/wasm` deleted before each visit.
  *
- * Writes bench/results/code-cache.json and bench/results/code-cache.md.
+ * Writes bench/results/<out>.json and bench/results/<out>.md.
  * @module
  */
 import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     settle: { type: 'string', default: '3000' },
     model: { type: 'string', default: 'bench/models/inpage-realistic/all-MiniLM-L6-v2/onnx/model_quantized.onnx' },
     'js-flags': { type: 'string' },
+    out: { type: 'string', default: 'code-cache' },
   },
 });
 
@@ -211,12 +212,12 @@ const lines = [
 ];
 const results_dir = path.join(root, 'bench/results');
 await writeFile(
-  path.join(results_dir, 'code-cache.json'),
+  path.join(results_dir, `${values.out}.json`),
   JSON.stringify(
     { chromium: chromiumVersion(), options: values, loadAverage: { before: loadBefore, after: loadAfter }, minutes, results },
     null,
     2,
   ) + '\n',
 );
-await writeFile(path.join(results_dir, 'code-cache.md'), lines.join('\n'));
+await writeFile(path.join(results_dir, `${values.out}.md`), lines.join('\n'));
 console.log(lines.join('\n'));

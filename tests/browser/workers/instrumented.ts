@@ -34,9 +34,25 @@ export interface WorkerStats {
   reads: Record<string, number>;
   /** ONNX Runtime files this worker fetched (from its resource timing), by file name without hash or query, sorted. */
   runtimeFiles: string[];
+  /**
+   * WebAssembly compilations this worker started, in order: the API (`instantiateStreaming`,
+   * `compileStreaming`, `instantiate`, `compile`) and the size of a byte source (0 for a streamed
+   * Response or an already compiled module).
+   */
+  wasmCompiles: { api: string; bytes: number }[];
 }
 
-const stats: WorkerStats = { runs: 0, streams: 0, sessions: [], released: 0, sessionRuns: 0, calls: {}, reads: {}, runtimeFiles: [] };
+const stats: WorkerStats = {
+  runs: 0,
+  streams: 0,
+  sessions: [],
+  released: 0,
+  sessionRuns: 0,
+  calls: {},
+  reads: {},
+  runtimeFiles: [],
+  wasmCompiles: [],
+};
 
 // The dev server serves hundreds of modules: keep every entry, and watch from the start.
 performance.setResourceTimingBufferSize(100_000);
@@ -47,6 +63,17 @@ new PerformanceObserver((list) => {
       stats.runtimeFiles = [...stats.runtimeFiles, `${name[1]}.${name[2]}`].sort();
   }
 }).observe({ type: 'resource', buffered: true });
+
+type WasmApi = 'instantiateStreaming' | 'compileStreaming' | 'instantiate' | 'compile';
+for (const api of ['instantiateStreaming', 'compileStreaming', 'instantiate', 'compile'] as const satisfies readonly WasmApi[]) {
+  const original = (WebAssembly[api] as (...args: unknown[]) => Promise<unknown>).bind(WebAssembly);
+  (WebAssembly as unknown as Record<WasmApi, (...args: unknown[]) => Promise<unknown>>)[api] = (...args: unknown[]) => {
+    const [source] = args;
+    const bytes = source instanceof ArrayBuffer || ArrayBuffer.isView(source) ? source.byteLength : 0;
+    stats.wasmCompiles.push({ api, bytes });
+    return original(...args);
+  };
+}
 
 const readFile = ModelStore.prototype.readFile;
 ModelStore.prototype.readFile = function (this: ModelStore, ...args: Parameters<typeof readFile>) {
