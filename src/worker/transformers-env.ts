@@ -8,9 +8,8 @@ import { runtimeFilesFor } from './runtime-files.ts';
  * Sets transformers.js's global `env` for this worker: models only through inpage's verified
  * store (custom cache + guarded fetch), the ONNX Runtime from the app's own origin by URL
  * (CSP-safe, and the browser's code cache keeps the compiled wasm: returning visits' calls ran
- * 2–4× faster than from bytes, see bench/README.md "Returning visits and the wasm code cache"),
- * the worker's one `build`,
- * threads as configured. transformers.js imports `onnxruntime-web/webgpu`, whose JS layer drives
+ * 1.6–5× faster than from bytes, see bench/README.md "Returning visits and the wasm code cache"),
+ * the worker's one `build`, threads as configured. transformers.js imports `onnxruntime-web/webgpu`, whose JS layer drives
  * every build's glue once `wasmPaths` names it (it only calls WebGPU functions for WebGPU sessions).
  * @example
  * configureTransformers(config, bridge, 2, 'plain');
