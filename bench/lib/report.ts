@@ -124,7 +124,7 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
       ? `Floor (transformers.js worker, model bytes in memory): first InferenceSession.create ${cell(floor.firstSessionMs)} ms (includes runtime start), a second one ${cell(floor.sessionMs)} ms, tokenizer ${cell(floor.tokenizerMs)} ms → floor ${cell(floor.floorMs)} ms.`
       : 'Floor: not measured.',
     '',
-    '## Calls (sentiment, short sentence, after warm-up)',
+    `## Calls (sentiment, short sentence, after warm-up${typeof latency.threads === 'number' ? `, ${latency.threads} WASM threads for both` : ''})`,
     '',
     table(
       ['contender', 'p50 ms', 'p95 ms', 'pipeline p50 in worker', 'sample output'],
@@ -149,7 +149,7 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
       throughput.map((t) => [t.callers, t.inpagePerS, t.tfjsPerS, `${cell(t.ratio)}×`, `${t.inpageErrors} / ${cell(t.tfjsErrors)}`]),
     ),
     '',
-    '### Returning visits (one profile per contender, the browser restarted before each visit; visit 1 is cold)',
+    '### Returning visits (one profile per contender, the browser restarted before each visit; visit 1 is cold; WASM threads as in the calls above)',
     '',
     table(
       [

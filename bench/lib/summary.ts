@@ -239,6 +239,7 @@ export function summarize(raw: RawResults): { summary: Record<string, unknown>; 
     floor,
     latency: {
       ...latency,
+      threads: call('inpage')?.threads ?? null,
       overheadVsTfjsWorkerP50: round(overheadVsTfjsWorker, 2),
       tfjsHopP50: round(hop, 2),
       inpageOverheadP50: round(inpageOverhead, 2),
