@@ -28,9 +28,8 @@ export type Job =
       ): Promise<Timed<unknown>>;
     };
 
-/** Runs one worker call on a model's pipeline, under the recovery policy (see `ModelPipeline.invoke`). */
+/** Runs one worker call of a group on the model's pipeline, under the recovery policy (see `ModelPipeline.invoke`). */
 export type Invoke = <R>(
-  signal: AbortSignal,
   canRetry: () => boolean,
   work: (remote: RemoteWorkerApi, pipelineId: string, callId: number) => Promise<Timed<R>>,
 ) => Promise<R>;
@@ -52,15 +51,9 @@ export function movingInput(task: AnyTaskDefinition, input: unknown, onMove: () 
  * Runs a group the queue formed (one pieces job, or `run()` jobs with equal options) and returns
  * one output per job, in order.
  * @example
- * const outputs = await executeJobs(task, taskId, jobs, signal, invoke);
+ * const outputs = await executeJobs(task, taskId, jobs, invoke);
  */
-export async function executeJobs(
-  task: AnyTaskDefinition,
-  taskId: TaskId,
-  jobs: readonly Job[],
-  signal: AbortSignal,
-  invoke: Invoke,
-): Promise<unknown[]> {
+export async function executeJobs(task: AnyTaskDefinition, taskId: TaskId, jobs: readonly Job[], invoke: Invoke): Promise<unknown[]> {
   const [job] = jobs;
   if (!job) return [];
   if (job.kind === 'pieces') {
@@ -69,7 +62,7 @@ export async function executeJobs(
     const onPiece = remoteCallback((piece: string) => ((streamed = true), job.onPiece(piece)));
     const sent = (remote: RemoteWorkerApi, id: string, callId: number): Promise<Timed<unknown>> =>
       job.send(remote, id, callId, onPiece, () => (moved = true));
-    return [await invoke(signal, () => !streamed && !moved, sent)];
+    return [await invoke(() => !streamed && !moved, sent)];
   }
   const options = job.options as TaskOptions<TaskId>;
   const run = (input: unknown): Promise<unknown> => {
@@ -77,7 +70,7 @@ export async function executeJobs(
     let moved = false;
     const sent = (remote: RemoteWorkerApi, id: string, callId: number): Promise<Timed<unknown>> =>
       remote.run(callId, id, taskId, movingInput(task, input, () => (moved = true)) as TaskInput<TaskId>, options);
-    return invoke(signal, () => !moved, sent);
+    return invoke(() => !moved, sent);
   };
   if (!isBatchable(task) || !task.canBatch(job.options)) return [await run(await job.input)];
   // One caller's array or a coalesced batch: split so no inference exceeds the limits.

@@ -1,6 +1,4 @@
 import { InpageError } from '../errors.ts';
-import type { RemoteWorkerApi } from '../rpc/comlink.ts';
-import type { Timed } from '../rpc/contract.ts';
 import type { OptionsWithSignal, RunOptionsArgs, StreamInput, WithCallOptions } from './call-types.ts';
 import type { ChatTurnResult } from '../tasks/chat-turn.ts';
 import type { Conversation, ConversationOptions } from '../tasks/chat-conversation.ts';
@@ -49,33 +47,29 @@ export class ModelHandle<T extends TaskId> {
     this.#queue = new CallQueue((calls, signal) => this.#execute(calls, signal));
   }
 
-  get #spec(): Readonly<ModelSpec> {
-    return this.#pipeline.spec;
-  }
-
   /** The task this model was loaded for. */
   get task(): T {
-    return this.#spec.task as T;
+    return this.#pipeline.spec.task as T;
   }
   /** The Hub id of the model. */
   get model(): string {
-    return this.#spec.model;
+    return this.#pipeline.spec.model;
   }
   /** The exact commit the model's files come from. */
   get commit(): string {
-    return this.#spec.commit;
+    return this.#pipeline.spec.commit;
   }
   /** `true` when the Hub could not be reached and the newest complete stored commit was loaded. */
   get offline(): boolean {
-    return this.#spec.offline;
+    return this.#pipeline.spec.offline;
   }
   /** The device that really runs the model. */
   get device(): ResolvedDevice {
-    return this.#spec.device;
+    return this.#pipeline.spec.device;
   }
   /** The weights' precision. */
   get dtype(): ResolvedDtype {
-    return this.#spec.dtype;
+    return this.#pipeline.spec.dtype;
   }
   /** `null`, or why the model runs on WASM although WebGPU was planned. */
   get fallback(): Fallback | null {
@@ -83,7 +77,7 @@ export class ModelHandle<T extends TaskId> {
   }
   /** `null`, or which dtype `auto` chose first and why it stepped down to {@link dtype} (the first could not fit). */
   get dtypeFallback(): DtypeFallback | null {
-    return this.#spec.dtypeFallback ?? null;
+    return this.#pipeline.spec.dtypeFallback ?? null;
   }
 
   /**
@@ -172,7 +166,7 @@ export class ModelHandle<T extends TaskId> {
   chat(this: ModelHandle<'text-generation'>, options?: ConversationOptions): Conversation {
     if (this.#disposed) throw new InpageError('DISPOSED', 'This model was disposed; load it again.');
     const start = this.#task.startConversation;
-    if (!start) throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not chat; load text-generation.`);
+    if (!start) throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#pipeline.spec.task}" does not chat; load text-generation.`);
     return start(
       {
         turn: (request, onPiece, signal) => {
@@ -204,13 +198,14 @@ export class ModelHandle<T extends TaskId> {
   }
 
   async *#streamPieces(input: unknown, options?: OptionsWithSignal): AsyncGenerator<string> {
-    if (!this.#task.streamable) throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#spec.task}" does not stream text; use run().`);
+    if (!this.#task.streamable)
+      throw new InpageError('UNSUPPORTED_TASK', `Task "${this.#pipeline.spec.task}" does not stream text; use run().`);
     // An array of inputs is for run(); a message list (objects, checked by the task) streams.
     if (Array.isArray(input) && !input.every((item) => typeof item === 'object' && item !== null))
       throw new InpageError('INVALID_INPUT', 'stream() takes one input; use run() for an array.');
     const { signal, taskOptions } = this.#split(options);
     this.#task.validate(input, taskOptions);
-    const taskId = this.#spec.task as StreamableTaskId;
+    const taskId = this.#pipeline.spec.task as StreamableTaskId;
     // As in run(): converted at call time (an audio file decoded), awaited when the call runs.
     const sent = this.#task.prepare?.(input, taskOptions) ?? input;
     yield* pieceStream((onPiece, stopSignal) => {
@@ -246,26 +241,19 @@ export class ModelHandle<T extends TaskId> {
 
   #execute(calls: QueuedCall<Job, Record<string, unknown>, unknown>[], signal: AbortSignal): Promise<unknown[]> {
     this.#router?.between();
-    const invoke: Invoke = (callSignal, canRetry, work) => this.#invoke(callSignal, canRetry, work);
+    // Each worker call of the group, on this model's pipeline (see ModelPipeline.invoke); routing sees its time.
+    const invoke: Invoke = async (canRetry, work) => {
+      const { output, ms } = await this.#pipeline.invoke(signal, () => !this.#disposed && canRetry(), work);
+      this.callMs = ms;
+      this.#router?.sample(ms);
+      return output;
+    };
     return executeJobs(
       this.#task,
-      this.#spec.task,
+      this.#pipeline.spec.task,
       calls.map((call) => call.input),
-      signal,
       invoke,
     );
-  }
-
-  /** Runs one worker call on this model's pipeline (see {@link ModelPipeline.invoke}); routing sees its time. */
-  async #invoke<R>(
-    signal: AbortSignal,
-    canRetry: () => boolean,
-    work: (remote: RemoteWorkerApi, pipelineId: string, callId: number) => Promise<Timed<R>>,
-  ): Promise<R> {
-    const { output, ms } = await this.#pipeline.invoke(signal, () => !this.#disposed && canRetry(), work);
-    this.callMs = ms;
-    this.#router?.sample(ms);
-    return output;
   }
 }
 

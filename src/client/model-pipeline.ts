@@ -14,30 +14,22 @@ import type { WorkerHost } from './worker-host.ts';
  */
 export class ModelPipeline {
   readonly #services: HandleServices;
-  readonly #spec: ModelSpec;
+  /** What runs (its device changes when the model is moved to WASM). */
+  readonly spec: Readonly<ModelSpec>;
   #pipeline: { id: string; generation: number } | undefined;
-  #fallback: Fallback | null;
+  /** `null`, or why the model runs on WASM although WebGPU was planned. */
+  fallback: Fallback | null;
 
   constructor(services: HandleServices, spec: ModelSpec, pipeline: { id: string; generation: number }, fallback: Fallback | null) {
     this.#services = services;
-    this.#spec = { ...spec };
+    this.spec = { ...spec };
     this.#pipeline = pipeline;
-    this.#fallback = fallback;
-  }
-
-  /** What runs (the device changes when the model is moved to WASM). */
-  get spec(): Readonly<ModelSpec> {
-    return this.#spec;
-  }
-
-  /** `null`, or why the model runs on WASM although WebGPU was planned. */
-  get fallback(): Fallback | null {
-    return this.#fallback;
+    this.fallback = fallback;
   }
 
   /** The host whose worker runs this model (its device's; a demotion clears the pipeline first). */
   host(): WorkerHost {
-    return this.#services.hostFor(this.#spec.device);
+    return this.#services.hostFor(this.spec.device);
   }
 
   /**
@@ -49,20 +41,42 @@ export class ModelPipeline {
     canRetry: () => boolean,
     work: (remote: RemoteWorkerApi, pipelineId: string, callId: number) => Promise<Timed<R>>,
   ): Promise<Timed<R>> {
+    const services = this.#services;
+    const spec = this.spec as ModelSpec;
     return withRecovery(
       {
         // After a demotion the model's device is WASM: the next attempt runs in the WASM worker.
         host: () => this.host(),
-        nextCallId: this.#services.nextCallId,
+        nextCallId: services.nextCallId,
         signal,
         awaitStop: true,
         canRetry,
-        demote: (reason) => this.#demote(reason),
+        demote: (reason) => {
+          if (spec.device !== 'webgpu' || spec.requestedDevice !== 'auto') return false;
+          spec.device = 'wasm';
+          this.#pipeline = undefined;
+          this.fallback = { from: 'webgpu', reason };
+          services.health.webgpuFailure = reason;
+          services.events?.emit('fallback', { model: spec.model, from: 'webgpu', to: 'wasm', reason });
+          return true;
+        },
       },
       async (remote, callId, generation) => {
-        const pipeline = this.#pipeline;
-        const id = pipeline?.generation === generation ? pipeline.id : await this.#reopen(remote, generation, callId);
-        return work(remote, id, callId);
+        let pipeline = this.#pipeline;
+        if (pipeline?.generation !== generation) {
+          // The worker changed: the pipeline is reopened there from the stored commit, in one call.
+          const info = await remote.load(callId, {
+            task: spec.task,
+            model: spec.model,
+            revision: spec.commit,
+            device: spec.device,
+            dtype: spec.dtype,
+            policy: 'pinned',
+            avoidWebgpu: spec.device === 'wasm',
+          });
+          this.#pipeline = pipeline = { id: info.pipelineId, generation };
+        }
+        return work(remote, pipeline.id, callId);
       },
     );
   }
@@ -74,36 +88,11 @@ export class ModelPipeline {
   }
 
   /** Frees the pipeline in its worker (its ORT sessions once no other handle shares them). */
-  async release(): Promise<void> {
-    const pipeline = this.#pipeline;
+  release(): Promise<void> {
+    const id = this.#pipeline?.id as string;
+    // `notify` takes the pipeline's worker at once; later calls find none.
+    const released = this.notify((remote) => remote.release(id));
     this.#pipeline = undefined;
-    if (pipeline) await this.host().notify(pipeline.generation, (remote) => remote.release(pipeline.id));
-  }
-
-  #demote(reason: string): boolean {
-    const spec = this.#spec;
-    if (spec.device !== 'webgpu' || spec.requestedDevice !== 'auto') return false;
-    spec.device = 'wasm';
-    this.#pipeline = undefined;
-    this.#fallback = { from: 'webgpu', reason };
-    this.#services.health.webgpuFailure = reason;
-    this.#services.events?.emit('fallback', { model: spec.model, from: 'webgpu', to: 'wasm', reason });
-    return true;
-  }
-
-  /** Opens the pipeline in the worker of `generation` from the stored commit, in one call. */
-  async #reopen(remote: RemoteWorkerApi, generation: number, callId: number): Promise<string> {
-    const spec = this.#spec;
-    const info = await remote.load(callId, {
-      task: spec.task,
-      model: spec.model,
-      revision: spec.commit,
-      device: spec.device,
-      dtype: spec.dtype,
-      policy: 'pinned',
-      avoidWebgpu: spec.device === 'wasm',
-    });
-    this.#pipeline = { id: info.pipelineId, generation };
-    return info.pipelineId;
+    return released;
   }
 }

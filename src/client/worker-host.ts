@@ -30,8 +30,6 @@ interface Running {
   worker: Worker;
   remote: RemoteWorkerApi;
   ready: Promise<void>;
-  /** `ready` resolved: calls go straight to the worker. */
-  isReady: boolean;
   /** Why this worker stopped, once it did. */
   failure: InpageError | undefined;
   /** Rejects each pending call of this worker when it stops (see {@link untilStopped}). */
@@ -91,7 +89,8 @@ export class WorkerHost {
    */
   async call<T>(work: (remote: RemoteWorkerApi, generation: number) => Promise<T>): Promise<T> {
     const running = this.#ensure();
-    if (!running.isReady) await untilStopped(running, running.ready);
+    // Once `init` answered (`started`, set after `ready` resolved), calls go straight to the worker.
+    if (!running.started) await untilStopped(running, running.ready);
     return untilStopped(running, work(running.remote, running.generation));
   }
 
@@ -143,7 +142,6 @@ export class WorkerHost {
     const running: Running = {
       worker,
       remote,
-      isReady: false,
       failure: undefined,
       pending: new Set(),
       generation: ++generations,
@@ -158,7 +156,7 @@ export class WorkerHost {
     running.unwatch = cancelDeadline;
     const lockName = this.#liveness.lockName();
     const started = exposed.then(() => remote.init(this.#options.config, lockName ? { lockName } : {}, this.#onNotice));
-    running.ready = started.then(() => void (running.isReady = true));
+    running.ready = started.then(() => undefined);
     running.ready.catch(() => undefined);
     started.then(
       ({ lockHeld, device }) => {
@@ -212,7 +210,6 @@ export class WorkerHost {
     running.unwatch();
     running.failure = error;
     for (const reject of running.pending) reject(error);
-    running.pending.clear();
     running.worker.terminate();
     releaseRemote(running.remote);
     if (error.code !== 'DISPOSED') this.#options.onWorkerLost?.(error);
@@ -225,21 +222,9 @@ export class WorkerHost {
  * race keeps every call's output reachable for the worker's lifetime.
  */
 function untilStopped<T>(running: Running, work: Promise<T>): Promise<T> {
-  if (running.failure) {
-    work.catch(() => undefined);
-    return Promise.reject(running.failure);
-  }
   return new Promise<T>((resolve, reject) => {
-    running.pending.add(reject);
-    work.then(
-      (value) => {
-        running.pending.delete(reject);
-        resolve(value);
-      },
-      (error: unknown) => {
-        running.pending.delete(reject);
-        reject(error);
-      },
-    );
+    if (running.failure) reject(running.failure);
+    else running.pending.add(reject);
+    work.then(resolve, reject).finally(() => running.pending.delete(reject));
   });
 }
