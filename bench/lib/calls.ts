@@ -14,6 +14,8 @@ import type { BenchEnvironment, Profile } from './servers.ts';
 /** Latency and throughput of one contender. */
 export interface CallSample {
   contender: Contender;
+  /** WASM threads (the same for both contenders). */
+  threads: number;
   latency: LatencyResult;
   throughput: ThroughputResult[];
 }
@@ -28,7 +30,7 @@ export async function callBenchmarks(
   const texts = sentences(config.throughputSentences);
   for (const contender of alternate(0)) {
     const page = await openBenchPage(profiles[contender].context, env.url);
-    const loaded = await callBench(page, 'load', contender, specFor(env, config.sentimentModel));
+    const loaded = await callBench(page, 'load', contender, specFor(env, config.sentimentModel, { threads: config.callThreads }));
     if (loaded.error) throw new Error(`${contender}: ${loaded.error}`);
     const latency = await callBench(page, 'latency', contender, config.text, config.warmupCalls, config.latencyCalls);
     const throughput: ThroughputResult[] = [];
@@ -37,7 +39,7 @@ export async function callBenchmarks(
       throughput.push(await callBench(page, 'throughput', contender, texts, callers));
     }
     await page.close();
-    samples.push({ contender, latency, throughput });
+    samples.push({ contender, threads: config.callThreads, latency, throughput });
     console.log(`  calls ${contender}: ${throughput.map((t) => `${t.callers}→${((t.sentences / t.ms) * 1000).toFixed(0)}/s`).join(' ')}`);
   }
   return samples;

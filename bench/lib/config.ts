@@ -4,6 +4,7 @@
  *
  * @module
  */
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { LoadSpec } from '../page/protocol.ts';
 
@@ -36,6 +37,12 @@ export interface BenchConfig {
   /** Returning visits per contender (the browser restarted before each), and timed calls per visit. */
   visits: number;
   visitCalls: number;
+  /**
+   * WASM threads of both contenders in the call benchmarks and the returning visits: their defaults
+   * differ (inpage: up to 4 cores; ONNX Runtime's, which transformers.js keeps: half the cores), and
+   * calls are compared at the same thread count. The threads table shows each default too.
+   */
+  callThreads: number;
   /** WASM thread counts to compare (`null` = the contender's default). */
   threadSettings: readonly (number | null)[];
   /** Whether to run the WebGPU correctness line. */
@@ -52,6 +59,9 @@ const words = ['the', 'movie', 'was', 'great', 'and', 'the', 'actors', 'were', '
 export function sentences(count: number): string[] {
   return Array.from({ length: count }, (_, i) => words.slice(i % 5, (i % 5) + 5 + (i % 5)).join(' '));
 }
+
+/** inpage's default thread count on this machine (see `defaultThreads` in src/runtime/capabilities.ts). */
+const inpageDefaultThreads = Math.max(1, Math.min(4, os.availableParallelism()));
 
 /** The settings of `npm run bench` (`quick: false`) and `npm run bench -- --quick`. */
 export function benchConfig(quick: boolean): BenchConfig {
@@ -82,6 +92,7 @@ export function benchConfig(quick: boolean): BenchConfig {
       callerCounts: [1, 8],
       frameCalls: 10,
       threadCalls: 5,
+      callThreads: inpageDefaultThreads,
       visits: 2,
       visitCalls: 10,
       threadSettings: [],
@@ -107,6 +118,7 @@ export function benchConfig(quick: boolean): BenchConfig {
     callerCounts: [1, 8, 64],
     frameCalls: 100,
     threadCalls: 30,
+    callThreads: inpageDefaultThreads,
     visits: 8,
     visitCalls: 100,
     threadSettings: [1, 2, null],

@@ -124,12 +124,12 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
       ? `Floor (transformers.js worker, model bytes in memory): first InferenceSession.create ${cell(floor.firstSessionMs)} ms (includes runtime start), a second one ${cell(floor.sessionMs)} ms, tokenizer ${cell(floor.tokenizerMs)} ms → floor ${cell(floor.floorMs)} ms.`
       : 'Floor: not measured.',
     '',
-    '## Calls (sentiment, short sentence, after warm-up)',
+    `## Calls (sentiment, short sentence, after warm-up${typeof latency.threads === 'number' ? `, ${latency.threads} WASM threads for both` : ''})`,
     '',
     table(
       ['contender', 'p50 ms', 'p95 ms', 'pipeline p50 in worker', 'sample output'],
       [
-        ['inpage run()', lat('inpage')?.p50, lat('inpage')?.p95, '–', lat('inpage')?.sample],
+        ['inpage run()', lat('inpage')?.p50, lat('inpage')?.p95, lat('inpage')?.innerP50 ?? '–', lat('inpage')?.sample],
         [
           'transformers.js worker round trip',
           lat('transformers.js')?.p50,
@@ -140,7 +140,7 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
       ],
     ),
     '',
-    `p50 differences: inpage − pipeline call inside the worker ${cell(latency.inpageMinusTfjsPipelineP50 as number | null)} ms; inpage − transformers.js worker round trip ${cell(latency.overheadVsTfjsWorkerP50 as number | null)} ms; the hand-written worker's own hop ${cell(latency.tfjsHopP50 as number | null)} ms.`,
+    `p50 differences: inpage's own overhead (run() − its pipeline call inside the worker) ${cell(latency.inpageOverheadP50 as number | null)} ms vs the hand-written worker's hop (round trip − its pipeline call) ${cell(latency.tfjsHopP50 as number | null)} ms; inpage − transformers.js worker round trip ${cell(latency.overheadVsTfjsWorkerP50 as number | null)} ms; inpage − transformers.js's pipeline call ${cell(latency.inpageMinusTfjsPipelineP50 as number | null)} ms; pipeline calls inpage / transformers.js ${cell(latency.pipelineRatio as number | null)}× (the runtime, not the transport).`,
     '',
     '### Throughput (sentences/s)',
     '',
@@ -149,10 +149,19 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
       throughput.map((t) => [t.callers, t.inpagePerS, t.tfjsPerS, `${cell(t.ratio)}×`, `${t.inpageErrors} / ${cell(t.tfjsErrors)}`]),
     ),
     '',
-    '### Returning visits (one profile per contender, the browser restarted before each visit; visit 1 is cold)',
+    '### Returning visits (one profile per contender, the browser restarted before each visit; visit 1 is cold; WASM threads as in the calls above)',
     '',
     table(
-      ['visit', 'inpage load ms', 'tfjs load ms', 'load ratio', 'inpage p50 / p95 ms', 'tfjs p50 / p95 ms', 'p50 ratio'],
+      [
+        'visit',
+        'inpage load ms',
+        'tfjs load ms',
+        'load ratio',
+        'inpage p50 / p95 ms',
+        'tfjs p50 / p95 ms',
+        'p50 ratio',
+        'pipeline p50 in worker, inpage / tfjs ms',
+      ],
       visits.map((v) => [
         v.visit,
         v.inpage?.loadMs,
@@ -161,6 +170,7 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
         `${cell(v.inpage?.p50)} / ${cell(v.inpage?.p95)}`,
         `${cell(v.tfjs?.p50)} / ${cell(v.tfjs?.p95)}`,
         v.p50Ratio === null ? '–' : `${v.p50Ratio}×`,
+        `${cell(v.inpage?.innerP50)} / ${cell(v.tfjs?.innerP50)}`,
       ]),
     ),
     '',

@@ -41,7 +41,8 @@ async function visitOnce(
 ): Promise<VisitSample> {
   const page = await openBenchPage(profile.context, env.url);
   try {
-    const loaded = await callBench(page, 'load', contender, specFor(env, config.sentimentModel));
+    // At the same thread count for both contenders (see BenchConfig.callThreads).
+    const loaded = await callBench(page, 'load', contender, specFor(env, config.sentimentModel, { threads: config.callThreads }));
     if (loaded.error) return { contender, visit, loadMs: loaded.readyMs, calls: [], inner: [], error: loaded.error };
     const latency = await callBench(page, 'latency', contender, config.text, config.warmupCalls, config.visitCalls);
     return { contender, visit, loadMs: loaded.readyMs, calls: latency.calls, inner: latency.inner };

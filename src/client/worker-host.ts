@@ -30,9 +30,10 @@ interface Running {
   worker: Worker;
   remote: RemoteWorkerApi;
   ready: Promise<void>;
-  /** Rejects every pending call of this worker. */
-  fail: (error: InpageError) => void;
-  failed: Promise<never>;
+  /** Why this worker stopped, once it did. */
+  failure: InpageError | undefined;
+  /** Rejects each pending call of this worker when it stops (see {@link untilStopped}). */
+  pending: Set<(error: InpageError) => void>;
   generation: number;
   /** `init` answered: a message-less error after that is not a script that failed to load. */
   started: boolean;
@@ -88,8 +89,9 @@ export class WorkerHost {
    */
   async call<T>(work: (remote: RemoteWorkerApi, generation: number) => Promise<T>): Promise<T> {
     const running = this.#ensure();
-    await Promise.race([running.ready, running.failed]);
-    return await Promise.race([work(running.remote, running.generation), running.failed]);
+    // Once `init` answered (`started`, set after `ready` resolved), calls go straight to the worker.
+    if (!running.started) await untilStopped(running, running.ready);
+    return untilStopped(running, work(running.remote, running.generation));
   }
 
   /**
@@ -99,7 +101,10 @@ export class WorkerHost {
   async notify(generation: number, work: (remote: RemoteWorkerApi) => Promise<unknown>): Promise<void> {
     const running = this.#running;
     if (running?.generation !== generation) return;
-    await Promise.race([running.ready.then(() => work(running.remote)), running.failed]).catch(() => undefined);
+    await untilStopped(
+      running,
+      running.ready.then(() => work(running.remote)),
+    ).catch(() => undefined);
   }
 
   /**
@@ -134,14 +139,11 @@ export class WorkerHost {
     const worker = createRecordedWorker(() => this.#createWorker());
     const exposed = workerExposed(worker);
     const remote = connectWorker(worker);
-    let fail: (error: InpageError) => void = () => undefined;
-    const failed = new Promise<never>((_, reject) => (fail = reject));
-    failed.catch(() => undefined);
     const running: Running = {
       worker,
       remote,
-      fail,
-      failed,
+      failure: undefined,
+      pending: new Set(),
       generation: ++generations,
       started: false,
       ready: Promise.resolve(),
@@ -206,9 +208,23 @@ export class WorkerHost {
     if (!running) return;
     this.#running = undefined;
     running.unwatch();
-    running.fail(error);
+    running.failure = error;
+    for (const reject of running.pending) reject(error);
     running.worker.terminate();
     releaseRemote(running.remote);
     if (error.code !== 'DISPOSED') this.#options.onWorkerLost?.(error);
   }
+}
+
+/**
+ * `work`'s outcome, or the worker's failure if it stops first. Unlike `Promise.race` with a
+ * promise that rejects when the worker stops, nothing stays attached once `work` settled: such a
+ * race keeps every call's output reachable for the worker's lifetime.
+ */
+function untilStopped<T>(running: Running, work: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (running.failure) reject(running.failure);
+    else running.pending.add(reject);
+    work.then(resolve, reject).finally(() => running.pending.delete(reject));
+  });
 }

@@ -2,6 +2,26 @@ import { InferenceSession } from 'onnxruntime-web/webgpu';
 import { recordOrtFailure } from './classify-error.ts';
 import type { OrtCall } from './classify-error.ts';
 
+/** The worker's one channel for macrotask hops (a new `MessageChannel` per hop costs more than the hop). */
+let wakeChannel: MessagePort | undefined;
+/** {@link nextTask} waiters: each message on the channel wakes the oldest. */
+const waiting: (() => void)[] = [];
+/** Whether a macrotask ran since the last session run ended (see {@link yieldBetweenRuns}). */
+let taskSinceRun = true;
+
+/** Posts one message to the channel; its task wakes the oldest waiter and marks that a task ran. */
+function postWake(): void {
+  if (!wakeChannel) {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      taskSinceRun = true;
+      waiting.shift()?.();
+    };
+    wakeChannel = channel.port2;
+  }
+  wakeChannel.postMessage(null);
+}
+
 /**
  * Resolves after one macrotask, without the 4 ms clamp of nested `setTimeout`s.
  * @example
@@ -9,12 +29,8 @@ import type { OrtCall } from './classify-error.ts';
  */
 export function nextTask(): Promise<void> {
   return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
+    waiting.push(resolve);
+    postWake();
   });
 }
 
@@ -73,10 +89,12 @@ let installed = false;
 
 /**
  * Patches ONNX Runtime's `InferenceSession` once per worker:
- * - every session run starts in a new macrotask. transformers.js generates text in a loop of
- *   promise continuations (microtasks only, on WASM), so without this the worker would not see an
- *   abort or a heartbeat until generation ends: a `break` out of `stream()` or an `AbortSignal`
- *   could not stop it at the next token;
+ * - a session run that follows another without a macrotask between them starts in a new
+ *   macrotask. transformers.js generates text in a loop of promise continuations (microtasks only,
+ *   on WASM), so without this the worker would not see an abort or a heartbeat until generation
+ *   ends: a `break` out of `stream()` or an `AbortSignal` could not stop it at the next token. A
+ *   call's first run (a classification's only one) starts at once: the call's own message was a
+ *   macrotask, and a hop there would only add its latency to every call;
  * - a rejected session create or run no longer poisons transformers.js's chains of them (see
  *   {@link rejectionCarrier}); the rejection is recorded with its execution providers, so that
  *   `classifyError` can tell a GPU failure from a model or input the runtime refused.
@@ -100,8 +118,14 @@ export function yieldBetweenRuns(): void {
   const run = prototype.run;
   prototype.run = function (this: object, ...args: unknown[]): Promise<unknown> {
     return carried('run', sessionProviders.get(this) ?? [], async () => {
-      await nextTask();
-      return run.apply(this, args);
+      if (!taskSinceRun) await nextTask();
+      try {
+        return await run.apply(this, args);
+      } finally {
+        // The next run waits for a macrotask, unless one runs before it (this message's, at the latest).
+        taskSinceRun = false;
+        postWake();
+      }
     });
   };
 }
