@@ -2,11 +2,9 @@ import type { CachedModel, CacheUsage, Device, ResolvedDtype, RevisionPolicy } f
 import type { FitReport } from '../fit/fit-check.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import type { LoadOptions } from './client-options.ts';
-import { remoteCallback } from '../rpc/comlink.ts';
 import type { ModelRequestServices } from './model-request.ts';
 import { assertModelId } from '../hub/ids.ts';
 import { requestChecks } from './request-checks.ts';
-import { withRecovery } from './recovery.ts';
 
 export type { CachedModel, CacheUsage } from '../types.ts';
 export type { FitFinding, FitLimit, FitReport } from '../fit/fit-check.ts';
@@ -124,34 +122,11 @@ export function createCacheAdmin(services: ModelRequestServices, settings: Cache
     usage: () => host.call((remote) => remote.cacheUsage()),
 
     async install(task, model, options = {}) {
-      const { modelRequest, workerRequest, route } = await requestChecks();
-      const request = modelRequest(task, model, options, settings);
-      const { onProgress } = request;
-      // Planned where the matching load would run, so it stores the files that load reads.
-      const prepared = await withRecovery(
-        { host: () => route(services, request.requestedDevice), nextCallId: services.nextCallId, signal: request.signal },
-        (remote, callId) =>
-          remote.prepare(callId, workerRequest(request, services.health), onProgress ? remoteCallback(onProgress) : undefined),
-      );
+      const result = await (await requestChecks()).installModel(services, settings, task, model, options);
       await requestPersistence();
-      return {
-        model,
-        revision: request.revision,
-        commit: prepared.commit,
-        dtype: prepared.dtype,
-        bytes: prepared.bytes,
-        downloaded: prepared.downloaded,
-      };
+      return result;
     },
-
-    async fit(task, model, options = {}) {
-      const { modelRequest, workerRequest, route } = await requestChecks();
-      const request = modelRequest(task, model, options, settings);
-      return withRecovery(
-        { host: () => route(services, request.requestedDevice), nextCallId: services.nextCallId, signal: request.signal },
-        (remote, callId) => remote.fit(callId, workerRequest(request, services.health)),
-      );
-    },
+    fit: async (task, model, options = {}) => (await requestChecks()).fitModel(services, settings, task, model, options),
 
     delete: (model) => host.call((remote) => remote.cacheDelete(assertModelId(model))),
     clear: () => host.call((remote) => remote.cacheClear()),

@@ -136,3 +136,4 @@ export async function route(services: ModelRequestServices, device: Device): Pro
 
 export { routed } from '../routing/route-entry.ts';
 export { taskTable } from '../tasks/registry.ts';
+export { fitModel, installModel } from './cache-install.ts';
