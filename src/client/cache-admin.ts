@@ -1,31 +1,14 @@
-import type { CachedModel, CacheUsage, Device, ResolvedDtype, RevisionPolicy } from '../types.ts';
+import type { CachedModel, CacheUsage } from '../types.ts';
 import type { FitReport } from '../fit/fit-check.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import type { LoadOptions } from './client-options.ts';
 import type { ModelRequestServices } from './model-request.ts';
 import { assertModelId } from '../hub/ids.ts';
 import { requestChecks } from './request-checks.ts';
 
 export type { CachedModel, CacheUsage } from '../types.ts';
+export type { CacheAdminSettings, InstallOptions, InstallResult } from './model-request.ts';
+import type { CacheAdminSettings, InstallOptions, InstallResult } from './model-request.ts';
 export type { FitFinding, FitLimit, FitReport } from '../fit/fit-check.ts';
-
-/**
- * Options of {@link CacheAdmin.install}: those of the `load()` it prepares for, so it stores
- * exactly the files that load will read.
- */
-export type InstallOptions = Omit<LoadOptions, 'revisionPolicy'>;
-
-/** What {@link CacheAdmin.install} stored. */
-export interface InstallResult {
-  model: string;
-  revision: string;
-  commit: string;
-  dtype: ResolvedDtype;
-  /** Bytes of the model's files. */
-  bytes: number;
-  /** Bytes downloaded by this call (0 when everything was stored). */
-  downloaded: number;
-}
 
 /** `client.cache`: what inpage stores, and control over it. */
 export interface CacheAdmin {
@@ -92,14 +75,6 @@ export interface CacheAdmin {
    * await client.cache.unpin('Xenova/all-MiniLM-L6-v2');
    */
   unpin(model: string): Promise<void>;
-}
-
-/** The client defaults {@link createCacheAdmin} applies. */
-export interface CacheAdminSettings {
-  device: Device;
-  policy: RevisionPolicy;
-  /** Ask for persistent storage after the first install. @default true */
-  persist?: boolean;
 }
 
 /**

@@ -4,7 +4,10 @@ import type { LoadRequest } from '../rpc/contract.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { checkTaskId } from '../tasks/registry.ts';
 import type { TaskId } from '../tasks/registry.ts';
-import type { Device, Dtype, ResolvedDevice, RevisionPolicy, SessionDtypes } from '../types.ts';
+import type { Device, Dtype, ResolvedDevice, ResolvedDtype, RevisionPolicy, SessionDtypes } from '../types.ts';
+import type { FitReport } from '../fit/fit-check.ts';
+import { remoteCallback } from '../rpc/comlink.ts';
+import { withRecovery } from './recovery.ts';
 import { assertDtypeOption } from '../runtime/device-plan.ts';
 import type { LoadOptions } from './client-options.ts';
 import { assertOneOf } from './client-options.ts';
@@ -136,4 +139,72 @@ export async function route(services: ModelRequestServices, device: Device): Pro
 
 export { routed } from '../routing/route-entry.ts';
 export { taskTable } from '../tasks/registry.ts';
-export { fitModel, installModel } from './cache-install.ts';
+
+/**
+ * Options of `client.cache.install()`: those of the `load()` it prepares for, so it stores
+ * exactly the files that load will read.
+ */
+export type InstallOptions = Omit<LoadOptions, 'revisionPolicy'>;
+
+/** What `client.cache.install()` stored. */
+export interface InstallResult {
+  model: string;
+  revision: string;
+  commit: string;
+  dtype: ResolvedDtype;
+  /** Bytes of the model's files. */
+  bytes: number;
+  /** Bytes downloaded by this call (0 when everything was stored). */
+  downloaded: number;
+}
+
+/** The client defaults `client.cache` applies (createCacheAdmin). */
+export interface CacheAdminSettings {
+  device: Device;
+  policy: RevisionPolicy;
+  /** Ask for persistent storage after the first install. @default true */
+  persist?: boolean;
+}
+
+/**
+ * Downloads and verifies a model's files where the matching `load()` would run, so it stores
+ * exactly the files that load reads.
+ * @example
+ * const result = await installModel(services, settings, 'text-classification', 'Xenova/distilbert-base-uncased-finetuned-sst-2-english');
+ */
+export async function installModel(
+  services: ModelRequestServices,
+  settings: CacheAdminSettings,
+  task: TaskId,
+  model: string,
+  options: InstallOptions,
+): Promise<InstallResult> {
+  const request = modelRequest(task, model, options, settings);
+  const { onProgress } = request;
+  const prepared = await withRecovery(
+    { host: () => route(services, request.requestedDevice), nextCallId: services.nextCallId, signal: request.signal },
+    (remote, callId) =>
+      remote.prepare(callId, workerRequest(request, services.health), onProgress ? remoteCallback(onProgress) : undefined),
+  );
+  const { commit, dtype, bytes, downloaded } = prepared;
+  return { model, revision: request.revision, commit, dtype, bytes, downloaded };
+}
+
+/**
+ * The fit check of the plan `load()` would use, before any weight byte.
+ * @example
+ * const report = await fitModel(services, settings, 'text-classification', 'Xenova/distilbert-base-uncased-finetuned-sst-2-english', {});
+ */
+export function fitModel(
+  services: ModelRequestServices,
+  settings: CacheAdminSettings,
+  task: TaskId,
+  model: string,
+  options: InstallOptions,
+): Promise<FitReport> {
+  const request = modelRequest(task, model, options, settings);
+  return withRecovery(
+    { host: () => route(services, request.requestedDevice), nextCallId: services.nextCallId, signal: request.signal },
+    (remote, callId) => remote.fit(callId, workerRequest(request, services.health)),
+  );
+}
