@@ -47,6 +47,12 @@ export interface DownloadContext {
   onBytes?: (path: string, loaded: number) => void;
   /** The read-ahead budget shared by every download (tests pass their own). */
   readAhead?: ReadAheadBudget;
+  /**
+   * Awaited before a body longer than one chunk is requested: the worker passes the end of a
+   * runtime start under way (see `runtimeStartSettled`), so no thread-blocking work overlaps a body
+   * read, whose unread bytes a cut connection would lose. A shorter body can lose less than a chunk.
+   */
+  beforeBody?: () => Promise<void>;
 }
 
 /**
@@ -171,6 +177,10 @@ async function transfer(context: DownloadContext, record: FileRecord, knownRange
     if (context.signal) request.signal = context.signal;
     return request;
   };
+  if (record.size - offset > record.chunkSize && context.beforeBody) {
+    await context.beforeBody();
+    if (context.signal?.aborted) throw abortError(context.signal);
+  }
   let response: Response;
   let rangeUrl: string | undefined;
   if (offset === 0) {

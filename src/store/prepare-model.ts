@@ -65,6 +65,8 @@ export interface PrepareOptions {
   onProgress?: (event: StoreProgressEvent) => void;
   /** Hears of the models this load evicted to make room (see {@link makeRoom}). */
   onEvicted?: (evicted: Eviction) => void;
+  /** Awaited before a download reads a body longer than a chunk (see {@link DownloadContext.beforeBody}). */
+  beforeBody?: () => Promise<void>;
 }
 
 /** A model whose planned files are all stored and verified. */
@@ -209,6 +211,7 @@ function lockedDownload(
   };
   const target: Parameters<typeof withFileLock>[0] = { namespace, name: fileLock(namespace, snapshot.repo, blobId(file)) };
   if (options.signal) context.signal = target.signal = options.signal;
+  if (options.beforeBody) context.beforeBody = options.beforeBody;
   if (onBytes) target.onBytes = onBytes;
   return withFileLock(target, (report) => downloadFile({ ...context, onBytes: (_, loaded) => report(loaded) }, file));
 }

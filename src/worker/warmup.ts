@@ -18,6 +18,7 @@ const identityModel = new Uint8Array([
  */
 export function startRuntime(): Promise<number> {
   started ??= (async () => {
+    starting = true;
     const begin = performance.now();
     await prepareHashing().catch(() => undefined);
     try {
@@ -29,8 +30,21 @@ export function startRuntime(): Promise<number> {
       throw await explainRuntimeFailure(error);
     }
     return performance.now() - begin;
-  })();
+  })().finally(() => (starting = false));
   return started;
 }
 
 let started: Promise<number> | undefined;
+let starting = false;
+
+/**
+ * Resolves once no runtime start is under way (at once when none was started, or it ended, even
+ * failed). Downloads wait on it before they read a body: the start holds this thread for up to
+ * seconds, and the bytes of a body not read meanwhile are lost when its connection drops
+ * (Chromium discards them), so they would be downloaded twice.
+ * @example
+ * await runtimeStartSettled(); // then fetch the body
+ */
+export async function runtimeStartSettled(): Promise<void> {
+  if (starting && started) await started.catch(() => undefined);
+}

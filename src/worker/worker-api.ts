@@ -43,7 +43,7 @@ import type { Eviction } from '../store/eviction.ts';
 import { ConversationCaches } from './conversations.ts';
 import type { ChatTurnResult } from '../tasks/chat-turn.ts';
 import { configureTransformers } from './transformers-env.ts';
-import { startRuntime } from './warmup.ts';
+import { runtimeStartSettled, startRuntime } from './warmup.ts';
 import { yieldBetweenRuns } from './yield-between-runs.ts';
 
 interface WorkerState {
@@ -416,6 +416,8 @@ async function prepareStored(
       ...(config.storage.budget !== undefined ? { budget: config.storage.budget } : {}),
       ...(onProgress ? { onProgress } : {}),
       onEvicted: (models) => (evicted = models),
+      // The runtime start (from init) and a body read never overlap: see runtimeStartSettled.
+      beforeBody: runtimeStartSettled,
     });
   } finally {
     // Awaited (its own port is not ordered with this call's reply): the app hears of it before the call settles.
