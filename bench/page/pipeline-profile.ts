@@ -61,7 +61,9 @@ export async function profilePipeline(spec: LoadSpec, pipelineFirst: boolean): P
   };
   const pipeline = async (): Promise<number> => {
     const start = performance.now();
-    await downloadFile({ hub, store: downloads, repo: spec.model, commit: snapshot.commit, chunkSize, retries: 0 }, entry);
+    // As a load downloads: the verified bytes are also held in memory for the session.
+    const context = { hub, store: downloads, repo: spec.model, commit: snapshot.commit, chunkSize, retries: 0, onHeld: () => undefined };
+    await downloadFile(context, entry);
     return performance.now() - start;
   };
   let plain: { ms: number; parts: Uint8Array[] };
