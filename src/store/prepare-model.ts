@@ -68,6 +68,8 @@ export interface PrepareOptions {
   onEvicted?: (evicted: Eviction) => void;
   /** Awaited before a download reads a body longer than a chunk (see {@link DownloadContext.beforeBody}). */
   beforeBody?: () => Promise<void>;
+  /** Keep the weights this call downloads in memory for the session (`PreparedModel.held`): a load does, a prefetch does not. */
+  holdDownloads?: boolean;
 }
 
 /** A model whose planned files are all stored and verified. */
@@ -307,7 +309,7 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
       options,
       file,
       (loaded) => onBytes(file.path, loaded),
-      isWeights(file.path) ? held : undefined,
+      options.holdDownloads && isWeights(file.path) ? held : undefined,
     );
     // A file another load (or tab) downloaded while this one waited: reported complete here.
     if (loadedByFile.get(file.path) !== record.size) onBytes(file.path, record.size);

@@ -134,12 +134,14 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
    * Plans the device from the probe and prepares the files for it; the caller holds the model's
    * access. The plans are fit-checked (unless `skipFitCheck`) before any weight byte; `inspect`
    * replaces that check (`cache.fit()`: it sees every plan and may stop the preparation).
+   * `forSession`: a load follows, so the weights it downloads are kept in memory for the session.
    */
   async function plan(
     request: LoadRequest,
     access: AbortSignal,
     emit?: (event: StoreProgressEvent) => void,
     inspect?: PlanInspector,
+    forSession = false,
   ): Promise<Planned> {
     const current = ready();
     const caps = await current.capabilities;
@@ -171,6 +173,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       { repo: request.model, revision: request.revision, dtype, plan, policy: request.policy },
       access,
       emit,
+      forSession,
     );
     // Offline, another stored plan may have been used: the reason holds for the checked one only.
     const from = chosen?.plan.dtype === prepared.dtype ? chosen.steppedDown?.from : undefined;
@@ -237,7 +240,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
           // or aborts this load; it never pulls bytes from under it.
           const info = await withModelAccess(current.store.namespace, request.model, signal, (access) =>
             preparingLoad(async (): Promise<LoadedInfo> => {
-              const { prepared, device, dtypeFallback } = await plan(request, access, emit);
+              const { prepared, device, dtypeFallback } = await plan(request, access, emit, undefined, true);
               const stage = { model: request.model, device, dtype: prepared.dtype };
               emit?.({ phase: 'compile', ...stage });
               const key = { pipelineTask: task.pipelineTask, repo: request.model, commit: prepared.commit, dtype: prepared.dtype, device };
@@ -428,6 +431,7 @@ async function prepareStored(
   request: StorePrepareRequest,
   signal: AbortSignal,
   onProgress?: (event: StoreProgressEvent) => void,
+  holdDownloads = false,
 ): Promise<PreparedModel> {
   const { config, onNotice } = state;
   let evicted: Eviction | undefined;
@@ -444,6 +448,7 @@ async function prepareStored(
       onEvicted: (models) => (evicted = models),
       // The runtime start (from init) and a body read never overlap: see runtimeStartSettled.
       beforeBody: runtimeStartSettled,
+      holdDownloads,
     });
   } finally {
     // Awaited (its own port is not ordered with this call's reply): the app hears of it before the call settles.
