@@ -60,13 +60,15 @@ export function precompileRuntime(wasmUrl: string): Promise<WebAssembly.Module |
 }
 
 /**
- * Resolves once no runtime start is under way (at once when none was started, or it ended, even
- * failed). Downloads wait on it before they read a body: the start holds this thread for up to
- * seconds, and the bytes of a body not read meanwhile are lost when its connection drops
- * (Chromium discards them), so they would be downloaded twice.
+ * Resolves once no runtime start nor precompilation is under way (at once when none was started,
+ * or it ended, even failed). Downloads wait on it before they read a body: the start holds this
+ * thread for up to seconds, and so may the end of a precompilation (a module taken from the code
+ * cache is deserialized on this thread); the bytes of a body not read meanwhile are lost when its
+ * connection drops (Chromium discards them), so they would be downloaded twice.
  * @example
  * await runtimeStartSettled(); // then fetch the body
  */
 export async function runtimeStartSettled(): Promise<void> {
+  if (precompiled) await precompiled;
   if (starting && started) await started.catch(() => undefined);
 }
