@@ -20,6 +20,7 @@ import { benchConfig } from './lib/config.ts';
 import type { BenchConfig } from './lib/config.ts';
 import type { Contender } from './page/protocol.ts';
 import { coldLoads, floors, resumeWaste, warmLoads, warmProfiles } from './lib/loads.ts';
+import { pipelineProfiles } from './lib/pipeline.ts';
 import { renderChart, renderMarkdown } from './lib/report.ts';
 import type { ResultsDocument } from './lib/report.ts';
 import { startEnvironment } from './lib/servers.ts';
@@ -76,7 +77,7 @@ async function ensureModels(quick: boolean, root: string): Promise<void> {
 }
 
 /** The steps `--only` can name. */
-const stepNames = ['bundles', 'cold', 'warm', 'calls', 'floor', 'frames', 'resume', 'threads', 'visits', 'webgpu'] as const;
+const stepNames = ['bundles', 'cold', 'pipeline', 'warm', 'calls', 'floor', 'frames', 'resume', 'threads', 'visits', 'webgpu'] as const;
 type StepName = (typeof stepNames)[number];
 
 /** `--only cold,calls`: the steps to run (all when absent). A partial run's report shows only what it measured. */
@@ -180,6 +181,8 @@ async function main(): Promise<void> {
       coldProfiles = cold?.profiles ?? {};
       await save();
     }
+    if (runs('pipeline')) raw.pipeline = await step(raw, 'download pipeline vs plain fetch', () => pipelineProfiles(env, config));
+    await save();
     const needsWarm = (['warm', 'calls', 'floor', 'frames', 'threads'] as const).some(runs);
     if (needsWarm) profiles = await step(raw, 'priming warm profiles', () => warmProfiles(env, config, coldProfiles));
     const warm = profiles;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { PipelineSummary } from './pipeline.ts';
 import type { TargetCheck, VisitSummary } from './summary.ts';
 
 /** What run.ts writes to `bench/results/latest.json`. */
@@ -96,6 +97,7 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
     error?: string;
   }[];
   const visits = (s.visits ?? []) as VisitSummary[];
+  const pipeline = (s.pipeline ?? null) as PipelineSummary | null;
   const bundles = s.bundles as { name: string; bytes: number; gzipBytes: number }[];
   const webgpu = s.webgpu as { contender: string; ok: boolean; sample: string; wasmSample: string; error?: string }[];
   return [
@@ -124,6 +126,7 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
       ? `Floor (transformers.js worker, model bytes in memory): first InferenceSession.create ${cell(floor.firstSessionMs)} ms (includes runtime start), a second one ${cell(floor.sessionMs)} ms, tokenizer ${cell(floor.tokenizerMs)} ms → floor ${cell(floor.floorMs)} ms.`
       : 'Floor: not measured.',
     '',
+    ...pipelineLines(pipeline),
     `## Calls (sentiment, short sentence, after warm-up${typeof latency.threads === 'number' ? `, ${latency.threads} WASM threads for both` : ''})`,
     '',
     table(
@@ -246,4 +249,24 @@ export function renderChart(doc: ResultsDocument): string {
     '</svg>',
     '',
   ].join('\n');
+}
+
+/** The pipeline section: throughputs and the per-stage profile (see bench/lib/pipeline.ts). */
+function pipelineLines(pipeline: PipelineSummary | null): string[] {
+  if (!pipeline) return ['Download pipeline: not measured.', ''];
+  const { stagesMs: stages } = pipeline;
+  return [
+    `### Download → verify → store pipeline (${pipeline.file}, ${mib(pipeline.bytes)} MiB, loopback)`,
+    '',
+    table(
+      ['read', 'MiB/s', 'ms'],
+      [
+        ['plain fetch (body read, nothing kept)', pipeline.fetchMiBps, stages.fetch],
+        ['inpage downloadFile (fetch + sha256 + IndexedDB chunks, verified)', pipeline.pipelineMiBps, stages.pipeline],
+      ],
+    ),
+    '',
+    `Pipeline at ${cell(pipeline.ratio)}× the plain read's throughput. Stages: fetch ${cell(stages.fetch)} ms (plain read), sha256 ${cell(stages.hash)} ms (alone, same bytes), IndexedDB puts ${cell(stages.put)} ms (inside the pipeline run).`,
+    '',
+  ];
 }

@@ -3,10 +3,11 @@
  *
  * @module
  */
-import type { Contender, FloorResult } from '../page/protocol.ts';
+import type { Contender, FloorResult, PipelineProfile } from '../page/protocol.ts';
 import type { BundleSize } from './bundle.ts';
 import type { CallSample, FrameSample, ThreadSample, WebGpuCheck } from './calls.ts';
 import type { LoadSample, ResumeSample } from './loads.ts';
+import { summarizePipeline } from './pipeline.ts';
 import { callPercentiles } from './visits.ts';
 import type { VisitSample } from './visits.ts';
 import { median, percentile, ratio, round } from './stats.ts';
@@ -20,6 +21,7 @@ export interface RawResults {
   threads?: ThreadSample[];
   frames?: FrameSample[];
   resume?: ResumeSample[];
+  pipeline?: PipelineProfile[];
   bundles?: BundleSize[];
   webgpu?: WebGpuCheck[];
   visits?: VisitSample[];
@@ -168,6 +170,7 @@ export function summarize(raw: RawResults): { summary: Record<string, unknown>; 
   });
   const visits = summarizeVisits(raw.visits);
   const worstVisitP50 = Math.max(...visits.map((v) => v.p50Ratio ?? NaN));
+  const pipeline = summarizePipeline(raw.pipeline);
   const warmVsFloor = ratio(warm.inpage?.readyMs ?? NaN, floor?.floorMs ?? NaN);
   const hop = tfjsP50 - tfjsInner;
   const latencyRatio = ratio(inpageP50, tfjsP50);
@@ -175,6 +178,13 @@ export function summarize(raw: RawResults): { summary: Record<string, unknown>; 
   const targets: TargetCheck[] = [
     check('warm load vs the floor measured in the same run', '≤ 1.10×', warmVsFloor, `${warmVsFloor.toFixed(2)}×`, (v) => v <= 1.1),
     check('cold load vs transformers.js', '≤ 0.85×', coldRatio, `${coldRatio.toFixed(2)}×`, (v) => v <= 0.85),
+    check(
+      'download → verify → store pipeline vs a plain fetch read of the same file',
+      '≥ 0.90×',
+      pipeline?.ratio ?? NaN,
+      `${(pipeline?.ratio ?? 0).toFixed(2)}× (${pipeline?.pipelineMiBps ?? '?'} vs ${pipeline?.fetchMiBps ?? '?'} MiB/s)`,
+      (v) => v >= 0.9,
+    ),
     check(
       `call p50 vs transformers.js, worst of ${visits.length} returning visits`,
       '≤ 1.05×',
@@ -237,6 +247,7 @@ export function summarize(raw: RawResults): { summary: Record<string, unknown>; 
     cold: { ...cold, ratio: round(coldRatio, 2) },
     warm: { ...warm, ratio: round(warmRatio, 2) },
     floor,
+    pipeline,
     latency: {
       ...latency,
       threads: call('inpage')?.threads ?? null,

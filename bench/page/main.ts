@@ -5,6 +5,7 @@
  * @module
  */
 import type { BenchApi, Contender, FrameResult, LoadSpec } from './protocol.ts';
+import { profilePipeline } from './pipeline-profile.ts';
 import { inpageRunner, tfjsMainRunner, tfjsWorkerRunner } from './runners.ts';
 import type { Runner } from './runners.ts';
 
@@ -103,6 +104,8 @@ const bench: BenchApi = {
       await runner.dispose();
     }
   },
+
+  pipeline: (spec, pipelineFirst) => profilePipeline(spec, pipelineFirst),
 
   async dispose() {
     await current?.dispose();

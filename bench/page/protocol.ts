@@ -55,6 +55,22 @@ export interface FloorResult {
   floorMs: number;
 }
 
+/** One run of the download → verify → store pipeline beside a plain `fetch` read of the same file. */
+export interface PipelineProfile {
+  file: string;
+  bytes: number;
+  /** A plain `fetch` reading the whole body (nothing kept but the parts). */
+  fetchMs: number;
+  /** inpage's `downloadFile` into a new store: fetch, sha256 as bytes arrive, chunks put into IndexedDB, verified. */
+  pipelineMs: number;
+  /** sha256 (hash-wasm) of the same bytes, alone. */
+  hashMs: number;
+  /** Time spent in the pipeline's IndexedDB writes (`putChunk` + `putFile`, awaited one after the other). */
+  putMs: number;
+  /** Whether the pipeline ran before the plain read (alternated between repetitions). */
+  pipelineFirst: boolean;
+}
+
 /** Per-call latencies, ms. */
 export interface LatencyResult {
   /** Round trips seen by the caller. */
@@ -90,6 +106,8 @@ export interface BenchApi {
   /** Load + `calls` inferences while watching requestAnimationFrame. */
   frames(contender: Contender, spec: LoadSpec, text: string, calls: number): Promise<FrameResult>;
   floor(spec: LoadSpec): Promise<FloorResult>;
+  /** The download pipeline against a plain `fetch` of the load's weights (see pipeline-profile.ts). */
+  pipeline(spec: LoadSpec, pipelineFirst: boolean): Promise<PipelineProfile>;
   dispose(): Promise<void>;
 }
 

@@ -47,7 +47,22 @@ export interface DownloadContext {
   onBytes?: (path: string, loaded: number) => void;
   /** The read-ahead budget shared by every download (tests pass their own). */
   readAhead?: ReadAheadBudget;
+  /**
+   * Awaited before a body longer than one chunk is requested: the worker passes the end of a
+   * runtime start under way (see `runtimeStartSettled`), so no thread-blocking work overlaps a body
+   * read, whose unread bytes a cut connection would lose. A shorter body can lose less than a chunk.
+   */
+  beforeBody?: () => Promise<void>;
+  /**
+   * Hears of the bytes of a file this call downloaded whole, once they are verified (and stored):
+   * a load starts its session from them instead of reading the store. Never for a file over
+   * {@link maxHeldBytes}, nor for one resumed from chunks stored earlier.
+   */
+  onHeld?: (path: string, bytes: Uint8Array) => void;
 }
+
+/** Files larger than this are never held in memory beside the store (the session reads them from it). */
+export const maxHeldBytes = 512 * 1024 * 1024;
 
 /**
  * Downloads one file into the store, resuming from stored chunks, retrying transient failures with
@@ -68,8 +83,9 @@ export async function downloadFile(context: DownloadContext, file: RepoFile): Pr
     const record = await loadRecord(context, file);
     if (record.verified) return record;
     let wrongBody: WrongBodyError | undefined;
+    const hold = context.onHeld && record.chunks === 0 && record.size <= maxHeldBytes ? new Uint8Array(record.size) : undefined;
     try {
-      await transferWithRetries(context, record);
+      await transferWithRetries(context, record, hold);
     } catch (error) {
       await assertStoreKept(context.store, generation, what, record);
       if (!(error instanceof WrongBodyError)) throw error;
@@ -84,6 +100,7 @@ export async function downloadFile(context: DownloadContext, file: RepoFile): Pr
         record.verified = true;
         delete record.hashState;
         await context.store.putFile(record);
+        if (hold) context.onHeld?.(record.path, hold);
         return record;
       }
     }
@@ -124,12 +141,12 @@ async function loadRecord(context: DownloadContext, file: RepoFile): Promise<Fil
   return record;
 }
 
-async function transferWithRetries(context: DownloadContext, record: FileRecord): Promise<void> {
+async function transferWithRetries(context: DownloadContext, record: FileRecord, hold?: Uint8Array): Promise<void> {
   const limits = hubLimits(context.hub);
   let rangeUrl: string | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
-      rangeUrl = await transfer(context, record, rangeUrl);
+      rangeUrl = await transfer(context, record, rangeUrl, hold);
       return;
     } catch (error) {
       if (context.signal?.aborted) throw abortError(context.signal);
@@ -159,7 +176,12 @@ async function transferWithRetries(context: DownloadContext, record: FileRecord)
  * (`Content-Encoding`) is never resumed, it restarts.
  * @returns the URL a retry in the same load may send its `Range` request to.
  */
-async function transfer(context: DownloadContext, record: FileRecord, knownRangeUrl?: string): Promise<string | undefined> {
+async function transfer(
+  context: DownloadContext,
+  record: FileRecord,
+  knownRangeUrl?: string,
+  hold?: Uint8Array,
+): Promise<string | undefined> {
   const limits = hubLimits(context.hub);
   if (record.encoded && record.chunks > 0) await restart(context, record);
   const offset = storedBytes(record);
@@ -171,6 +193,10 @@ async function transfer(context: DownloadContext, record: FileRecord, knownRange
     if (context.signal) request.signal = context.signal;
     return request;
   };
+  if (record.size - offset > record.chunkSize && context.beforeBody) {
+    await context.beforeBody();
+    if (context.signal?.aborted) throw abortError(context.signal);
+  }
   let response: Response;
   let rangeUrl: string | undefined;
   if (offset === 0) {
@@ -211,6 +237,7 @@ async function transfer(context: DownloadContext, record: FileRecord, knownRange
   const target: Parameters<typeof writeBody>[0] = { store: context.store, stallTimeoutMs: limits.stallTimeoutMs };
   if (context.onBytes) target.onBytes = context.onBytes;
   if (context.readAhead) target.readAhead = context.readAhead;
+  if (hold) target.hold = hold;
   await writeBody(target, record, response, start);
   return rangeUrl ?? (response.url || hubUrl);
 }

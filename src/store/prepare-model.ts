@@ -9,6 +9,7 @@ import { touchModel } from './inventory.ts';
 import { fileLock, withFileLock } from './cross-tab.ts';
 import { assertStoreKept, downloadFile } from './download-file.ts';
 import type { DownloadContext } from './download-file.ts';
+import { isWeights } from './held-bytes.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
 import { blobId, storedBytes } from './records.ts';
@@ -65,6 +66,10 @@ export interface PrepareOptions {
   onProgress?: (event: StoreProgressEvent) => void;
   /** Hears of the models this load evicted to make room (see {@link makeRoom}). */
   onEvicted?: (evicted: Eviction) => void;
+  /** Awaited before a download reads a body longer than a chunk (see {@link DownloadContext.beforeBody}). */
+  beforeBody?: () => Promise<void>;
+  /** Keep the weights this call downloads in memory for the session (`PreparedModel.held`): a load does, a prefetch does not. */
+  holdDownloads?: boolean;
 }
 
 /** A model whose planned files are all stored and verified. */
@@ -89,6 +94,12 @@ export interface PreparedModel {
   config: ModelConfig;
   /** Stored files this call already read from IndexedDB, by path: a load serves them from here instead of reading them twice. */
   blobs: Map<string, Blob>;
+  /**
+   * Verified bytes in memory, by path: files this call downloaded whole (see
+   * {@link DownloadContext.onHeld}) and weights read ahead (`holdWeights`). The session is created
+   * from them; each is handed over once.
+   */
+  held: Map<string, ArrayBuffer>;
 }
 
 /**
@@ -197,6 +208,7 @@ function lockedDownload(
   options: PrepareOptions,
   file: RepoFile,
   onBytes?: (loaded: number) => void,
+  held?: Map<string, ArrayBuffer>,
 ): Promise<FileRecord> {
   const { namespace } = options.store;
   const context: DownloadContext = {
@@ -209,6 +221,8 @@ function lockedDownload(
   };
   const target: Parameters<typeof withFileLock>[0] = { namespace, name: fileLock(namespace, snapshot.repo, blobId(file)) };
   if (options.signal) context.signal = target.signal = options.signal;
+  if (options.beforeBody) context.beforeBody = options.beforeBody;
+  if (held) context.onHeld = (path, bytes) => held.set(path, bytes.buffer as ArrayBuffer);
   if (onBytes) target.onBytes = onBytes;
   return withFileLock(target, (report) => downloadFile({ ...context, onBytes: (_, loaded) => report(loaded) }, file));
 }
@@ -234,6 +248,7 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
   const missing: RepoFile[] = [];
   const fetched: RepoFile[] = [];
   const unreadable: string[] = [];
+  const held = new Map<string, ArrayBuffer>();
   for (const file of files) {
     let record = await store.getFile(snapshot.repo, blobId(file));
     if (record?.verified && !plan.blobs.has(file.path)) {
@@ -289,7 +304,13 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
   const evicted = await makeRoom(store, room);
   if (evicted.models.length > 0) options.onEvicted?.(evicted);
   await runPool(missing, options.concurrency, async (file) => {
-    const record = await lockedDownload(snapshot, options, file, (loaded) => onBytes(file.path, loaded));
+    const record = await lockedDownload(
+      snapshot,
+      options,
+      file,
+      (loaded) => onBytes(file.path, loaded),
+      options.holdDownloads && isWeights(file.path) ? held : undefined,
+    );
     // A file another load (or tab) downloaded while this one waited: reported complete here.
     if (loadedByFile.get(file.path) !== record.size) onBytes(file.path, record.size);
   }).catch(async (error: unknown) => {
@@ -327,6 +348,7 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
     downloaded: totalLoaded() - startLoaded,
     config: plan.config,
     blobs: plan.blobs,
+    held,
   };
   if (plan.chatTemplate !== undefined) prepared.chatTemplate = plan.chatTemplate;
   return prepared;

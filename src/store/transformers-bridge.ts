@@ -1,6 +1,7 @@
 import { InpageError } from '../errors.ts';
 import type { HubConfig, RepoFile, RepoSnapshot } from '../hub/hub-client.ts';
 import type { ModelStore } from './idb-store.ts';
+import { HeldResponse } from './held-bytes.ts';
 import type { PreparedModel } from './prepare-model.ts';
 import { blobId } from './records.ts';
 
@@ -32,6 +33,8 @@ interface Visible {
   chatTemplate?: string;
   /** Stored files this load already read, by path (see `PreparedModel.blobs`). */
   blobs: Map<string, Blob>;
+  /** Verified bytes in memory, by path, each handed over once (see `PreparedModel.held`). */
+  held?: Map<string, ArrayBuffer>;
 }
 
 interface Activation {
@@ -78,6 +81,7 @@ export class StoreBridge {
       snapshot: prepared.snapshot,
       files: prepared.files,
       blobs: prepared.blobs,
+      held: prepared.held,
     };
     if (prepared.chatTemplate !== undefined) visible.chatTemplate = prepared.chatTemplate;
     return this.#activate(visible);
@@ -150,6 +154,12 @@ export class StoreBridge {
       const { visible } = activation;
       const file = visible.files.find((entry) => entry.path === path);
       if (!file) return undefined;
+      const held = visible.held?.get(path);
+      if (held) {
+        visible.held?.delete(path); // handed over: not kept beside the session's copy
+        activation.requests.served.add(path);
+        return new HeldResponse(held, { headers: { 'content-length': String(held.byteLength), 'content-type': contentType(path) } });
+      }
       // What prepare already read is not read from IndexedDB again; what is read here is kept for the load
       // (transformers.js asks for some files twice, e.g. tokenizer_config.json).
       let blob = visible.blobs.get(path);

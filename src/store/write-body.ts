@@ -31,6 +31,8 @@ export interface BodyTarget {
   stallTimeoutMs?: number;
   /** The read-ahead budget shared by every download. @default {@link readAheadBudget} */
   readAhead?: ReadAheadBudget;
+  /** A buffer of the file's size that also receives every byte at its offset (see {@link HeldBytes}). */
+  hold?: Uint8Array;
 }
 
 /** A body that sends nothing for this long is treated as a dropped connection (and resumed). */
@@ -182,6 +184,7 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
         const take = Math.min(piece.byteLength, record.chunkSize - pendingBytes);
         const part = piece.subarray(0, take);
         hasher.update(part);
+        target.hold?.set(part, position);
         pending.push(part);
         pendingBytes += take;
         position += take;

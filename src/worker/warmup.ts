@@ -8,16 +8,21 @@ const identityModel = new Uint8Array([
   10, 1, 120, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 4, 10, 0, 16, 13,
 ]);
 
+let started: Promise<number> | undefined;
+let starting = false;
+
 /**
- * Fetches, compiles and starts the ONNX Runtime WASM module, so that it overlaps with the first
- * load's downloads instead of following them. Safe to call more than once. The hash modules are
- * compiled first (see {@link prepareHashing}).
+ * Fetches, compiles and starts the ONNX Runtime WASM module. Safe to call more than once. The hash
+ * modules are compiled first (see {@link prepareHashing}). The start holds this thread for up to
+ * seconds: the worker calls it when no load is reading the store or a body (see
+ * {@link precompileRuntime} for the part that does not hold it).
  * @returns how long it took, in milliseconds.
  * @example
- * void startRuntime(); // right after configuring env
+ * await startRuntime(); // after the load's files are read or downloaded
  */
 export function startRuntime(): Promise<number> {
   started ??= (async () => {
+    starting = true;
     const begin = performance.now();
     await prepareHashing().catch(() => undefined);
     try {
@@ -29,8 +34,41 @@ export function startRuntime(): Promise<number> {
       throw await explainRuntimeFailure(error);
     }
     return performance.now() - begin;
-  })();
+  })().finally(() => {
+    starting = false;
+    precompiled = undefined; // the runtime holds its own module now
+  });
   return started;
 }
 
-let started: Promise<number> | undefined;
+let precompiled: Promise<WebAssembly.Module | undefined> | undefined;
+
+/**
+ * Fetches and compiles the runtime's wasm by URL (`compileStreaming`: the browser compiles it off
+ * this thread, and keeps the result in its code cache), without starting it: unlike the start, it
+ * never holds the thread, so store reads and downloads go on meanwhile. The module is kept until
+ * the runtime has started, so the runtime's own `instantiateStreaming` of the same bytes finds it
+ * compiled. Failures are left to the start, which explains them.
+ * @returns the compiled module, or `undefined` when it could not be compiled here (or the runtime started already).
+ * @example
+ * void precompileRuntime(runtimeFilesFor(config.runtime, build).wasm).then(startWhenIdle);
+ */
+export function precompileRuntime(wasmUrl: string): Promise<WebAssembly.Module | undefined> {
+  if (started) return Promise.resolve(undefined);
+  precompiled ??= WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => undefined);
+  return precompiled;
+}
+
+/**
+ * Resolves once no runtime start nor precompilation is under way (at once when none was started,
+ * or it ended, even failed). Downloads wait on it before they read a body: the start holds this
+ * thread for up to seconds, and so may the end of a precompilation (a module taken from the code
+ * cache is deserialized on this thread); the bytes of a body not read meanwhile are lost when its
+ * connection drops (Chromium discards them), so they would be downloaded twice.
+ * @example
+ * await runtimeStartSettled(); // then fetch the body
+ */
+export async function runtimeStartSettled(): Promise<void> {
+  if (precompiled) await precompiled;
+  if (starting && started) await started.catch(() => undefined);
+}

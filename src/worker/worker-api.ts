@@ -43,7 +43,9 @@ import type { Eviction } from '../store/eviction.ts';
 import { ConversationCaches } from './conversations.ts';
 import type { ChatTurnResult } from '../tasks/chat-turn.ts';
 import { configureTransformers } from './transformers-env.ts';
-import { startRuntime } from './warmup.ts';
+import { precompileRuntime, runtimeStartSettled, startRuntime } from './warmup.ts';
+import { runtimeFilesFor } from './runtime-files.ts';
+import { holdWeights } from '../store/held-bytes.ts';
 import { yieldBetweenRuns } from './yield-between-runs.ts';
 
 interface WorkerState {
@@ -85,6 +87,23 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
   const pipelines = new LoadedPipelines();
   const controllers = new Map<CallId, AbortController>();
   const conversations = new ConversationCaches();
+  /** Loads reading the store or downloading: the runtime's start (which holds the thread) waits for them. */
+  let preparing = 0;
+  /** With `warmup`: the runtime's wasm compiled off-thread since init; then it starts as soon as no load is preparing. */
+  let warmupReady: Promise<unknown> | undefined;
+  const startWhenIdle = (): void => {
+    if (preparing === 0) startRuntime().catch(() => undefined);
+  };
+  /** Runs a load's store reads and downloads with the runtime's start held back until it ends. */
+  async function preparingLoad<T>(work: () => Promise<T>): Promise<T> {
+    preparing += 1;
+    try {
+      return await work();
+    } finally {
+      preparing -= 1;
+      void warmupReady?.then(startWhenIdle);
+    }
+  }
 
   const ready = (): WorkerState => {
     if (!state) throw new InpageError('RUNTIME', 'The inpage worker was used before init().');
@@ -115,12 +134,14 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
    * Plans the device from the probe and prepares the files for it; the caller holds the model's
    * access. The plans are fit-checked (unless `skipFitCheck`) before any weight byte; `inspect`
    * replaces that check (`cache.fit()`: it sees every plan and may stop the preparation).
+   * `forSession`: a load follows, so the weights it downloads are kept in memory for the session.
    */
   async function plan(
     request: LoadRequest,
     access: AbortSignal,
     emit?: (event: StoreProgressEvent) => void,
     inspect?: PlanInspector,
+    forSession = false,
   ): Promise<Planned> {
     const current = ready();
     const caps = await current.capabilities;
@@ -152,6 +173,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       { repo: request.model, revision: request.revision, dtype, plan, policy: request.policy },
       access,
       emit,
+      forSession,
     );
     // Offline, another stored plan may have been used: the reason holds for the checked one only.
     const from = chosen?.plan.dtype === prepared.dtype ? chosen.steppedDown?.from : undefined;
@@ -181,7 +203,9 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       state = { config, device, store, bridge, capabilities, onNotice };
       configureTransformers(config, bridge, wasmThreads(config.threads).numThreads, build);
       yieldBetweenRuns();
-      if (config.warmup) startRuntime().catch(() => undefined);
+      // At createClient the runtime is fetched and compiled off this thread; its start, which holds
+      // the thread, follows once no load is reading the store or a body (see preparingLoad).
+      if (config.warmup) warmupReady = precompileRuntime(runtimeFilesFor(config.runtime, build).wasm).then(startWhenIdle);
       return { lockHeld, device, build };
     },
 
@@ -195,7 +219,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
         try {
           const current = ready();
           const { prepared, device } = await withModelAccess(current.store.namespace, request.model, signal, (access) =>
-            plan(request, access, emit),
+            preparingLoad(() => plan(request, access, emit)),
           );
           return preparedInfo(prepared, device);
         } finally {
@@ -214,27 +238,32 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
           const current = ready();
           // One locked section from resolve to created sessions: a delete from any tab waits for it,
           // or aborts this load; it never pulls bytes from under it.
-          const info = await withModelAccess(current.store.namespace, request.model, signal, async (access): Promise<LoadedInfo> => {
-            const { prepared, device, dtypeFallback } = await plan(request, access, emit);
-            const stage = { model: request.model, device, dtype: prepared.dtype };
-            emit?.({ phase: 'compile', ...stage });
-            const key = { pipelineTask: task.pipelineTask, repo: request.model, commit: prepared.commit, dtype: prepared.dtype, device };
-            const { id } = await pipelines.acquire(key, prepared.config, async (load) => {
-              // Only now: the runtime's start holds this thread for about a second, and a download's
-              // bytes not read meanwhile are lost when its connection drops (see the performance issue).
-              await startRuntime();
-              const release = await current.bridge.activate(prepared);
-              try {
-                return await load();
-              } catch (error) {
-                throw classifyError(error, `Could not start "${request.model}" (${prepared.dtype}) on ${device}`, 'load');
-              } finally {
-                release();
-              }
-            });
-            pipelineId = id;
-            return { ...preparedInfo(prepared, device, dtypeFallback), pipelineId: id };
-          });
+          const info = await withModelAccess(current.store.namespace, request.model, signal, (access) =>
+            preparingLoad(async (): Promise<LoadedInfo> => {
+              const { prepared, device, dtypeFallback } = await plan(request, access, emit, undefined, true);
+              const stage = { model: request.model, device, dtype: prepared.dtype };
+              emit?.({ phase: 'compile', ...stage });
+              const key = { pipelineTask: task.pipelineTask, repo: request.model, commit: prepared.commit, dtype: prepared.dtype, device };
+              const { id } = await pipelines.acquire(key, prepared.config, async (load) => {
+                // The weights are read into memory before the runtime's start holds this thread (a
+                // read waits while it does); downloaded ones are held already.
+                await holdWeights(prepared);
+                // Only now: the runtime's start holds this thread for about a second, and a download's
+                // bytes not read meanwhile are lost when its connection drops (see the performance issue).
+                await startRuntime();
+                const release = await current.bridge.activate(prepared);
+                try {
+                  return await load();
+                } catch (error) {
+                  throw classifyError(error, `Could not start "${request.model}" (${prepared.dtype}) on ${device}`, 'load');
+                } finally {
+                  release();
+                }
+              });
+              pipelineId = id;
+              return { ...preparedInfo(prepared, device, dtypeFallback), pipelineId: id };
+            }),
+          );
           if (signal.aborted) throw abortError(signal);
           emit?.({
             phase: 'ready',
@@ -402,6 +431,7 @@ async function prepareStored(
   request: StorePrepareRequest,
   signal: AbortSignal,
   onProgress?: (event: StoreProgressEvent) => void,
+  holdDownloads = false,
 ): Promise<PreparedModel> {
   const { config, onNotice } = state;
   let evicted: Eviction | undefined;
@@ -416,6 +446,9 @@ async function prepareStored(
       ...(config.storage.budget !== undefined ? { budget: config.storage.budget } : {}),
       ...(onProgress ? { onProgress } : {}),
       onEvicted: (models) => (evicted = models),
+      // The runtime start (from init) and a body read never overlap: see runtimeStartSettled.
+      beforeBody: runtimeStartSettled,
+      holdDownloads,
     });
   } finally {
     // Awaited (its own port is not ordered with this call's reply): the app hears of it before the call settles.

@@ -47,6 +47,7 @@ function prepared(paths: string[], chatTemplate?: string): PreparedModel {
     files: planned,
     config: {},
     blobs: new Map(),
+    held: new Map(),
     snapshot,
     offline: false,
     downloaded: 0,

@@ -1,0 +1,66 @@
+/**
+ * The download → verify → store pipeline against a plain `fetch` read of the same file (the cold
+ * load's weights), each repetition in a new browser profile, the order alternated. See
+ * bench/page/pipeline-profile.ts for what is timed.
+ *
+ * @module
+ */
+import type { PipelineProfile } from '../page/protocol.ts';
+import type { BenchConfig } from './config.ts';
+import { specFor } from './loads.ts';
+import { callBench, launchProfile, openBenchPage } from './servers.ts';
+import type { BenchEnvironment } from './servers.ts';
+import { median, round } from './stats.ts';
+
+/** Runs the profile `config.repetitions` times. */
+export async function pipelineProfiles(env: BenchEnvironment, config: BenchConfig): Promise<PipelineProfile[]> {
+  const results: PipelineProfile[] = [];
+  for (let rep = 0; rep < config.repetitions; rep++) {
+    const profile = await launchProfile();
+    try {
+      const page = await openBenchPage(profile.context, env.url);
+      const result = await callBench(page, 'pipeline', specFor(env, config.loadModel), rep % 2 === 1);
+      await page.close();
+      results.push(result);
+      const mbps = (ms: number): string => `${(result.bytes / 2 ** 20 / (ms / 1000)).toFixed(0)} MiB/s`;
+      console.log(
+        `  pipeline #${rep + 1}: ${mbps(result.pipelineMs)} vs plain fetch ${mbps(result.fetchMs)} (hash ${result.hashMs.toFixed(0)} ms, IndexedDB puts ${result.putMs.toFixed(0)} ms)`,
+      );
+    } finally {
+      await profile.close();
+    }
+  }
+  return results;
+}
+
+/** Medians of the profile: throughputs (MiB/s), the pipeline's share of the plain read's, and each stage's ms. */
+export interface PipelineSummary {
+  file: string;
+  bytes: number;
+  fetchMiBps: number | null;
+  pipelineMiBps: number | null;
+  /** Pipeline throughput over the plain read's (median of the per-run ratios). */
+  ratio: number | null;
+  stagesMs: { fetch: number | null; hash: number | null; put: number | null; pipeline: number | null };
+}
+
+/** Summarizes the runs (null when none). */
+export function summarizePipeline(runs: readonly PipelineProfile[] | undefined): PipelineSummary | null {
+  const first = runs?.[0];
+  if (!runs || !first) return null;
+  const mibps = (ms: number): number => first.bytes / 2 ** 20 / (ms / 1000);
+  const med = (pick: (run: PipelineProfile) => number, digits = 0): number | null => round(median(runs.map(pick)), digits);
+  return {
+    file: first.file,
+    bytes: first.bytes,
+    fetchMiBps: med((run) => mibps(run.fetchMs)),
+    pipelineMiBps: med((run) => mibps(run.pipelineMs)),
+    ratio: med((run) => run.fetchMs / run.pipelineMs, 2),
+    stagesMs: {
+      fetch: med((run) => run.fetchMs),
+      hash: med((run) => run.hashMs),
+      put: med((run) => run.putMs),
+      pipeline: med((run) => run.pipelineMs),
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The download → verify → store pipeline against a plain `fetch` read of the same file, in one
+ * page: the plain read, then inpage's own `downloadFile` (fetch, sha256 as bytes arrive, chunks put
+ * into IndexedDB) into a new store, then the sha256 alone over the bytes of the plain read. The
+ * IndexedDB time is measured inside the pipeline run (each `putChunk`/`putFile`, awaited one after
+ * the other by its writer); the hash time alone, since inside the pipeline it interleaves with reads.
+ *
+ * @module
+ */
+import { createSHA256 } from 'hash-wasm';
+import { hubConfig, resolveSnapshot } from '../../src/hub/hub-client.ts';
+import { downloadFile } from '../../src/store/download-file.ts';
+import type { DownloadStore } from '../../src/store/download-file.ts';
+import { ModelStore } from '../../src/store/idb-store.ts';
+import type { LoadSpec, PipelineProfile } from './protocol.ts';
+
+const chunkSize = 8 * 1024 * 1024;
+
+/** The weights file a load of `spec` reads (as the floor does). */
+export function weightsOf(spec: LoadSpec): string {
+  return `onnx/model${spec.dtype === 'q8' ? '_quantized' : ''}.onnx`;
+}
+
+async function plainRead(url: string): Promise<{ ms: number; parts: Uint8Array[] }> {
+  const start = performance.now();
+  const response = await fetch(url, { cache: 'no-store' });
+  if (!response.ok || !response.body) throw new Error(`plain fetch of ${url}: ${response.status}`);
+  const reader = response.body.getReader();
+  const parts: Uint8Array[] = [];
+  for (let read = await reader.read(); !read.done; read = await reader.read()) parts.push(read.value);
+  return { ms: performance.now() - start, parts };
+}
+
+/** Runs both reads of the model's weights; `pipelineFirst` alternates the order between repetitions. */
+export async function profilePipeline(spec: LoadSpec, pipelineFirst: boolean): Promise<PipelineProfile> {
+  const file = weightsOf(spec);
+  const hub = hubConfig({ endpoint: spec.hubUrl });
+  const snapshot = await resolveSnapshot(hub, spec.model, 'main');
+  const entry = snapshot.files.find((candidate) => candidate.path === file);
+  if (!entry) throw new Error(`${spec.model} has no ${file}`);
+  const namespace = `pipeline-${Date.now()}`;
+  const store = new ModelStore(namespace);
+  let putMs = 0;
+  const timed =
+    <A extends unknown[], R>(work: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const start = performance.now();
+      try {
+        return await work(...args);
+      } finally {
+        putMs += performance.now() - start;
+      }
+    };
+  const downloads: DownloadStore = {
+    getFile: (...args) => store.getFile(...args),
+    putFile: timed((...args: Parameters<ModelStore['putFile']>) => store.putFile(...args)),
+    putChunk: timed((...args: Parameters<ModelStore['putChunk']>) => store.putChunk(...args)),
+    deleteFile: (...args) => store.deleteFile(...args),
+    isIntact: (...args) => store.isIntact(...args),
+    readFile: (...args) => store.readFile(...args),
+  };
+  const pipeline = async (): Promise<number> => {
+    const start = performance.now();
+    // As a load downloads: the verified bytes are also held in memory for the session.
+    const context = { hub, store: downloads, repo: spec.model, commit: snapshot.commit, chunkSize, retries: 0, onHeld: () => undefined };
+    await downloadFile(context, entry);
+    return performance.now() - start;
+  };
+  let plain: { ms: number; parts: Uint8Array[] };
+  let pipelineMs: number;
+  if (pipelineFirst) {
+    pipelineMs = await pipeline();
+    plain = await plainRead(`${spec.hubUrl}/${spec.model}/resolve/main/${file}`);
+  } else {
+    plain = await plainRead(`${spec.hubUrl}/${spec.model}/resolve/main/${file}`);
+    pipelineMs = await pipeline();
+  }
+  const hasher = await createSHA256();
+  const hashStart = performance.now();
+  hasher.init();
+  for (const part of plain.parts) hasher.update(part);
+  const digest = hasher.digest('hex');
+  const hashMs = performance.now() - hashStart;
+  if (entry.sha256 && digest !== entry.sha256) throw new Error(`${file}: the plain read's sha256 differs from the listing`);
+  await store.clearAll();
+  const bytes = plain.parts.reduce((sum, part) => sum + part.byteLength, 0);
+  return { file, bytes, fetchMs: plain.ms, pipelineMs, hashMs, putMs, pipelineFirst };
+}
