@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The budget of the main-thread entry: what an app pays before its first `client.load()`. */
-const mainEntryBudget = 10 * 1024;
+const mainEntryBudget = 10_000; // "< 10 KB", as bench/lib/summary.ts checks it
 
 /**
  * `src/index.ts` bundled as an app's bundler would (esbuild, ESM, browser, minified, with code
