@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (≈ 7–13 min, size-realistic models) and `npm run bench -- --quick` (≈ 1.5 min,
+ * `npm run bench` (≈ 12 min, size-realistic models) and `npm run bench -- --quick` (≈ 1.5 min,
  * tiny fixtures, one repetition; for CI). Builds bench/page for production, serves it, drives
  * headless Chromium (persistent profiles) against it and the local Hub, then writes bench/results/latest.json, bench/RESULTS.md and
  * bench/results/chart.svg. Exits non-zero only when the harness itself breaks.
