@@ -35,33 +35,38 @@ async function expectPositive(model: { run(text: string): Promise<{ label: strin
   expect(top?.score).toBeCloseTo(0.9727, 4);
 }
 
+/**
+ * Loads the large model through a one-time fault on its weights (the load fails with `NETWORK`),
+ * then loads it again in a new client on the same store, and checks the answer.
+ * @returns the weights' body requests the CDN served since the start.
+ */
+async function loadThroughFault(
+  namespace: string,
+  fault: { cutAfterBytes: number } | { endAfterBytes: number },
+  firstClient: { lazy?: boolean } = {},
+): Promise<Awaited<ReturnType<typeof requestsOf>>> {
+  const since = now();
+  const remove = await addFault({ origin: 'cdn', repo: largeRepo, file: weights, ...fault, bytesPerSecond: networkRate, times: 1 });
+  try {
+    const first = testClient({ ...firstClient, storage: { namespace, chunkSize, retries: 0 } });
+    const failure = await first.load('sentiment-analysis', largeRepo, load).catch((error: unknown) => error);
+    expect(isInpageError(failure, 'NETWORK')).toBe(true);
+    await first.dispose();
+    const second = testClient({ storage: { namespace, chunkSize, retries: 0 } });
+    await expectPositive(await second.load('sentiment-analysis', largeRepo, load));
+  } finally {
+    await remove();
+  }
+  const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
+  console.log(JSON.stringify(gets.map((g) => [g.status, g.range, g.bytesSent, g.time - since])));
+  return gets;
+}
+
 describe('resumable downloads of the 3 MiB weights', () => {
   it('resumes in a later load (fresh worker) from the last stored chunk after a cut at 50%', async () => {
-    const since = now();
-    const namespace = uniqueNamespace('resume');
     const cut = cutAt;
-    const remove = await addFault({
-      origin: 'cdn',
-      repo: largeRepo,
-      file: weights,
-      cutAfterBytes: cut,
-      bytesPerSecond: networkRate,
-      times: 1,
-    });
-    try {
-      // lazy: the ONNX Runtime warm-up blocks the worker's thread, and bytes it does not read in time are lost on a cut.
-      const first = testClient({ lazy: true, storage: { namespace, chunkSize, retries: 0 } });
-      const failure = await first.load('sentiment-analysis', largeRepo, load).catch((error: unknown) => error);
-      expect(isInpageError(failure, 'NETWORK')).toBe(true);
-      await first.dispose();
-
-      const second = testClient({ storage: { namespace, chunkSize, retries: 0 } });
-      await expectPositive(await second.load('sentiment-analysis', largeRepo, load));
-    } finally {
-      await remove();
-    }
-    const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
-    console.log(JSON.stringify(gets.map((g) => [g.status, g.range, g.bytesSent, g.time - since])));
+    // lazy: no runtime start at createClient, so this tests the resume across loads alone.
+    const gets = await loadThroughFault(uniqueNamespace('resume'), { cutAfterBytes: cut }, { lazy: true });
     expect(gets).toHaveLength(2);
     expect(gets[0]?.bytesSent).toBe(cut);
     const resumedAt = rangeStart(gets[1]!);
@@ -75,32 +80,10 @@ describe('resumable downloads of the 3 MiB weights', () => {
   });
 
   it('loses at most one chunk to a cut while the runtime warms up (a default client: warm-up at createClient)', async () => {
-    const since = now();
-    const namespace = uniqueNamespace('warmup-cut');
     // Early in the body, so the cut lands while the ONNX Runtime started by createClient() may
     // still be starting: bytes a blocked thread did not read are lost on a cut.
     const cut = 3 * chunkSize + 30_000;
-    const remove = await addFault({
-      origin: 'cdn',
-      repo: largeRepo,
-      file: weights,
-      cutAfterBytes: cut,
-      bytesPerSecond: networkRate,
-      times: 1,
-    });
-    try {
-      const first = testClient({ storage: { namespace, chunkSize, retries: 0 } });
-      const failure = await first.load('sentiment-analysis', largeRepo, load).catch((error: unknown) => error);
-      expect(isInpageError(failure, 'NETWORK')).toBe(true);
-      await first.dispose();
-      const second = testClient({ storage: { namespace, chunkSize, retries: 0 } });
-      await expectPositive(await second.load('sentiment-analysis', largeRepo, load));
-    } finally {
-      await remove();
-    }
-    console.log(JSON.stringify((await requestsOf(largeRepo, since)).map((g) => [g.method, g.url, g.status, g.bytesSent, g.time - since])));
-    const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
-    console.log(JSON.stringify(gets.map((g) => [g.status, g.range, g.bytesSent, g.time - since])));
+    const gets = await loadThroughFault(uniqueNamespace('warmup-cut'), { cutAfterBytes: cut });
     expect(gets.map((g) => g.bytesSent)).toEqual([cut, largeModelSize - rangeStart(gets[1]!)]);
     // From the Hub's byte log: what was sent twice is at most the chunk the cut fell in.
     expect(bytesSent(gets) - largeModelSize).toBeLessThanOrEqual(chunkSize);
@@ -110,28 +93,7 @@ describe('resumable downloads of the 3 MiB weights', () => {
   // (the body stream errors), so this guards the end-to-end path; the clean end a lenient runtime
   // delivers is tested in tests/unit/store/download-file.test.ts.
   it('resumes with Range after a body that ended cleanly at 50%, short of its Content-Length', async () => {
-    const since = now();
-    const namespace = uniqueNamespace('clean-end');
-    const remove = await addFault({
-      origin: 'cdn',
-      repo: largeRepo,
-      file: weights,
-      endAfterBytes: cutAt,
-      bytesPerSecond: networkRate,
-      times: 1,
-    });
-    try {
-      const first = testClient({ lazy: true, storage: { namespace, chunkSize, retries: 0 } });
-      const failure = await first.load('sentiment-analysis', largeRepo, load).catch((error: unknown) => error);
-      expect(isInpageError(failure, 'NETWORK')).toBe(true);
-      await first.dispose();
-      const second = testClient({ storage: { namespace, chunkSize, retries: 0 } });
-      await expectPositive(await second.load('sentiment-analysis', largeRepo, load));
-    } finally {
-      await remove();
-    }
-    const gets = bodyRequests(await requestsOf(largeRepo, since, { file: weights, origin: 'cdn' }));
-    console.log(JSON.stringify(gets.map((g) => [g.status, g.range, g.bytesSent, g.time - since])));
+    const gets = await loadThroughFault(uniqueNamespace('clean-end'), { endAfterBytes: cutAt }, { lazy: true });
     expect(gets.map((g) => g.bytesSent)).toEqual([cutAt, largeModelSize - rangeStart(gets[1]!)]);
     // Not a hidden encoding: the second request resumes from the last whole stored chunk.
     expect(gets[1]?.range).toBe(`bytes=${Math.floor(cutAt / chunkSize) * chunkSize}-`);
