@@ -72,3 +72,39 @@ export async function runtimeStartSettled(): Promise<void> {
   if (precompiled) await precompiled;
   if (starting && started) await started.catch(() => undefined);
 }
+
+/**
+ * Holds the runtime's start (which holds the worker's thread for up to seconds) back while loads
+ * read the store or a response body: with `warmup`, the runtime's wasm is compiled off-thread from
+ * `init`, and it starts as soon as no load is preparing.
+ * @example
+ * const gate = new RuntimeStartGate();
+ * gate.warmUp(runtimeFilesFor(config.runtime, build).wasm);
+ * await gate.preparing(() => plan(request)); // the start waits until this ends
+ */
+export class RuntimeStartGate {
+  /** Loads reading the store or downloading. */
+  #preparing = 0;
+  /** With `warmup`: resolves once the runtime's wasm is compiled. */
+  #warmup: Promise<unknown> | undefined;
+
+  /** Compiles the runtime's wasm off-thread now, and starts it once no load is preparing. */
+  warmUp(wasmUrl: string): void {
+    this.#warmup = precompileRuntime(wasmUrl).then(() => this.#startWhenIdle());
+  }
+
+  /** Runs a load's store reads and downloads with the runtime's start held back until it ends. */
+  async preparing<T>(work: () => Promise<T>): Promise<T> {
+    this.#preparing += 1;
+    try {
+      return await work();
+    } finally {
+      this.#preparing -= 1;
+      void this.#warmup?.then(() => this.#startWhenIdle());
+    }
+  }
+
+  #startWhenIdle(): void {
+    if (this.#preparing === 0) startRuntime().catch(() => undefined);
+  }
+}

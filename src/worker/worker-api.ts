@@ -1,18 +1,7 @@
 import { InpageError, abortError } from '../errors.ts';
 import { classifyError } from './classify-error.ts';
-import type { LoadProgressEvent } from '../progress.ts';
-import { throttleProgress } from '../progress.ts';
 import { hubConfig } from '../hub/hub-client.ts';
-import type {
-  CallId,
-  LivenessConfig,
-  LoadedInfo,
-  LoadRequest,
-  PreparedInfo,
-  WorkerApi,
-  WorkerConfig,
-  WorkerNotice,
-} from '../rpc/contract.ts';
+import type { CallId, LoadedInfo, LoadRequest, PreparedInfo, WorkerApi, WorkerConfig, WorkerNotice } from '../rpc/contract.ts';
 import { releaseRemoteCallback, withTransfer } from '../rpc/comlink.ts';
 import type { Capabilities } from '../runtime/capabilities.ts';
 import { noWebLocksMessage, probeCapabilities, wasmThreads, webLocksSupport } from '../runtime/capabilities.ts';
@@ -43,10 +32,12 @@ import type { Eviction } from '../store/eviction.ts';
 import { ConversationCaches } from './conversations.ts';
 import type { ChatTurnResult } from '../tasks/chat-turn.ts';
 import { configureTransformers } from './transformers-env.ts';
-import { precompileRuntime, runtimeStartSettled, startRuntime } from './warmup.ts';
+import { RuntimeStartGate, runtimeStartSettled, startRuntime } from './warmup.ts';
 import { runtimeFilesFor } from './runtime-files.ts';
 import { holdWeights } from '../store/held-bytes.ts';
 import { yieldBetweenRuns } from './yield-between-runs.ts';
+import { progressEmitter } from './progress-emitter.ts';
+import { holdLivenessLock } from './liveness-lock.ts';
 
 interface WorkerState {
   config: WorkerConfig;
@@ -87,23 +78,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
   const pipelines = new LoadedPipelines();
   const controllers = new Map<CallId, AbortController>();
   const conversations = new ConversationCaches();
-  /** Loads reading the store or downloading: the runtime's start (which holds the thread) waits for them. */
-  let preparing = 0;
-  /** With `warmup`: the runtime's wasm compiled off-thread since init; then it starts as soon as no load is preparing. */
-  let warmupReady: Promise<unknown> | undefined;
-  const startWhenIdle = (): void => {
-    if (preparing === 0) startRuntime().catch(() => undefined);
-  };
-  /** Runs a load's store reads and downloads with the runtime's start held back until it ends. */
-  async function preparingLoad<T>(work: () => Promise<T>): Promise<T> {
-    preparing += 1;
-    try {
-      return await work();
-    } finally {
-      preparing -= 1;
-      void warmupReady?.then(startWhenIdle);
-    }
-  }
+  const runtimeGate = new RuntimeStartGate();
 
   const ready = (): WorkerState => {
     if (!state) throw new InpageError('RUNTIME', 'The inpage worker was used before init().');
@@ -204,8 +179,8 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       configureTransformers(config, bridge, wasmThreads(config.threads).numThreads, build);
       yieldBetweenRuns();
       // At createClient the runtime is fetched and compiled off this thread; its start, which holds
-      // the thread, follows once no load is reading the store or a body (see preparingLoad).
-      if (config.warmup) warmupReady = precompileRuntime(runtimeFilesFor(config.runtime, build).wasm).then(startWhenIdle);
+      // the thread, follows once no load is reading the store or a body (see RuntimeStartGate).
+      if (config.warmup) runtimeGate.warmUp(runtimeFilesFor(config.runtime, build).wasm);
       return { lockHeld, device, build };
     },
 
@@ -219,7 +194,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
         try {
           const current = ready();
           const { prepared, device } = await withModelAccess(current.store.namespace, request.model, signal, (access) =>
-            preparingLoad(() => plan(request, access, emit)),
+            runtimeGate.preparing(() => plan(request, access, emit)),
           );
           return preparedInfo(prepared, device);
         } finally {
@@ -239,7 +214,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
           // One locked section from resolve to created sessions: a delete from any tab waits for it,
           // or aborts this load; it never pulls bytes from under it.
           const info = await withModelAccess(current.store.namespace, request.model, signal, (access) =>
-            preparingLoad(async (): Promise<LoadedInfo> => {
+            runtimeGate.preparing(async (): Promise<LoadedInfo> => {
               const { prepared, device, dtypeFallback } = await plan(request, access, emit, undefined, true);
               const stage = { model: request.model, device, dtype: prepared.dtype };
               emit?.({ phase: 'compile', ...stage });
@@ -362,24 +337,6 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
   };
 }
 
-/**
- * Takes this worker's liveness lock and holds it until the worker dies: the client's request for
- * the same name is granted then, even when this thread never runs again (`self.close()`, a crash).
- */
-async function holdLivenessLock(liveness: LivenessConfig): Promise<boolean> {
-  const locks = globalThis.navigator?.locks;
-  if (!liveness.lockName || !locks) return false;
-  return new Promise<boolean>((settle) => {
-    locks
-      .request(liveness.lockName as string, () => {
-        settle(true);
-        return new Promise<never>(() => undefined);
-      })
-      // Locks refused here (an opaque origin): the client falls back to pings.
-      .catch(() => settle(false));
-  });
-}
-
 /** The device of an `auto` worker: WebGPU when its probe found an adapter it may use. */
 function autoDevice(adapter: Capabilities['webgpu']['adapter'], config: WorkerConfig): ResolvedDevice {
   return adapter !== null && !(adapter.isFallbackAdapter && config.avoidSoftwareAdapter === true) ? 'webgpu' : 'wasm';
@@ -395,35 +352,6 @@ function preparedInfo(prepared: PreparedModel, device: ResolvedDevice, dtypeFall
     bytes: prepared.files.reduce((sum, file) => sum + file.size, 0),
     ...(dtypeFallback ? { dtypeFallback } : {}),
   };
-}
-
-/**
- * Throttled progress to the client. Events travel on the callback's own port, which is not ordered
- * with the call's reply: `delivered()` passes what the throttle holds back and waits for every
- * event, so the client sees `ready` before `load()` resolves. After it, nothing more is sent: the
- * callback is released, and calling a released proxy would throw in the worker.
- */
-function progressEmitter(onProgress?: (event: LoadProgressEvent) => void): {
-  emit?: (event: LoadProgressEvent) => void;
-  delivered: () => Promise<void>;
-} {
-  if (!onProgress) return { delivered: async () => undefined };
-  const deliveries: Promise<unknown>[] = [];
-  let open = true;
-  const emit = throttleProgress((event) => {
-    if (open)
-      deliveries.push(
-        Promise.resolve(event)
-          .then(onProgress)
-          .catch(() => undefined),
-      );
-  });
-  const delivered = async (): Promise<void> => {
-    emit.flush();
-    open = false;
-    await Promise.all(deliveries);
-  };
-  return { emit, delivered };
 }
 
 async function prepareStored(
