@@ -61,7 +61,12 @@ export interface PipelineProfile {
   bytes: number;
   /** A plain `fetch` reading the whole body (nothing kept but the parts). */
   fetchMs: number;
-  /** inpage's `downloadFile` into a new store: fetch, sha256 as bytes arrive, chunks put into IndexedDB, verified. */
+  /**
+   * inpage's `downloadFile` until the bytes are verified and held for the session (`onHeld`): what
+   * a load waits for before its session starts. The chunk writes may still be running.
+   */
+  verifiedMs: number;
+  /** inpage's `downloadFile` until it returns: every chunk put into IndexedDB and the file marked verified. */
   pipelineMs: number;
   /** sha256 (hash-wasm) of the same bytes, alone. */
   hashMs: number;

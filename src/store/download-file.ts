@@ -54,9 +54,10 @@ export interface DownloadContext {
    */
   beforeBody?: () => Promise<void>;
   /**
-   * Hears of the bytes of a file this call downloaded whole, once they are verified (and stored):
-   * a load starts its session from them instead of reading the store. Never for a file over
-   * {@link maxHeldBytes}, nor for one resumed from chunks stored earlier.
+   * Hears of the bytes of a file this call downloaded whole, as soon as their hash is verified,
+   * while the last chunk writes may still run: a load starts its session from them instead of
+   * reading the store, and its success still waits for this download to be stored. Never for a
+   * file over {@link maxHeldBytes}, nor for one resumed from chunks stored earlier.
    */
   onHeld?: (path: string, bytes: Uint8Array) => void;
 }
@@ -100,7 +101,6 @@ export async function downloadFile(context: DownloadContext, file: RepoFile): Pr
         record.verified = true;
         delete record.hashState;
         await context.store.putFile(record);
-        if (hold) context.onHeld?.(record.path, hold);
         return record;
       }
     }
@@ -237,7 +237,13 @@ async function transfer(
   const target: Parameters<typeof writeBody>[0] = { store: context.store, stallTimeoutMs: limits.stallTimeoutMs };
   if (context.onBytes) target.onBytes = context.onBytes;
   if (context.readAhead) target.readAhead = context.readAhead;
-  if (hold) target.hold = hold;
+  if (hold) {
+    target.hold = hold;
+    // Verified as soon as the last byte is hashed: the session may start while the writes finish.
+    target.onHashed = (digest) => {
+      if (digest === expectedDigest(record)) context.onHeld?.(record.path, hold);
+    };
+  }
   await writeBody(target, record, response, start);
   return rangeUrl ?? (response.url || hubUrl);
 }

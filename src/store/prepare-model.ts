@@ -9,6 +9,7 @@ import { touchModel } from './inventory.ts';
 import { fileLock, withFileLock } from './cross-tab.ts';
 import { assertStoreKept, downloadFile } from './download-file.ts';
 import type { DownloadContext } from './download-file.ts';
+import { Availability, runPool } from './download-pool.ts';
 import { isWeights } from './held-bytes.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
@@ -68,7 +69,11 @@ export interface PrepareOptions {
   onEvicted?: (evicted: Eviction) => void;
   /** Awaited before a download reads a body longer than a chunk (see {@link DownloadContext.beforeBody}). */
   beforeBody?: () => Promise<void>;
-  /** Keep the weights this call downloads in memory for the session (`PreparedModel.held`): a load does, a prefetch does not. */
+  /**
+   * Keep the weights this call downloads in memory for the session (`PreparedModel.held`), and
+   * return as soon as they are verified, before their last chunks are stored (see
+   * `PreparedModel.stored`): a load does, a prefetch does not.
+   */
   holdDownloads?: boolean;
 }
 
@@ -100,6 +105,12 @@ export interface PreparedModel {
    * from them; each is handed over once.
    */
   held: Map<string, ArrayBuffer>;
+  /**
+   * Settles once every file is stored and the model is recorded (the ref moved, `cache.list()`
+   * shows it); rejects with the download's error (`QUOTA_EXCEEDED`, `STORAGE`, …), in which case
+   * nothing is marked complete. Already settled unless `holdDownloads` returned early.
+   */
+  stored: Promise<void>;
 }
 
 /**
@@ -208,7 +219,7 @@ function lockedDownload(
   options: PrepareOptions,
   file: RepoFile,
   onBytes?: (loaded: number) => void,
-  held?: Map<string, ArrayBuffer>,
+  onHeld?: (path: string, bytes: ArrayBuffer) => void,
 ): Promise<FileRecord> {
   const { namespace } = options.store;
   const context: DownloadContext = {
@@ -222,7 +233,7 @@ function lockedDownload(
   const target: Parameters<typeof withFileLock>[0] = { namespace, name: fileLock(namespace, snapshot.repo, blobId(file)) };
   if (options.signal) context.signal = target.signal = options.signal;
   if (options.beforeBody) context.beforeBody = options.beforeBody;
-  if (held) context.onHeld = (path, bytes) => held.set(path, bytes.buffer as ArrayBuffer);
+  if (onHeld) context.onHeld = (path, bytes) => onHeld(path, bytes.buffer as ArrayBuffer);
   if (onBytes) target.onBytes = onBytes;
   return withFileLock(target, (report) => downloadFile({ ...context, onBytes: (_, loaded) => report(loaded) }, file));
 }
@@ -303,40 +314,53 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
   if (options.budget !== undefined) room.budget = options.budget;
   const evicted = await makeRoom(store, room);
   if (evicted.models.length > 0) options.onEvicted?.(evicted);
-  await runPool(missing, options.concurrency, async (file) => {
+  const available = new Availability(missing.map((file) => file.path));
+  const downloads = runPool(missing, options.concurrency, async (file) => {
+    const hold = options.holdDownloads && isWeights(file.path);
     const record = await lockedDownload(
       snapshot,
       options,
       file,
       (loaded) => onBytes(file.path, loaded),
-      options.holdDownloads && isWeights(file.path) ? held : undefined,
+      hold
+        ? (path, bytes) => {
+            held.set(path, bytes);
+            available.add(path);
+          }
+        : undefined,
     );
+    available.add(file.path);
     // A file another load (or tab) downloaded while this one waited: reported complete here.
     if (loadedByFile.get(file.path) !== record.size) onBytes(file.path, record.size);
   }).catch(async (error: unknown) => {
     await assertStoreKept(store, generation, `"${request.repo}"`);
     throw error;
   });
-  // The files stored before a deletion are gone with it: the model is not complete.
-  await assertStoreKept(store, generation, `"${request.repo}"`);
-  if (how.moveRef) {
-    const { endpoint } = options.hub;
-    await store.putRef({ repo: request.repo, revision: request.revision, commit: snapshot.commit, endpoint, checkedAt: Date.now() });
-  }
-  await touchModel(
-    store,
-    {
-      repo: snapshot.repo,
-      revision: request.revision,
-      commit: snapshot.commit,
-      dtype,
-      files: files.map((file) => file.path),
-      blobs: files.map(blobId),
-      bytes: total,
-      lastUsed: Date.now(),
-    },
-    isCommit(request.revision),
-  );
+  const stored = downloads.then(async () => {
+    // The files stored before a deletion are gone with it: the model is not complete.
+    await assertStoreKept(store, generation, `"${request.repo}"`);
+    if (how.moveRef) {
+      const { endpoint } = options.hub;
+      await store.putRef({ repo: request.repo, revision: request.revision, commit: snapshot.commit, endpoint, checkedAt: Date.now() });
+    }
+    await touchModel(
+      store,
+      {
+        repo: snapshot.repo,
+        revision: request.revision,
+        commit: snapshot.commit,
+        dtype,
+        files: files.map((file) => file.path),
+        blobs: files.map(blobId),
+        bytes: total,
+        lastUsed: Date.now(),
+      },
+      isCommit(request.revision),
+    );
+  });
+  // A load returns once every file is stored or held verified; anything else once all is stored.
+  await (options.holdDownloads ? Promise.race([stored, available.all]) : stored);
+  stored.catch(() => undefined); // the load's own await reports it
   const prepared: PreparedModel = {
     repo: request.repo,
     revision: request.revision,
@@ -349,23 +373,8 @@ async function finish(request: PrepareRequest, options: PrepareOptions, plan: Pl
     config: plan.config,
     blobs: plan.blobs,
     held,
+    stored,
   };
   if (plan.chatTemplate !== undefined) prepared.chatTemplate = plan.chatTemplate;
   return prepared;
-}
-
-async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  const queue = [...items];
-  const failures: unknown[] = [];
-  const worker = async (): Promise<void> => {
-    for (let item = queue.shift(); item !== undefined && failures.length === 0; item = queue.shift()) {
-      try {
-        await work(item);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failures.length > 0) throw failures[0];
 }

@@ -31,8 +31,15 @@ export interface BodyTarget {
   stallTimeoutMs?: number;
   /** The read-ahead budget shared by every download. @default {@link readAheadBudget} */
   readAhead?: ReadAheadBudget;
-  /** A buffer of the file's size that also receives every byte at its offset (see {@link HeldBytes}). */
+  /**
+   * A buffer of the file's size that also receives every byte at its offset. With it, each chunk is
+   * written from this buffer behind the hashing, which goes on meanwhile (the bytes are in memory
+   * anyway, so the writes need no read-ahead bound), and {@link onHashed} can let a session start
+   * before they are done. Without it each chunk is written before the next is hashed.
+   */
   hold?: Uint8Array;
+  /** Called once the last byte of the file is hashed, before the writes behind it are done (with {@link hold}). */
+  onHashed?: (digest: string) => void;
 }
 
 /** A body that sends nothing for this long is treated as a dropped connection (and resumed). */
@@ -88,6 +95,7 @@ const isEncoded = (response: Response): boolean => {
  * not read yet when a connection is cut, so a reader that waits on the store loses most of what
  * was in flight. After a failure the bytes already read are still stored up to the last whole
  * chunk, then the error is thrown.
+ * With {@link BodyTarget.hold} the writes run behind the hashing; it returns once they are done.
  *
  * Lengths are checked on the decoded bytes: a body sent with `Content-Encoding` (gzip from a CDN
  * or mirror) declares its compressed length, so `Content-Length` is only a hint. Such a body is
@@ -150,17 +158,12 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let position = start;
-  const flush = async (): Promise<void> => {
-    await target.store.putChunk(record, record.chunks, new Blob(pending as BlobPart[]));
-    record.chunks += 1;
-    record.hashState = hasher.save();
-    await target.store.putFile(record);
-    pending = [];
-    pendingBytes = 0;
-  };
+  const hold = target.hold;
+  const writes = new ChunkWrites(target.store, record);
   const pumping = pump();
   try {
     for (;;) {
+      writes.throwIfFailed();
       const value = queue.shift();
       if (!value) {
         if (ended) break;
@@ -177,19 +180,31 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
         // More decoded bytes than the server declared: an encoding hidden from us (CORS hides
         // Content-Encoding). Stored at once, so no later load resumes it with Range either.
         record.encoded = true;
-        await target.store.putFile(record);
+        const recorded = writes.record();
+        if (!hold) await recorded.then(() => writes.throwIfFailed());
       }
       let piece = value;
       while (piece.byteLength > 0) {
         const take = Math.min(piece.byteLength, record.chunkSize - pendingBytes);
         const part = piece.subarray(0, take);
         hasher.update(part);
-        target.hold?.set(part, position);
-        pending.push(part);
+        if (hold) hold.set(part, position);
+        else pending.push(part);
         pendingBytes += take;
         position += take;
         piece = piece.subarray(take);
-        if (pendingBytes === record.chunkSize || position === record.size) await flush();
+        if (pendingBytes === record.chunkSize || position === record.size) {
+          if (hold) {
+            const [from, to] = [position - pendingBytes, position];
+            void writes.chunk(() => new Blob([hold.subarray(from, to) as BlobPart]), hasher.save());
+          } else {
+            const blob = new Blob(pending as BlobPart[]);
+            await writes.chunk(() => blob, hasher.save());
+            writes.throwIfFailed();
+          }
+          pending = [];
+          pendingBytes = 0;
+        }
       }
     }
   } catch (error) {
@@ -197,14 +212,20 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
     budget.wakeAll();
     await reader.cancel().catch(() => undefined);
     await pumping;
+    await writes.settle({ drop: true });
     throw error;
   } finally {
     budget.give(queued);
     queued = 0;
   }
   await pumping;
+  if (position === record.size && readError === undefined) target.onHashed?.(hasher.digest());
+  // Every byte read is stored up to the last whole chunk, also after a cut or an abort: a resume
+  // downloads none of it again.
+  await writes.settle();
+  if (readError instanceof DOMException && readError.name === 'AbortError') throw readError;
+  writes.throwIfFailed();
   if (readError !== undefined) {
-    if (readError instanceof DOMException && readError.name === 'AbortError') throw readError;
     if (readError instanceof TransientError) throw readError;
     throw new TransientError(`the connection dropped while downloading "${record.path}": ${String(readError)}`);
   }
@@ -216,4 +237,54 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
     throw new WrongBodyError(`"${record.path}" is ${position} bytes on the server, not the ${record.size} the Hub lists.`);
   }
   throw new TransientError(`"${record.path}" ended after ${position} of ${record.size} bytes.`);
+}
+
+/**
+ * The chunk writes of one body, in order: each chunk Blob, then the record naming it (its chunk
+ * count and the hash state after it). They may run behind the hashing (see {@link BodyTarget.hold});
+ * the first failure skips the writes after it, and is thrown by the next check.
+ */
+class ChunkWrites {
+  #tail: Promise<void> = Promise.resolve();
+  #failed: { error: unknown } | undefined;
+  #dropped = false;
+
+  constructor(
+    readonly store: BodyStore,
+    readonly file: FileRecord,
+  ) {}
+
+  /** Queues the next chunk, with the hash state after it. Resolves, never rejects, once it is written or skipped. */
+  chunk(blob: () => Blob, hashState: Uint8Array): Promise<void> {
+    return this.#then(async () => {
+      await this.store.putChunk(this.file, this.file.chunks, blob());
+      this.file.chunks += 1;
+      this.file.hashState = hashState;
+      await this.store.putFile(this.file);
+    });
+  }
+
+  /** Queues a write of the record as it is. Resolves, never rejects, once it is written or skipped. */
+  record(): Promise<void> {
+    return this.#then(() => this.store.putFile(this.file));
+  }
+
+  /** Throws the first write failure, if any. */
+  throwIfFailed(): void {
+    if (this.#failed) throw this.#failed.error;
+  }
+
+  /** Waits for the queued writes, or (`drop`) only for the one under way. Never rejects: see {@link throwIfFailed}. */
+  async settle({ drop = false } = {}): Promise<void> {
+    if (drop) this.#dropped = true;
+    await this.#tail;
+  }
+
+  #then(write: () => Promise<void>): Promise<void> {
+    this.#tail = this.#tail.then(async () => {
+      if (this.#failed || this.#dropped) return;
+      await write().catch((error: unknown) => void (this.#failed = { error }));
+    });
+    return this.#tail;
+  }
 }

@@ -219,7 +219,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
               const stage = { model: request.model, device, dtype: prepared.dtype };
               emit?.({ phase: 'compile', ...stage });
               const key = { pipelineTask: task.pipelineTask, repo: request.model, commit: prepared.commit, dtype: prepared.dtype, device };
-              const { id } = await pipelines.acquire(key, prepared.config, async (load) => {
+              const acquiring = pipelines.acquire(key, prepared.config, async (load) => {
                 // The weights are read into memory before the runtime's start holds this thread (a
                 // read waits while it does); downloaded ones are held already.
                 await holdWeights(prepared);
@@ -235,8 +235,14 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
                   release();
                 }
               });
-              pipelineId = id;
-              return { ...preparedInfo(prepared, device, dtypeFallback), pipelineId: id };
+              // The session may start from verified bytes still being stored: the load succeeds once
+              // they are. A failed write fails it (nothing is marked complete), and is the error it
+              // reports when the session failed too (e.g. the files were deleted from under it).
+              const [acquired, stored] = await Promise.allSettled([acquiring, prepared.stored]);
+              if (acquired.status === 'fulfilled') pipelineId = acquired.value.id;
+              if (stored.status === 'rejected') throw stored.reason;
+              if (acquired.status === 'rejected') throw acquired.reason;
+              return { ...preparedInfo(prepared, device, dtypeFallback), pipelineId: acquired.value.id };
             }),
           );
           if (signal.aborted) throw abortError(signal);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { isInpageError } from '../../../src/errors.ts';
 import { resolveSnapshot } from '../../../src/hub/hub-client.ts';
 import type { RepoFile } from '../../../src/hub/hub-client.ts';
 import { downloadFile } from '../../../src/store/download-file.ts';
@@ -11,6 +12,18 @@ import { memoryStore } from './memory-store.ts';
 
 const hub = useHubServer();
 const chunkSize = 16 * 1024;
+
+/** The store with another `putChunk` (a slow or failing disk). */
+function withPutChunk(store: DownloadContext['store'], putChunk: DownloadContext['store']['putChunk']): DownloadContext['store'] {
+  return {
+    getFile: store.getFile.bind(store),
+    putFile: store.putFile.bind(store),
+    deleteFile: store.deleteFile.bind(store),
+    isIntact: store.isIntact.bind(store),
+    readFile: store.readFile.bind(store),
+    putChunk,
+  };
+}
 
 async function setup(): Promise<{ context: DownloadContext; model: RepoFile; held: Map<string, Uint8Array> }> {
   const config = hub.config();
@@ -55,25 +68,54 @@ describe('verified bytes held for the session', () => {
     expect((await context.store.getFile(context.repo, blobId(model)))?.verified).toBe(true);
   });
 
-  it('a failed persist holds nothing and marks nothing complete', async () => {
+  it('hands the verified bytes over before the chunk writes finish, and returns once they are stored', async () => {
     const { context, model, held } = await setup();
     const store = context.store;
-    let writes = 0;
-    const failing = {
-      ...store,
-      getFile: store.getFile.bind(store),
-      putFile: store.putFile.bind(store),
-      deleteFile: store.deleteFile.bind(store),
-      isIntact: store.isIntact.bind(store),
-      readFile: store.readFile.bind(store),
-      putChunk: async (...args: Parameters<typeof store.putChunk>) => {
-        if ((writes += 1) === 3) throw new DOMException('quota', 'QuotaExceededError');
-        return store.putChunk(...args);
-      },
-    };
-    await expect(downloadFile({ ...context, store: failing }, model)).rejects.toThrow();
-    expect(held.size).toBe(0);
+    let release: () => void = () => undefined;
+    const writesHeld = new Promise<void>((resolve) => (release = resolve));
+    const slow = withPutChunk(store, async (...args) => {
+      await writesHeld;
+      return store.putChunk(...args);
+    });
+    let settled = false;
+    const download = downloadFile({ ...context, store: slow }, model).finally(() => (settled = true));
+    await vi.waitUntil(() => held.size === 1, { timeout: 5000 });
+    expect(sha256(held.get('onnx/model.onnx') ?? new Uint8Array())).toBe(sha256(fixtureFiles.model));
+    expect(settled).toBe(false);
     expect((await store.getFile(context.repo, blobId(model)))?.verified ?? false).toBe(false);
+    release();
+    expect((await download).verified).toBe(true);
+    expect(await store.isIntact((await store.getFile(context.repo, blobId(model)))!)).toBe(true);
+  });
+
+  it('a write that fails after the bytes were handed over fails the download and marks nothing complete', async () => {
+    const { context, model, held } = await setup();
+    const store = context.store;
+    const last = Math.ceil(model.size / chunkSize) - 1;
+    const failing = withPutChunk(store, async (record, index, blob) => {
+      if (index < last) return store.putChunk(record, index, blob);
+      await vi.waitUntil(() => held.size === 1, { timeout: 5000 }); // handed over: the session may have started
+      throw new DOMException('quota', 'QuotaExceededError');
+    });
+    const error = await downloadFile({ ...context, store: failing }, model).catch((caught: unknown) => caught);
+    expect(isInpageError(error, 'QUOTA_EXCEEDED')).toBe(true);
+    const record = await store.getFile(context.repo, blobId(model));
+    expect(record?.verified ?? false).toBe(false);
+    expect(record?.chunks).toBe(last);
+  });
+
+  it('a write that fails mid-body stops the download before it reads the rest', async () => {
+    const { context, model, held } = await setup();
+    const store = context.store;
+    const failing = withPutChunk(store, async (record, index, blob) => {
+      if (index === 2) throw new DOMException('quota', 'QuotaExceededError');
+      return store.putChunk(record, index, blob);
+    });
+    hub.server().faults.add({ origin: 'cdn', file: 'onnx/model.onnx', bytesPerSecond: 200_000 });
+    const error = await downloadFile({ ...context, store: failing }, model).catch((caught: unknown) => caught);
+    expect(isInpageError(error, 'QUOTA_EXCEEDED')).toBe(true);
+    expect(held.size).toBe(0);
+    expect((await store.getFile(context.repo, blobId(model)))?.chunks).toBe(2);
   });
 
   it('waits for beforeBody before requesting a body longer than a chunk, not a shorter one', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isInpageError } from '../../../src/errors.ts';
 import type { HubConfig, RepoFile } from '../../../src/hub/hub-client.ts';
 import { prepareModel } from '../../../src/store/prepare-model.ts';
@@ -6,6 +6,7 @@ import type { PrepareOptions, PrepareRequest } from '../../../src/store/prepare-
 import { blobId } from '../../../src/store/records.ts';
 import { useHubServer } from '../hub/support.ts';
 import { memoryStore } from './memory-store.ts';
+import type { MemoryStore } from './memory-store.ts';
 
 const hub = useHubServer();
 const chunkSize = 16 * 1024;
@@ -186,5 +187,57 @@ describe('a stored Blob the browser lost', () => {
     const error = await prepareModel(request('always-check'), options(store)).catch((caught: unknown) => caught);
     expect(isInpageError(error, 'STORAGE')).toBe(true);
     expect((error as Error).message).toContain('onnx/model.onnx');
+  });
+});
+
+describe('a load holding its downloads', () => {
+  const held = (store = memoryStore()): PrepareOptions => ({ ...options(store), holdDownloads: true });
+  const weights = 'onnx/model.onnx';
+
+  it('returns once the weights are verified and held, and lists the model only once they are stored', async () => {
+    const store = memoryStore();
+    const memory = store as unknown as MemoryStore;
+    let release: () => void = () => undefined;
+    const writesHeld = new Promise<void>((resolve) => (release = resolve));
+    const putChunk = memory.putChunk.bind(memory);
+    memory.putChunk = async (record, index, blob) => {
+      if (record.path === weights) await writesHeld;
+      return putChunk(record, index, blob);
+    };
+    const prepared = await prepareModel(request(), held(store));
+    expect(prepared.held.get(weights)?.byteLength).toBe(prepared.files.find((file) => file.path === weights)?.size);
+    expect(await store.recordsOf('model')).toEqual([]);
+    expect(await store.getRef(repo, 'main')).toBeUndefined();
+    release();
+    await prepared.stored;
+    expect((await store.recordsOf('model')).map(([key]) => key)).toEqual([`model:${repo}@${prepared.commit}#fp32`]);
+    expect((await store.getRef(repo, 'main'))?.commit).toBe(prepared.commit);
+  });
+
+  it('a weights write that fails after the session could start rejects `stored`, and nothing is listed or marked complete', async () => {
+    const store = memoryStore();
+    const memory = store as unknown as MemoryStore;
+    const putChunk = memory.putChunk.bind(memory);
+    let returned = false;
+    memory.putChunk = async (record, index, blob) => {
+      if (record.path !== weights || (index + 1) * chunkSize < record.size) return putChunk(record, index, blob);
+      await vi.waitUntil(() => returned, { timeout: 5000 });
+      throw new DOMException('quota', 'QuotaExceededError');
+    };
+    const prepared = await prepareModel(request(), held(store));
+    returned = true;
+    const error = await prepared.stored.catch((caught: unknown) => caught);
+    expect(isInpageError(error, 'QUOTA_EXCEEDED')).toBe(true);
+    expect(await store.recordsOf('model')).toEqual([]);
+    expect(await store.getRef(repo, 'main')).toBeUndefined();
+    const file = prepared.files.find((entry) => entry.path === weights);
+    expect((await store.getFile(repo, blobId(file!)))?.verified ?? false).toBe(false);
+  });
+
+  it('a load that does not hold waits until everything is stored', async () => {
+    const store = memoryStore();
+    const prepared = await prepareModel(request(), options(store));
+    expect(prepared.held.size).toBe(0);
+    expect(await store.recordsOf('model')).toHaveLength(1);
   });
 });

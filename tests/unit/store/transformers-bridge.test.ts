@@ -48,6 +48,7 @@ function prepared(paths: string[], chatTemplate?: string): PreparedModel {
     config: {},
     blobs: new Map(),
     held: new Map(),
+    stored: Promise.resolve(),
     snapshot,
     offline: false,
     downloaded: 0,
