@@ -25,6 +25,8 @@ export interface LoadSpec {
   chunkSize?: number;
   device?: 'wasm' | 'webgpu';
   placement?: Placement;
+  /** Scratch: the ORT build to load (A/B only). */
+  build?: 'plain' | 'asyncify';
 }
 
 /** A progress milestone, ms since the load started. */

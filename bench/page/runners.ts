@@ -39,6 +39,7 @@ export function inpageRunner(): Runner {
         hub: { endpoint: spec.hubUrl },
         device: spec.device ?? 'wasm',
         ...(spec.threads === undefined ? {} : { threads: spec.threads }),
+        ...(spec.build === 'asyncify' ? { runtime: { wasm: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm', import.meta.url).href, mjs: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.mjs', import.meta.url).href } } : {}),
         storage: { namespace: spec.namespace ?? 'bench', ...(spec.chunkSize ? { chunkSize: spec.chunkSize } : {}) },
       });
       const onProgress = (event: LoadProgressEvent): void => {

@@ -25,7 +25,7 @@ function configure(spec: LoadSpec): void {
   env.remoteHost = `${spec.hubUrl}/`;
   const wasm = env.backends.onnx.wasm;
   if (!wasm) throw new Error('onnxruntime-web has no wasm backend');
-  wasm.wasmPaths = { ...runtimeUrls };
+  wasm.wasmPaths = spec.build === 'plain' ? { wasm: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', import.meta.url).href, mjs: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs', import.meta.url).href } : { ...runtimeUrls };
   if (spec.threads !== undefined) wasm.numThreads = spec.threads;
 }
 

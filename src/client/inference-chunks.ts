@@ -4,7 +4,7 @@ import { MAX_CHARS_PER_INFERENCE, MAX_ITEMS_PER_INFERENCE } from '../tasks/limit
  * What one more inference costs beyond its tokens, in padding tokens (its fixed run cost and the
  * worker round trip, about as long as running this many tokens more).
  */
-const INFERENCE_COST_TOKENS = 8;
+const INFERENCE_COST_TOKENS = 16;
 
 /** A rough token count of a text (about four characters a token), enough to compare paddings. */
 function estimatedTokens(text: string): number {
