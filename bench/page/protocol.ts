@@ -25,7 +25,7 @@ export interface LoadSpec {
   chunkSize?: number;
   device?: 'wasm' | 'webgpu';
   placement?: Placement;
-  /** Scratch: the ORT build to load (A/B only). */
+  /** The ONNX Runtime build (bench/ab-calls.ts); `undefined` = the contender's own (inpage: plain, transformers.js: asyncify). */
   build?: 'plain' | 'asyncify';
 }
 
