@@ -20,14 +20,13 @@ export async function runBatched(
   const itemsPerCall = inputs.map((input) => task.toItems(input));
   const items = itemsPerCall.flat();
   // Shortest first, so that texts of like length share an inference (each pads to its longest).
-  const order = items.map((_, i) => i).sort((a, b) => (items[a]?.length ?? 0) - (items[b]?.length ?? 0));
-  const chunks = inferenceChunks(order.map((i) => items[i] ?? ''));
+  const order = [...items.keys()].sort((a, b) => (items[a] as string).length - (items[b] as string).length);
+  const chunks = inferenceChunks(order.map((i) => items[i] as string));
   if (inputs.length === 1 && chunks.length === 1) return [await run(inputs[0])];
-  const results: unknown[] = new Array<unknown>(items.length);
-  let next = 0;
-  for (const chunk of chunks) {
-    for (const result of task.splitOutput(await run(task.batchInput(chunk)), chunk.length)) results[order[next++] ?? 0] = result;
-  }
+  const sorted: unknown[] = [];
+  for (const chunk of chunks) sorted.push(...task.splitOutput(await run(task.batchInput(chunk)), chunk.length));
+  const results: unknown[] = [];
+  order.forEach((item, i) => (results[item] = sorted[i]));
   let offset = 0;
   return inputs.map((input, i) => {
     const count = itemsPerCall[i]?.length ?? 0;

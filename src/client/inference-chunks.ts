@@ -6,34 +6,23 @@ import { MAX_CHARS_PER_INFERENCE, MAX_ITEMS_PER_INFERENCE } from '../tasks/limit
  */
 const INFERENCE_COST_TOKENS = 16;
 
-/** A rough token count of a text (about four characters a token), enough to compare paddings. */
-function estimatedTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
-
-/**
- * Splits items into inferences of at most {@link MAX_ITEMS_PER_INFERENCE} items and
- * {@link MAX_CHARS_PER_INFERENCE} characters (an item longer than that alone makes one inference),
- * keeping their order. An inference pads its texts to its longest, so an item starts a new
- * inference when the padding it would add costs more than another inference does: given items
- * sorted by length, texts of like length go together.
- * @example
- * inferenceChunks(texts).length; // 1 for up to 256 short texts of about the same length
- */
 export function inferenceChunks(items: readonly string[]): string[][] {
   const chunks: string[][] = [];
   let chunk: string[] = [];
   let chars = 0;
   let longest = 0;
   for (const item of items) {
-    const tokens = estimatedTokens(item);
-    const padding = Math.max(0, tokens - longest) * chunk.length + Math.max(0, longest - tokens);
-    const full = chunk.length >= MAX_ITEMS_PER_INFERENCE || chars + item.length > MAX_CHARS_PER_INFERENCE;
-    if (chunk.length > 0 && (full || padding > INFERENCE_COST_TOKENS)) {
+    // About four characters a token: enough to compare paddings.
+    const tokens = Math.ceil(item.length / 4);
+    if (
+      chunk.length > 0 &&
+      (chunk.length >= MAX_ITEMS_PER_INFERENCE ||
+        chars + item.length > MAX_CHARS_PER_INFERENCE ||
+        (tokens - longest) * chunk.length > INFERENCE_COST_TOKENS)
+    ) {
       chunks.push(chunk);
       chunk = [];
-      chars = 0;
-      longest = 0;
+      chars = longest = 0;
     }
     chunk.push(item);
     chars += item.length;
