@@ -6,6 +6,15 @@ import { MAX_CHARS_PER_INFERENCE, MAX_ITEMS_PER_INFERENCE } from '../tasks/limit
  */
 const INFERENCE_COST_TOKENS = 16;
 
+/**
+ * Splits items into inferences of at most {@link MAX_ITEMS_PER_INFERENCE} items and
+ * {@link MAX_CHARS_PER_INFERENCE} characters (an item longer than that alone makes one inference),
+ * keeping their order. An inference pads its texts to its longest, so, for items sorted by length
+ * (shortest first), an item starts a new inference when the padding it would add to the texts
+ * before it costs more than another inference does: texts of like length go together.
+ * @example
+ * inferenceChunks(texts.toSorted((a, b) => a.length - b.length)).length; // 1 for up to 256 short texts of about the same length
+ */
 export function inferenceChunks(items: readonly string[]): string[][] {
   const chunks: string[][] = [];
   let chunk: string[] = [];
