@@ -10,6 +10,7 @@ import type { BenchConfig } from './config.ts';
 import { alternate, specFor } from './loads.ts';
 import { callBench, launchProfile, openBenchPage } from './servers.ts';
 import type { BenchEnvironment, Profile } from './servers.ts';
+import type { Page } from 'playwright';
 
 /** Latency and throughput of one contender. */
 export interface CallSample {
@@ -20,29 +21,65 @@ export interface CallSample {
   throughput: ThroughputResult[];
 }
 
-/** Latency (after warm-up) then throughput with each caller count, contenders alternating. */
+/** Rounds of the calls step: the timed calls and each throughput measure are split over them. */
+const callRounds = 4;
+
+/**
+ * Latency (after warm-up) then throughput with each caller count. Both contenders stay loaded, each
+ * in its own browser, and take turns: the timed calls and the throughput runs are split into
+ * {@link callRounds} rounds whose order alternates, so that a change in the machine's load (a
+ * shared machine) falls on both instead of on whichever ran second.
+ */
 export async function callBenchmarks(
   env: BenchEnvironment,
   config: BenchConfig,
   profiles: Record<Contender, Profile>,
 ): Promise<CallSample[]> {
-  const samples: CallSample[] = [];
   const texts = sentences(config.throughputSentences);
-  for (const contender of alternate(0)) {
-    const page = await openBenchPage(profiles[contender].context, env.url);
-    const loaded = await callBench(page, 'load', contender, specFor(env, config.sentimentModel, { threads: config.callThreads }));
-    if (loaded.error) throw new Error(`${contender}: ${loaded.error}`);
-    const latency = await callBench(page, 'latency', contender, config.text, config.warmupCalls, config.latencyCalls);
-    const throughput: ThroughputResult[] = [];
-    for (const callers of config.callerCounts) {
-      await callBench(page, 'throughput', contender, texts.slice(0, 8), callers); // settle the batch shapes
-      throughput.push(await callBench(page, 'throughput', contender, texts, callers));
+  const pages: Partial<Record<Contender, Page>> = {};
+  try {
+    for (const contender of alternate(0)) {
+      const page = (pages[contender] = await openBenchPage(profiles[contender].context, env.url));
+      const loaded = await callBench(page, 'load', contender, specFor(env, config.sentimentModel, { threads: config.callThreads }));
+      if (loaded.error) throw new Error(`${contender}: ${loaded.error}`);
     }
-    await page.close();
-    samples.push({ contender, threads: config.callThreads, latency, throughput });
-    console.log(`  calls ${contender}: ${throughput.map((t) => `${t.callers}→${((t.sentences / t.ms) * 1000).toFixed(0)}/s`).join(' ')}`);
+    const pageOf = (contender: Contender): Page => pages[contender] as Page;
+    const latency = new Map<Contender, LatencyResult>();
+    for (const contender of alternate(0)) {
+      latency.set(contender, await callBench(pageOf(contender), 'latency', contender, config.text, config.warmupCalls, 0));
+    }
+    const perRound = Math.ceil(config.latencyCalls / callRounds);
+    for (let round = 0; round < callRounds; round++) {
+      for (const contender of alternate(round)) {
+        const timed = await callBench(pageOf(contender), 'latency', contender, config.text, 0, perRound);
+        const sum = latency.get(contender) as LatencyResult;
+        latency.set(contender, { calls: [...sum.calls, ...timed.calls], inner: [...sum.inner, ...timed.inner], sample: timed.sample });
+      }
+    }
+    const throughput = new Map<Contender, ThroughputResult[]>(alternate(0).map((contender) => [contender, []]));
+    for (const callers of config.callerCounts) {
+      for (const contender of alternate(0)) await callBench(pageOf(contender), 'throughput', contender, texts.slice(0, 8), callers); // settle the batch shapes
+      const sums = new Map<Contender, ThroughputResult>();
+      for (let round = 0; round < callRounds; round++) {
+        for (const contender of alternate(round)) {
+          const run = await callBench(pageOf(contender), 'throughput', contender, texts, callers);
+          const sum = sums.get(contender);
+          sums.set(
+            contender,
+            sum ? { callers, sentences: sum.sentences + run.sentences, ms: sum.ms + run.ms, errors: sum.errors + run.errors } : run,
+          );
+        }
+      }
+      for (const [contender, sum] of sums) throughput.get(contender)?.push(sum);
+    }
+    return alternate(0).map((contender) => {
+      const runs = throughput.get(contender) ?? [];
+      console.log(`  calls ${contender}: ${runs.map((t) => `${t.callers}→${((t.sentences / t.ms) * 1000).toFixed(0)}/s`).join(' ')}`);
+      return { contender, threads: config.callThreads, latency: latency.get(contender) as LatencyResult, throughput: runs };
+    });
+  } finally {
+    await Promise.all(Object.values(pages).map((page) => page.close()));
   }
-  return samples;
 }
 
 /** One threads setting of one contender. */

@@ -25,6 +25,8 @@ export interface LoadSpec {
   chunkSize?: number;
   device?: 'wasm' | 'webgpu';
   placement?: Placement;
+  /** The ONNX Runtime build (bench/ab-calls.ts); `undefined` = the contender's own (inpage: plain, transformers.js: asyncify). */
+  build?: 'plain' | 'asyncify';
 }
 
 /** A progress milestone, ms since the load started. */

@@ -26,6 +26,12 @@ export interface Runner {
 
 const shortText = (output: unknown): string => (JSON.stringify(output) ?? '').slice(0, 120);
 
+/** transformers.js's runtime build, for inpage in bench/ab-calls.ts (its WASM workers load the plain build). */
+const asyncifyRuntime = {
+  wasm: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm', import.meta.url).href,
+  mjs: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.mjs', import.meta.url).href,
+};
+
 /** inpage: `createClient()` + `load()` + `run()`. */
 export function inpageRunner(): Runner {
   let client: InpageClient | undefined;
@@ -39,6 +45,7 @@ export function inpageRunner(): Runner {
         hub: { endpoint: spec.hubUrl },
         device: spec.device ?? 'wasm',
         ...(spec.threads === undefined ? {} : { threads: spec.threads }),
+        ...(spec.build === 'asyncify' ? { runtime: asyncifyRuntime } : {}),
         storage: { namespace: spec.namespace ?? 'bench', ...(spec.chunkSize ? { chunkSize: spec.chunkSize } : {}) },
       });
       const onProgress = (event: LoadProgressEvent): void => {

@@ -20,12 +20,18 @@ export const runtimeUrls = {
   mjs: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.mjs', import.meta.url).href,
 };
 
+/** onnxruntime-web's plain CPU build (the one inpage's WASM workers load), for bench/ab-calls.ts. */
+export const plainRuntimeUrls = {
+  wasm: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm', import.meta.url).href,
+  mjs: new URL('../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs', import.meta.url).href,
+};
+
 function configure(spec: LoadSpec): void {
   env.allowLocalModels = false;
   env.remoteHost = `${spec.hubUrl}/`;
   const wasm = env.backends.onnx.wasm;
   if (!wasm) throw new Error('onnxruntime-web has no wasm backend');
-  wasm.wasmPaths = { ...runtimeUrls };
+  wasm.wasmPaths = { ...(spec.build === 'plain' ? plainRuntimeUrls : runtimeUrls) };
   if (spec.threads !== undefined) wasm.numThreads = spec.threads;
 }
 

@@ -6,7 +6,8 @@ type AnyBatchable = BatchableTask<unknown, unknown, unknown, unknown>;
 /**
  * Runs the inputs of several `run()` calls of a batchable task (one caller's array, or calls
  * coalesced by the queue) as few inferences as the limits allow (see {@link inferenceChunks}),
- * and hands each caller back exactly its own output. A single input that fits one inference is
+ * texts sorted by length so that each inference pads less, and hands each caller back exactly
+ * its own output, in its order. A single input that fits one inference is
  * sent as it came.
  * @example
  * const outputs = await runBatched(task, ['great', 'awful'], (input) => worker.run(input));
@@ -17,14 +18,19 @@ export async function runBatched(
   run: (input: unknown) => Promise<unknown>,
 ): Promise<unknown[]> {
   const itemsPerCall = inputs.map((input) => task.toItems(input));
-  const chunks = inferenceChunks(itemsPerCall.flat());
+  const items = itemsPerCall.flat();
+  // Shortest first, so that texts of like length share an inference (each pads to its longest).
+  const order = [...items.keys()].sort((a, b) => (items[a] as string).length - (items[b] as string).length);
+  const chunks = inferenceChunks(order.map((i) => items[i] as string));
   if (inputs.length === 1 && chunks.length === 1) return [await run(inputs[0])];
-  const items: unknown[] = [];
-  for (const chunk of chunks) items.push(...task.splitOutput(await run(task.batchInput(chunk)), chunk.length));
+  const sorted: unknown[] = [];
+  for (const chunk of chunks) sorted.push(...task.splitOutput(await run(task.batchInput(chunk)), chunk.length));
+  const results: unknown[] = [];
+  order.forEach((item, i) => (results[item] = sorted[i]));
   let offset = 0;
   return inputs.map((input, i) => {
     const count = itemsPerCall[i]?.length ?? 0;
-    const mine = items.slice(offset, offset + count);
+    const mine = results.slice(offset, offset + count);
     offset += count;
     return task.joinItems(mine, input);
   });

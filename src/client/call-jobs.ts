@@ -9,7 +9,26 @@ import type { Timed } from '../rpc/contract.ts';
 import type { TaskId, TaskInput, TaskOptions } from '../tasks/registry.ts';
 import type { AnyTaskDefinition } from '../tasks/task.ts';
 import { isBatchable } from '../tasks/task.ts';
-import { runBatched } from './batched-run.ts';
+import { InpageError } from '../errors.ts';
+import type * as BatchedRunModule from './batched-run.ts';
+
+let batching: Promise<typeof BatchedRunModule> | undefined;
+
+/**
+ * batched-run.ts, loaded on demand so the main entry stays small: a batchable model's handle starts
+ * the import when it is created, so its calls do not wait for it; a failed fetch is `NETWORK` and is
+ * tried again at the next call.
+ * @example
+ * const { runBatched } = await batchedRun();
+ */
+export function batchedRun(): Promise<typeof BatchedRunModule> {
+  batching ??= import('./batched-run.ts').catch((error: unknown) => {
+    batching = undefined;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InpageError('NETWORK', `inpage's batching could not be loaded: ${reason}`, { cause: error });
+  });
+  return batching;
+}
 
 /** A `run()` call, or a call whose text arrives in pieces (`stream()`, a chat turn). */
 export type Job =
@@ -74,6 +93,7 @@ export async function executeJobs(task: AnyTaskDefinition, taskId: TaskId, jobs:
   };
   if (!isBatchable(task) || !task.canBatch(job.options)) return [await run(await job.input)];
   // One caller's array or a coalesced batch: split so no inference exceeds the limits.
+  const { runBatched } = await batchedRun();
   return runBatched(
     task,
     jobs.map((each) => (each as Extract<Job, { kind: 'run' }>).input),

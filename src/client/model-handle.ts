@@ -6,7 +6,7 @@ import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } fro
 import type { AnyTaskDefinition } from '../tasks/task.ts';
 import { isBatchable } from '../tasks/task.ts';
 import type { AsyncDisposableIfSupported, DtypeFallback, ResolvedDevice, ResolvedDtype } from '../types.ts';
-import { executeJobs, movingInput } from './call-jobs.ts';
+import { batchedRun, executeJobs, movingInput } from './call-jobs.ts';
 import type { Invoke, Job } from './call-jobs.ts';
 import { CallQueue } from './call-queue.ts';
 import type { QueuedCall } from './call-queue.ts';
@@ -45,6 +45,8 @@ export class ModelHandle<T extends TaskId> {
     this.#task = task;
     this.#pipeline = new ModelPipeline(services, spec, pipeline, fallback);
     this.#queue = new CallQueue((calls, signal) => this.#execute(calls, signal));
+    // A failed import is tried again, and reported, by the first call.
+    if (isBatchable(task)) batchedRun().catch(() => undefined);
   }
 
   /** The task this model was loaded for. */

@@ -18,3 +18,13 @@ describe('inferenceChunks', () => {
     expect(inferenceChunks([])).toEqual([]);
   });
 });
+
+describe('inferenceChunks by padding', () => {
+  it('starts a new inference where the padding would cost more than one', () => {
+    const short = Array.from({ length: 8 }, (_, i) => `short text ${i}`);
+    const long = Array.from({ length: 8 }, (_, i) => `a text about four times as long as the short ones ${i}`);
+    expect(inferenceChunks([...short, ...long])).toEqual([short, long]);
+    // A few characters more or less is no reason to split.
+    expect(inferenceChunks(['the movie', 'the movies', 'a movie!'])).toHaveLength(1);
+  });
+});
