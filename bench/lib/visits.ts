@@ -2,10 +2,12 @@
  * Returning visits: one new persistent profile per contender, visited `config.visits` times with
  * the browser restarted before each visit (visit 1 is the first, cold one). Each visit loads the
  * call model and times calls, so an effect that depends on the visit (a code cache that fills
- * late, a cache that stops being used) shows per visit instead of hiding in a median.
+ * late, a cache that stops being used) shows per visit instead of hiding in a median. Both
+ * contenders' browsers are open during a visit, and their timed calls take turns.
  *
  * @module
  */
+import type { Page } from 'playwright';
 import type { Contender } from '../page/protocol.ts';
 import type { BenchConfig } from './config.ts';
 import { alternate, specFor } from './loads.ts';
@@ -32,28 +34,53 @@ export function callPercentiles(sample: VisitSample): { p50: number; p95: number
   return { p50: percentile(sample.calls, 50), p95: percentile(sample.calls, 95) };
 }
 
-async function visitOnce(
+/** Rounds of each visit's timed calls, their order alternating (as in the calls step). */
+const visitRounds = 4;
+
+/**
+ * One visit of both contenders: each browser restarted on its profile and the model loaded, one
+ * contender after the other; then the timed calls in {@link visitRounds} rounds of alternating
+ * order, so that a change in the machine's load during the visit falls on both.
+ */
+async function visitBoth(
   env: BenchEnvironment,
   config: BenchConfig,
-  profile: Profile,
-  contender: Contender,
+  profiles: Record<Contender, Profile>,
   visit: number,
-): Promise<VisitSample> {
-  const page = await openBenchPage(profile.context, env.url);
+): Promise<VisitSample[]> {
+  const order = alternate(visit - 1);
+  const pages = new Map<Contender, Page>();
+  const samples = new Map<Contender, VisitSample>();
   try {
-    // At the same thread count for both contenders (see BenchConfig.callThreads).
-    const loaded = await callBench(page, 'load', contender, specFor(env, config.sentimentModel, { threads: config.callThreads }));
-    if (loaded.error) return { contender, visit, loadMs: loaded.readyMs, calls: [], inner: [], error: loaded.error };
-    const latency = await callBench(page, 'latency', contender, config.text, config.warmupCalls, config.visitCalls);
-    return { contender, visit, loadMs: loaded.readyMs, calls: latency.calls, inner: latency.inner };
+    for (const contender of order) {
+      const page = await openBenchPage(profiles[contender].context, env.url);
+      pages.set(contender, page);
+      // At the same thread count for both contenders (see BenchConfig.callThreads).
+      const loaded = await callBench(page, 'load', contender, specFor(env, config.sentimentModel, { threads: config.callThreads }));
+      const sample: VisitSample = { contender, visit, loadMs: loaded.readyMs, calls: [], inner: [] };
+      if (loaded.error) sample.error = loaded.error;
+      samples.set(contender, sample);
+    }
+    const ready = order.filter((contender) => !samples.get(contender)?.error);
+    for (const contender of ready) await callBench(pages.get(contender) as Page, 'latency', contender, config.text, config.warmupCalls, 0);
+    const perRound = Math.ceil(config.visitCalls / visitRounds);
+    for (let round = 0; round < visitRounds; round++) {
+      for (const contender of alternate(round).filter((each) => ready.includes(each))) {
+        const timed = await callBench(pages.get(contender) as Page, 'latency', contender, config.text, 0, perRound);
+        const sample = samples.get(contender) as VisitSample;
+        sample.calls.push(...timed.calls);
+        sample.inner.push(...timed.inner);
+      }
+    }
+    return order.map((contender) => samples.get(contender) as VisitSample);
   } finally {
     // Kept open a moment, as a user's page would be, so the browser can write its code cache.
     await new Promise((resolve) => setTimeout(resolve, config.settleMs));
-    await page.close();
+    await Promise.all([...pages.values()].map((page) => page.close()));
   }
 }
 
-/** Runs the series, contenders alternating which goes first on each visit. */
+/** Runs the series: both browsers restarted before each visit, contenders alternating which loads first. */
 export async function returningVisits(env: BenchEnvironment, config: BenchConfig): Promise<VisitSample[]> {
   const profiles: Partial<Record<Contender, Profile>> = {};
   const samples: VisitSample[] = [];
@@ -62,12 +89,13 @@ export async function returningVisits(env: BenchEnvironment, config: BenchConfig
       for (const contender of alternate(visit - 1)) {
         const existing = profiles[contender];
         if (existing) await existing.restart();
-        const profile = existing ?? (profiles[contender] = await launchProfile());
-        const sample = await visitOnce(env, config, profile, contender, visit);
+        else profiles[contender] = await launchProfile();
+      }
+      for (const sample of await visitBoth(env, config, profiles as Record<Contender, Profile>, visit)) {
         samples.push(sample);
         const { p50, p95 } = callPercentiles(sample);
         console.log(
-          `  visit ${visit} ${contender}: load ${sample.loadMs.toFixed(0)} ms, calls p50 ${p50.toFixed(2)} p95 ${p95.toFixed(2)} ms${sample.error ? ` (${sample.error})` : ''}`,
+          `  visit ${visit} ${sample.contender}: load ${sample.loadMs.toFixed(0)} ms, calls p50 ${p50.toFixed(2)} p95 ${p95.toFixed(2)} ms${sample.error ? ` (${sample.error})` : ''}`,
         );
       }
     }
