@@ -25,6 +25,32 @@ export interface CallSample {
 const callRounds = 4;
 
 /**
+ * Warm-up calls on each page, then `calls` timed calls per contender in {@link callRounds} rounds
+ * whose order alternates, so that a change in the machine's load falls on both.
+ * @returns each contender's timed calls (and in-worker times), in order.
+ */
+export async function alternatingLatency(
+  pages: Partial<Record<Contender, Page>>,
+  text: string,
+  warmup: number,
+  calls: number,
+): Promise<Map<Contender, LatencyResult>> {
+  const contenders = alternate(0).filter((contender) => pages[contender]);
+  const latency = new Map<Contender, LatencyResult>();
+  for (const contender of contenders)
+    latency.set(contender, await callBench(pages[contender] as Page, 'latency', contender, text, warmup, 0));
+  const perRound = Math.ceil(calls / callRounds);
+  for (let round = 0; round < callRounds; round++) {
+    for (const contender of alternate(round).filter((each) => contenders.includes(each))) {
+      const timed = await callBench(pages[contender] as Page, 'latency', contender, text, 0, perRound);
+      const sum = latency.get(contender) as LatencyResult;
+      latency.set(contender, { calls: [...sum.calls, ...timed.calls], inner: [...sum.inner, ...timed.inner], sample: timed.sample });
+    }
+  }
+  return latency;
+}
+
+/**
  * Latency (after warm-up) then throughput with each caller count. Both contenders stay loaded, each
  * in its own browser, and take turns: the timed calls and the throughput runs are split into
  * {@link callRounds} rounds whose order alternates, so that a change in the machine's load (a
@@ -44,18 +70,7 @@ export async function callBenchmarks(
       if (loaded.error) throw new Error(`${contender}: ${loaded.error}`);
     }
     const pageOf = (contender: Contender): Page => pages[contender] as Page;
-    const latency = new Map<Contender, LatencyResult>();
-    for (const contender of alternate(0)) {
-      latency.set(contender, await callBench(pageOf(contender), 'latency', contender, config.text, config.warmupCalls, 0));
-    }
-    const perRound = Math.ceil(config.latencyCalls / callRounds);
-    for (let round = 0; round < callRounds; round++) {
-      for (const contender of alternate(round)) {
-        const timed = await callBench(pageOf(contender), 'latency', contender, config.text, 0, perRound);
-        const sum = latency.get(contender) as LatencyResult;
-        latency.set(contender, { calls: [...sum.calls, ...timed.calls], inner: [...sum.inner, ...timed.inner], sample: timed.sample });
-      }
-    }
+    const latency = await alternatingLatency(pages as Record<Contender, Page>, config.text, config.warmupCalls, config.latencyCalls);
     const throughput = new Map<Contender, ThroughputResult[]>(alternate(0).map((contender) => [contender, []]));
     for (const callers of config.callerCounts) {
       for (const contender of alternate(0)) await callBench(pageOf(contender), 'throughput', contender, texts.slice(0, 8), callers); // settle the batch shapes

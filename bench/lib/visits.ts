@@ -11,6 +11,7 @@ import type { Page } from 'playwright';
 import type { Contender } from '../page/protocol.ts';
 import type { BenchConfig } from './config.ts';
 import { alternate, specFor } from './loads.ts';
+import { alternatingLatency } from './calls.ts';
 import { callBench, launchProfile, openBenchPage } from './servers.ts';
 import type { BenchEnvironment, Profile } from './servers.ts';
 import { percentile } from './stats.ts';
@@ -34,13 +35,10 @@ export function callPercentiles(sample: VisitSample): { p50: number; p95: number
   return { p50: percentile(sample.calls, 50), p95: percentile(sample.calls, 95) };
 }
 
-/** Rounds of each visit's timed calls, their order alternating (as in the calls step). */
-const visitRounds = 4;
-
 /**
  * One visit of both contenders: each browser restarted on its profile and the model loaded, one
- * contender after the other; then the timed calls in {@link visitRounds} rounds of alternating
- * order, so that a change in the machine's load during the visit falls on both.
+ * contender after the other; then the timed calls in rounds of alternating order
+ * ({@link alternatingLatency}), so that a change in the machine's load during the visit falls on both.
  */
 async function visitBoth(
   env: BenchEnvironment,
@@ -61,16 +59,11 @@ async function visitBoth(
       if (loaded.error) sample.error = loaded.error;
       samples.set(contender, sample);
     }
-    const ready = order.filter((contender) => !samples.get(contender)?.error);
-    for (const contender of ready) await callBench(pages.get(contender) as Page, 'latency', contender, config.text, config.warmupCalls, 0);
-    const perRound = Math.ceil(config.visitCalls / visitRounds);
-    for (let round = 0; round < visitRounds; round++) {
-      for (const contender of alternate(round).filter((each) => ready.includes(each))) {
-        const timed = await callBench(pages.get(contender) as Page, 'latency', contender, config.text, 0, perRound);
-        const sample = samples.get(contender) as VisitSample;
-        sample.calls.push(...timed.calls);
-        sample.inner.push(...timed.inner);
-      }
+    const ready = Object.fromEntries(
+      order.filter((contender) => !samples.get(contender)?.error).map((contender) => [contender, pages.get(contender)]),
+    );
+    for (const [contender, timed] of await alternatingLatency(ready, config.text, config.warmupCalls, config.visitCalls)) {
+      Object.assign(samples.get(contender) as VisitSample, { calls: timed.calls, inner: timed.inner });
     }
     return order.map((contender) => samples.get(contender) as VisitSample);
   } finally {
