@@ -181,7 +181,14 @@ async function main(): Promise<void> {
       coldProfiles = cold?.profiles ?? {};
       await save();
     }
-    if (runs('pipeline')) raw.pipeline = await step(raw, 'download pipeline vs plain fetch', () => pipelineProfiles(env, config));
+    if (runs('pipeline')) {
+      raw.pipeline = await step(raw, 'download pipeline vs plain fetch', () => pipelineProfiles(env, config));
+      const pace = config.pipelinePace;
+      if (pace !== null) {
+        const name = `download pipeline vs plain fetch, sent at ${pace / 2 ** 20} MiB/s`;
+        raw.pipelinePaced = await step(raw, name, () => pipelineProfiles(env, config, { pace, repetitions: 3 }));
+      }
+    }
     await save();
     const needsWarm = (['warm', 'calls', 'floor', 'frames', 'threads'] as const).some(runs);
     if (needsWarm) profiles = await step(raw, 'priming warm profiles', () => warmProfiles(env, config, coldProfiles));

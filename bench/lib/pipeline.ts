@@ -5,32 +5,49 @@
  *
  * @module
  */
-import type { PipelineProfile } from '../page/protocol.ts';
+import { weightsOf } from '../page/protocol.ts';
+import type { LoadSpec, PipelineProfile } from '../page/protocol.ts';
 import type { BenchConfig } from './config.ts';
 import { specFor } from './loads.ts';
 import { callBench, launchProfile, openBenchPage } from './servers.ts';
 import type { BenchEnvironment } from './servers.ts';
 import { median, round } from './stats.ts';
 
-/** Runs the profile `config.repetitions` times. */
-export async function pipelineProfiles(env: BenchEnvironment, config: BenchConfig): Promise<PipelineProfile[]> {
+/**
+ * Runs the profile `repetitions` times, over loopback, or with the weights sent at `pace` bytes/s
+ * (the local Hub's throttle: the body leaves in 20 pieces a second, each when the pace allows).
+ */
+export async function pipelineProfiles(
+  env: BenchEnvironment,
+  config: BenchConfig,
+  { pace, repetitions = config.repetitions }: { pace?: number; repetitions?: number } = {},
+): Promise<PipelineProfile[]> {
   const results: PipelineProfile[] = [];
-  for (let rep = 0; rep < config.repetitions; rep++) {
-    const profile = await launchProfile();
-    try {
-      const page = await openBenchPage(profile.context, env.url);
-      const result = await callBench(page, 'pipeline', specFor(env, config.loadModel), rep % 2 === 1);
-      await page.close();
-      results.push(result);
-      const mbps = (ms: number): string => `${(result.bytes / 2 ** 20 / (ms / 1000)).toFixed(0)} MiB/s`;
-      console.log(
-        `  pipeline #${rep + 1}: verified ${mbps(result.verifiedMs)}, stored ${mbps(result.pipelineMs)} vs plain fetch ${mbps(result.fetchMs)} (hash ${result.hashMs.toFixed(0)} ms, IndexedDB puts ${result.putMs.toFixed(0)} ms)`,
-      );
-    } finally {
-      await profile.close();
-    }
+  const spec = specFor(env, config.loadModel);
+  const throttle = pace === undefined ? undefined : env.hub.faults.add({ file: weightsOf(spec), bytesPerSecond: pace });
+  try {
+    for (let rep = 0; rep < repetitions; rep++) results.push(await pipelineProfile(env, spec, rep));
+  } finally {
+    throttle?.remove();
   }
   return results;
+}
+
+/** One repetition, in a new browser profile; odd ones run the pipeline before the plain reads. */
+async function pipelineProfile(env: BenchEnvironment, spec: LoadSpec, rep: number): Promise<PipelineProfile> {
+  const profile = await launchProfile();
+  try {
+    const page = await openBenchPage(profile.context, env.url);
+    const result = await callBench(page, 'pipeline', spec, rep % 2 === 1);
+    await page.close();
+    const mbps = (ms: number): string => `${(result.bytes / 2 ** 20 / (ms / 1000)).toFixed(0)} MiB/s`;
+    console.log(
+      `  pipeline #${rep + 1}: verified ${mbps(result.verifiedMs)}, stored ${mbps(result.pipelineMs)} vs plain fetch ${mbps(result.fetchMs)}, into one buffer ${mbps(result.bufferMs)} (hash ${result.hashMs.toFixed(0)} ms, IndexedDB puts ${result.putMs.toFixed(0)} ms)`,
+    );
+    return result;
+  } finally {
+    await profile.close();
+  }
 }
 
 /** Medians of the profile: throughputs (MiB/s), the pipeline's share of the plain read's, and each stage's ms. */
@@ -38,6 +55,8 @@ export interface PipelineSummary {
   file: string;
   bytes: number;
   fetchMiBps: number | null;
+  /** The read into one buffer, as transformers.js reads a model file. */
+  bufferMiBps: number | null;
   /** Until the bytes are verified and held (a load's session starts then). */
   verifiedMiBps: number | null;
   /** Until every chunk is stored. */
@@ -46,7 +65,16 @@ export interface PipelineSummary {
   ratio: number | null;
   /** Throughput until stored over the plain read's. */
   storedRatio: number | null;
-  stagesMs: { fetch: number | null; hash: number | null; put: number | null; verified: number | null; pipeline: number | null };
+  /** Throughput until verified over the read into one buffer's (the bytes in hand, both ways). */
+  bufferRatio: number | null;
+  stagesMs: {
+    fetch: number | null;
+    buffer: number | null;
+    hash: number | null;
+    put: number | null;
+    verified: number | null;
+    pipeline: number | null;
+  };
 }
 
 /** Summarizes the runs (null when none). */
@@ -59,12 +87,15 @@ export function summarizePipeline(runs: readonly PipelineProfile[] | undefined):
     file: first.file,
     bytes: first.bytes,
     fetchMiBps: med((run) => mibps(run.fetchMs)),
+    bufferMiBps: med((run) => mibps(run.bufferMs)),
     verifiedMiBps: med((run) => mibps(run.verifiedMs)),
     pipelineMiBps: med((run) => mibps(run.pipelineMs)),
     ratio: med((run) => run.fetchMs / run.verifiedMs, 2),
     storedRatio: med((run) => run.fetchMs / run.pipelineMs, 2),
+    bufferRatio: med((run) => run.bufferMs / run.verifiedMs, 2),
     stagesMs: {
       fetch: med((run) => run.fetchMs),
+      buffer: med((run) => run.bufferMs),
       hash: med((run) => run.hashMs),
       put: med((run) => run.putMs),
       verified: med((run) => run.verifiedMs),

@@ -98,6 +98,7 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
   }[];
   const visits = (s.visits ?? []) as VisitSummary[];
   const pipeline = (s.pipeline ?? null) as PipelineSummary | null;
+  const pipelinePaced = (s.pipelinePaced ?? null) as PipelineSummary | null;
   const bundles = s.bundles as { name: string; bytes: number; gzipBytes: number }[];
   const webgpu = s.webgpu as { contender: string; ok: boolean; sample: string; wasmSample: string; error?: string }[];
   return [
@@ -126,7 +127,10 @@ export function renderMarkdown(doc: ResultsDocument, chartLink = 'results/chart.
       ? `Floor (transformers.js worker, model bytes in memory): first InferenceSession.create ${cell(floor.firstSessionMs)} ms (includes runtime start), a second one ${cell(floor.sessionMs)} ms, tokenizer ${cell(floor.tokenizerMs)} ms → floor ${cell(floor.floorMs)} ms.`
       : 'Floor: not measured.',
     '',
-    ...pipelineLines(pipeline),
+    ...pipelineLines(pipeline, 'loopback'),
+    ...(pipelinePaced
+      ? pipelineLines(pipelinePaced, `paced by the local Hub's throttle: a plain read at ${cell(pipelinePaced.fetchMiBps)} MiB/s`)
+      : []),
     `## Calls (sentiment, short sentence, after warm-up${typeof latency.threads === 'number' ? `, ${latency.threads} WASM threads for both` : ''})`,
     '',
     table(
@@ -251,23 +255,28 @@ export function renderChart(doc: ResultsDocument): string {
   ].join('\n');
 }
 
-/** The pipeline section: throughputs and the per-stage profile (see bench/lib/pipeline.ts). */
-function pipelineLines(pipeline: PipelineSummary | null): string[] {
+/** A pipeline section (`network`: how the file was sent): throughputs and the per-stage profile (see bench/lib/pipeline.ts). */
+function pipelineLines(pipeline: PipelineSummary | null, network: string): string[] {
   if (!pipeline) return ['Download pipeline: not measured.', ''];
   const { stagesMs: stages } = pipeline;
   return [
-    `### Download → verify → store pipeline (${pipeline.file}, ${mib(pipeline.bytes)} MiB, loopback)`,
+    `### Download → verify → store pipeline (${pipeline.file}, ${mib(pipeline.bytes)} MiB, ${network})`,
     '',
     table(
       ['read', 'MiB/s', 'ms'],
       [
         ['plain fetch (body read, nothing kept)', pipeline.fetchMiBps, stages.fetch],
+        [
+          'fetch into one buffer of the file size (as transformers.js reads a model file)',
+          pipeline.bufferMiBps ?? null,
+          stages.buffer ?? null,
+        ],
         ['inpage downloadFile until verified and held (a load starts its session here)', pipeline.verifiedMiBps, stages.verified],
         ['inpage downloadFile until every chunk is stored in IndexedDB', pipeline.pipelineMiBps, stages.pipeline],
       ],
     ),
     '',
-    `Verified at ${cell(pipeline.ratio)}× the plain read's throughput, stored at ${cell(pipeline.storedRatio)}×. Stages: fetch ${cell(stages.fetch)} ms (plain read), sha256 ${cell(stages.hash)} ms (alone, same bytes), IndexedDB puts ${cell(stages.put)} ms (inside the pipeline run, behind the hashing). A load's success still waits for the stored end.`,
+    `Verified at ${cell(pipeline.ratio)}× the plain read's throughput (${cell(pipeline.bufferRatio ?? null)}× the read into one buffer's), stored at ${cell(pipeline.storedRatio)}×. Stages: fetch ${cell(stages.fetch)} ms (plain read), sha256 ${cell(stages.hash)} ms (alone, same bytes), IndexedDB puts ${cell(stages.put)} ms (inside the pipeline run, behind the hashing). A load's success still waits for the stored end.`,
     '',
   ];
 }

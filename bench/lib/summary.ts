@@ -22,6 +22,8 @@ export interface RawResults {
   frames?: FrameSample[];
   resume?: ResumeSample[];
   pipeline?: PipelineProfile[];
+  /** The same with the weights sent at `config.pipelinePace`. */
+  pipelinePaced?: PipelineProfile[];
   bundles?: BundleSize[];
   webgpu?: WebGpuCheck[];
   visits?: VisitSample[];
@@ -248,6 +250,7 @@ export function summarize(raw: RawResults): { summary: Record<string, unknown>; 
     warm: { ...warm, ratio: round(warmRatio, 2) },
     floor,
     pipeline,
+    pipelinePaced: summarizePipeline(raw.pipelinePaced),
     latency: {
       ...latency,
       threads: call('inpage')?.threads ?? null,

@@ -57,12 +57,19 @@ export interface FloorResult {
   floorMs: number;
 }
 
-/** One run of the download → verify → store pipeline beside a plain `fetch` read of the same file. */
+/** The weights file a load of `spec` reads (as the floor does). */
+export function weightsOf(spec: LoadSpec): string {
+  return `onnx/model${spec.dtype === 'q8' ? '_quantized' : ''}.onnx`;
+}
+
+/** One run of the download → verify → store pipeline beside plain `fetch` reads of the same file (see bench/page/pipeline-profile.ts). */
 export interface PipelineProfile {
   file: string;
   bytes: number;
   /** A plain `fetch` reading the whole body (nothing kept but the parts). */
   fetchMs: number;
+  /** A `fetch` read into one buffer of the file's size, as transformers.js reads a model file (its `readResponse`). */
+  bufferMs: number;
   /**
    * inpage's `downloadFile` until the bytes are verified and held for the session (`onHeld`): what
    * a load waits for before its session starts. The chunk writes may still be running.

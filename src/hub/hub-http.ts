@@ -237,7 +237,7 @@ export async function readJson(
  * @internal
  */
 export async function readWithin<T>(
-  reader: ReadableStreamDefaultReader<T>,
+  reader: Pick<ReadableStreamDefaultReader<T>, 'read'>,
   ms: number,
   onStall: () => Error,
 ): Promise<ReadableStreamReadResult<T>> {

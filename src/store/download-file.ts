@@ -5,6 +5,7 @@ import { discardBody, hubError, isTransientStatus } from '../hub/hub-errors.ts';
 import { isTransientFailure, retryAfterMs, sleep } from '../hub/hub-http.ts';
 import { createFileHasher, expectedDigest, hashStateLoads } from './hashing.ts';
 import type { ModelStore } from './idb-store.ts';
+import { HeldBuffer } from './held-buffer.ts';
 import type { FileRecord } from './records.ts';
 import { blobId, storedBytes } from './records.ts';
 import { TransientError, WrongBodyError, writeBody } from './write-body.ts';
@@ -84,7 +85,7 @@ export async function downloadFile(context: DownloadContext, file: RepoFile): Pr
     const record = await loadRecord(context, file);
     if (record.verified) return record;
     let wrongBody: WrongBodyError | undefined;
-    const hold = context.onHeld && record.chunks === 0 && record.size <= maxHeldBytes ? new Uint8Array(record.size) : undefined;
+    const hold = context.onHeld && record.chunks === 0 && record.size <= maxHeldBytes ? new HeldBuffer(record.size) : undefined;
     try {
       await transferWithRetries(context, record, hold);
     } catch (error) {
@@ -141,7 +142,7 @@ async function loadRecord(context: DownloadContext, file: RepoFile): Promise<Fil
   return record;
 }
 
-async function transferWithRetries(context: DownloadContext, record: FileRecord, hold?: Uint8Array): Promise<void> {
+async function transferWithRetries(context: DownloadContext, record: FileRecord, hold?: HeldBuffer): Promise<void> {
   const limits = hubLimits(context.hub);
   let rangeUrl: string | undefined;
   for (let attempt = 0; ; attempt++) {
@@ -180,7 +181,7 @@ async function transfer(
   context: DownloadContext,
   record: FileRecord,
   knownRangeUrl?: string,
-  hold?: Uint8Array,
+  hold?: HeldBuffer,
 ): Promise<string | undefined> {
   const limits = hubLimits(context.hub);
   if (record.encoded && record.chunks > 0) await restart(context, record);
@@ -237,15 +238,30 @@ async function transfer(
   const target: Parameters<typeof writeBody>[0] = { store: context.store, stallTimeoutMs: limits.stallTimeoutMs };
   if (context.onBytes) target.onBytes = context.onBytes;
   if (context.readAhead) target.readAhead = context.readAhead;
-  if (hold) {
+  if (hold && (await refilled(context.store, record, hold, start))) {
     target.hold = hold;
     // Verified as soon as the last byte is hashed: the session may start while the writes finish.
     target.onHashed = (digest) => {
-      if (digest === expectedDigest(record)) context.onHeld?.(record.path, hold);
+      if (digest === expectedDigest(record)) context.onHeld?.(record.path, hold.bytes);
     };
   }
   await writeBody(target, record, response, start);
   return rangeUrl ?? (response.url || hubUrl);
+}
+
+/**
+ * Whether `hold` has the file's first `start` bytes for a transfer from `start`: a read that failed
+ * in an earlier attempt took them (see {@link HeldBuffer}), and they are then read back from the
+ * chunks stored before `start` (a whole number of chunks). This transfer holds nothing when those
+ * cannot be read; the session then reads the stored file.
+ */
+async function refilled(store: DownloadStore, record: FileRecord, hold: HeldBuffer, start: number): Promise<boolean> {
+  if (!hold.lost) return true;
+  // The stored chunks before `start`, read as a file of `start` bytes.
+  const prefix = start > 0 ? await store.readFile({ ...record, size: start }) : new Blob([]);
+  if (!prefix) return false;
+  hold.refill(new Uint8Array(await prefix.arrayBuffer()));
+  return true;
 }
 
 /** Where the body starts in the file, or `null` when the server's answer cannot be used. */

@@ -1,5 +1,9 @@
-import { readWithin } from '../hub/hub-http.ts';
+import { HeldReads, ReadAhead } from './body-reads.ts';
+import type { BodyReads, ReadOptions } from './body-reads.ts';
+import { ChunkWrites } from './chunk-writes.ts';
 import { createFileHasher } from './hashing.ts';
+import { byobReader } from './held-buffer.ts';
+import type { HeldBuffer } from './held-buffer.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
 
@@ -32,13 +36,14 @@ export interface BodyTarget {
   /** The read-ahead budget shared by every download. @default {@link readAheadBudget} */
   readAhead?: ReadAheadBudget;
   /**
-   * A buffer of the file's size that also receives every byte at its offset. With it, each chunk is
-   * written from this buffer behind the hashing, which goes on meanwhile (the bytes are in memory
-   * anyway, so the writes need no read-ahead bound), and {@link onHashed} can let a session start
-   * before they are done. Without it each chunk is written before the next is hashed.
+   * A buffer of the file's size that receives every byte at its offset: read straight into it
+   * where the browser can (see {@link HeldReads}). With it, each chunk is written from this buffer
+   * behind the hashing, which goes on meanwhile (the bytes are in memory anyway, so the writes need
+   * no read-ahead bound), and {@link onHashed} can let a session start before they are done.
+   * Without it each chunk is written before the next is hashed.
    */
-  hold?: Uint8Array;
-  /** Called once the last byte of the file is hashed, before the writes behind it are done (with {@link hold}). */
+  hold?: HeldBuffer;
+  /** Called once the last byte of the file is hashed, before the writes behind it and the end of the body. */
   onHashed?: (digest: string) => void;
 }
 
@@ -90,11 +95,10 @@ const isEncoded = (response: Response): boolean => {
 
 /**
  * Streams a response body into chunk Blobs, hashing as bytes arrive and saving the hash state
- * after each stored chunk. The body is read as fast as the network delivers it, apart from the
- * (slower) IndexedDB writes and the total read-ahead budget: Chromium drops the bytes a page has
- * not read yet when a connection is cut, so a reader that waits on the store loses most of what
- * was in flight. After a failure the bytes already read are still stored up to the last whole
- * chunk, then the error is thrown.
+ * after each stored chunk. A body is read as fast as the network delivers it, apart from the
+ * (slower) IndexedDB writes and the total read-ahead budget (see {@link ReadAhead}); a held body
+ * straight into its buffer (see {@link HeldReads}). After a failure the bytes already read are
+ * still stored up to the last whole chunk, then the error is thrown.
  * With {@link BodyTarget.hold} the writes run behind the hashing; it returns once they are done.
  *
  * Lengths are checked on the decoded bytes: a body sent with `Content-Encoding` (gzip from a CDN
@@ -115,64 +119,31 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
   const declaredLength = declared === null ? Infinity : Number(declared);
   if (isEncoded(response)) record.encoded = true;
   const stallMs = target.stallTimeoutMs ?? stallTimeoutMs;
-  const budget = target.readAhead ?? readAheadBudget;
   const hasher = await createFileHasher(record, record.hashState);
-  const reader = response.body.getReader();
-  const queue: Uint8Array[] = [];
-  let queued = 0;
-  let ended = false;
-  let stopped = false;
-  let readError: unknown;
   let received = start;
-  let wakeWriter: (() => void) | undefined;
-
-  const pump = async (): Promise<void> => {
-    try {
-      while (!stopped) {
-        if (queued > 0 && budget.full) {
-          await budget.wait();
-          continue;
-        }
-        const { done, value } = await readWithin(
-          reader,
-          stallMs,
-          () => new TransientError(`"${record.path}": no bytes for ${stallMs / 1000} s, the connection stalled.`),
-        );
-        if (done) break;
-        queue.push(value);
-        queued += value.byteLength;
-        budget.take(value.byteLength);
-        received += value.byteLength;
-        target.onBytes?.(record.path, Math.min(received, record.size));
-        wakeWriter?.();
-      }
-    } catch (error) {
-      readError = error;
-      reader.cancel().catch(() => undefined);
-    } finally {
-      ended = true;
-      wakeWriter?.();
-    }
+  const options: ReadOptions = {
+    stallMs,
+    onStall: () => new TransientError(`"${record.path}": no bytes for ${stallMs / 1000} s, the connection stalled.`),
+    onRead: (bytes) => {
+      received += bytes;
+      target.onBytes?.(record.path, Math.min(received, record.size));
+    },
   };
-
+  const hold = target.hold;
+  const byob = hold ? byobReader(response.body) : undefined;
+  const reads: BodyReads =
+    hold && byob
+      ? new HeldReads(byob, hold, start, options)
+      : new ReadAhead(response.body.getReader(), target.readAhead ?? readAheadBudget, options);
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let position = start;
-  const hold = target.hold;
   const writes = new ChunkWrites(target.store, record);
-  const pumping = pump();
   try {
     for (;;) {
       writes.throwIfFailed();
-      const value = queue.shift();
-      if (!value) {
-        if (ended) break;
-        await new Promise<void>((resolve) => (wakeWriter = resolve));
-        wakeWriter = undefined;
-        continue;
-      }
-      queued -= value.byteLength;
-      budget.give(value.byteLength);
+      const value = await reads.next();
+      if (!value) break;
       if (position + value.byteLength > record.size) {
         throw new WrongBodyError(`"${record.path}" is longer than the ${record.size} bytes the Hub lists.`);
       }
@@ -188,18 +159,20 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
         const take = Math.min(piece.byteLength, record.chunkSize - pendingBytes);
         const part = piece.subarray(0, take);
         hasher.update(part);
-        if (hold) hold.set(part, position);
-        else pending.push(part);
+        if (!hold) pending.push(part);
+        else if (!reads.intoHold) hold.bytes.set(part, position);
         pendingBytes += take;
         position += take;
         piece = piece.subarray(take);
         if (pendingBytes === record.chunkSize || position === record.size) {
+          // The last byte is hashed: a session may start from the held bytes now, before the last
+          // chunk and the end of the body (bytes past the file's end still fail the download).
+          if (position === record.size) target.onHashed?.(hasher.digest());
           if (hold) {
-            const [from, to] = [position - pendingBytes, position];
-            void writes.chunk(() => new Blob([hold.subarray(from, to) as BlobPart]), hasher.save());
+            // Made now: the next read moves the held bytes to another buffer.
+            void writes.chunk(new Blob([hold.bytes.subarray(position - pendingBytes, position) as BlobPart]), hasher.save());
           } else {
-            const blob = new Blob(pending as BlobPart[]);
-            await writes.chunk(() => blob, hasher.save());
+            await writes.chunk(new Blob(pending as BlobPart[]), hasher.save());
             writes.throwIfFailed();
           }
           pending = [];
@@ -208,18 +181,11 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
       }
     }
   } catch (error) {
-    stopped = true;
-    budget.wakeAll();
-    await reader.cancel().catch(() => undefined);
-    await pumping;
+    await reads.stop();
     await writes.settle({ drop: true });
     throw error;
-  } finally {
-    budget.give(queued);
-    queued = 0;
   }
-  await pumping;
-  if (position === record.size && readError === undefined) target.onHashed?.(hasher.digest());
+  const readError = reads.error;
   // Every byte read is stored up to the last whole chunk, also after a cut or an abort: a resume
   // downloads none of it again.
   await writes.settle();
@@ -237,54 +203,4 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
     throw new WrongBodyError(`"${record.path}" is ${position} bytes on the server, not the ${record.size} the Hub lists.`);
   }
   throw new TransientError(`"${record.path}" ended after ${position} of ${record.size} bytes.`);
-}
-
-/**
- * The chunk writes of one body, in order: each chunk Blob, then the record naming it (its chunk
- * count and the hash state after it). They may run behind the hashing (see {@link BodyTarget.hold});
- * the first failure skips the writes after it, and is thrown by the next check.
- */
-class ChunkWrites {
-  #tail: Promise<void> = Promise.resolve();
-  #failed: { error: unknown } | undefined;
-  #dropped = false;
-
-  constructor(
-    readonly store: BodyStore,
-    readonly file: FileRecord,
-  ) {}
-
-  /** Queues the next chunk, with the hash state after it. Resolves, never rejects, once it is written or skipped. */
-  chunk(blob: () => Blob, hashState: Uint8Array): Promise<void> {
-    return this.#then(async () => {
-      await this.store.putChunk(this.file, this.file.chunks, blob());
-      this.file.chunks += 1;
-      this.file.hashState = hashState;
-      await this.store.putFile(this.file);
-    });
-  }
-
-  /** Queues a write of the record as it is. Resolves, never rejects, once it is written or skipped. */
-  record(): Promise<void> {
-    return this.#then(() => this.store.putFile(this.file));
-  }
-
-  /** Throws the first write failure, if any. */
-  throwIfFailed(): void {
-    if (this.#failed) throw this.#failed.error;
-  }
-
-  /** Waits for the queued writes, or (`drop`) only for the one under way. Never rejects: see {@link throwIfFailed}. */
-  async settle({ drop = false } = {}): Promise<void> {
-    if (drop) this.#dropped = true;
-    await this.#tail;
-  }
-
-  #then(write: () => Promise<void>): Promise<void> {
-    this.#tail = this.#tail.then(async () => {
-      if (this.#failed || this.#dropped) return;
-      await write().catch((error: unknown) => void (this.#failed = { error }));
-    });
-    return this.#tail;
-  }
 }
