@@ -10,6 +10,7 @@ import { ReadAheadBudget, TransientError, writeBody } from '../../../src/store/w
 import { fixtureFiles, sha256 } from '../../hub/test-fixture.ts';
 import { gatedToken, useHubServer } from '../hub/support.ts';
 import { memoryStore } from './memory-store.ts';
+import { weightsRecord } from './weights-record.ts';
 
 const hub = useHubServer();
 const chunkSize = 16 * 1024;
@@ -259,18 +260,8 @@ describe('read-ahead memory', () => {
 describe('hidden encodings (writeBody)', () => {
   const size = 40_000;
   const content = new Uint8Array(size).map((_, i) => (i * 7) % 251);
-  const record = (): FileRecord => ({
-    repo: 'test-org/tiny',
-    blob: sha256(content),
-    path: 'onnx/model.onnx',
-    size,
-    oid: '0'.repeat(40),
-    sha256: sha256(content),
-    chunkSize,
-    chunks: 0,
-    verified: false,
-    updatedAt: 0,
-  });
+  const record = (): FileRecord => weightsRecord(content, chunkSize);
+
   /** A body of `bytes` of the file, under `Content-Length: declared` (no Content-Encoding), that ends cleanly or fails. */
   const body = (bytes: number, declared: number, ending: 'clean' | 'error'): Response => {
     let at = 0;

@@ -4,23 +4,13 @@ import type { FileRecord } from '../../../src/store/records.ts';
 import { TransientError, WrongBodyError, writeBody } from '../../../src/store/write-body.ts';
 import { sha256 } from '../../hub/test-fixture.ts';
 import { memoryStore } from './memory-store.ts';
+import { weightsRecord } from './weights-record.ts';
 
 const chunkSize = 16 * 1024;
 const size = 40_000;
 const content = new Uint8Array(size).map((_, i) => (i * 13) % 251);
 
-const record = (): FileRecord => ({
-  repo: 'test-org/tiny',
-  blob: sha256(content),
-  path: 'onnx/model.onnx',
-  size,
-  oid: '0'.repeat(40),
-  sha256: sha256(content),
-  chunkSize,
-  chunks: 0,
-  verified: false,
-  updatedAt: 0,
-});
+const record = (): FileRecord => weightsRecord(content, chunkSize);
 
 /**
  * A response whose body sends `bytes` in 4 KiB pieces, then ends cleanly or fails; a byte stream
