@@ -257,11 +257,15 @@ async function transfer(
  */
 async function refilled(store: DownloadStore, record: FileRecord, hold: HeldBuffer, start: number): Promise<boolean> {
   if (!hold.lost) return true;
-  // The stored chunks before `start`, read as a file of `start` bytes.
-  const prefix = start > 0 ? await store.readFile({ ...record, size: start }) : new Blob([]);
-  if (!prefix) return false;
-  hold.refill(new Uint8Array(await prefix.arrayBuffer()));
-  return true;
+  try {
+    // The stored chunks before `start`, read as a file of `start` bytes.
+    const prefix = start > 0 ? await store.readFile({ ...record, size: start }) : new Blob([]);
+    if (!prefix) return false;
+    hold.refill(new Uint8Array(await prefix.arrayBuffer()));
+    return true;
+  } catch {
+    return false; // A failing store shows in this transfer's writes.
+  }
 }
 
 /** Where the body starts in the file, or `null` when the server's answer cannot be used. */

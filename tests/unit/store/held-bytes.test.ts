@@ -58,6 +58,16 @@ describe('verified bytes held for the session', () => {
     expect(bytes && sha256(bytes)).toBe(sha256(fixtureFiles.model));
   });
 
+  it('holds nothing when a retry cannot read back the bytes a failed read took, and still completes the file', async () => {
+    const { context, model, held } = await setup();
+    const store = context.store;
+    const unreadable = { ...withPutChunk(store, store.putChunk.bind(store)), readFile: () => Promise.reject(new Error('unreadable')) };
+    hub.server().faults.add({ origin: 'cdn', file: 'onnx/model.onnx', cutAfterBytes: 120_000, times: 1 });
+    expect((await downloadFile({ ...context, store: unreadable }, model)).verified).toBe(true);
+    expect(held.size).toBe(0);
+    expect(await store.isIntact((await store.getFile(context.repo, blobId(model)))!)).toBe(true);
+  });
+
   it('holds nothing for a file resumed from chunks an earlier load stored (the session reads the store)', async () => {
     const { context, model, held } = await setup();
     hub.server().faults.add({ origin: 'cdn', file: 'onnx/model.onnx', cutAfterBytes: 120_000, times: 1 });
