@@ -1,7 +1,8 @@
 /**
- * The download → verify → store pipeline against a plain `fetch` read of the same file (the cold
- * load's weights), each repetition in a new browser profile, the order alternated. See
- * bench/page/pipeline-profile.ts for what is timed.
+ * The download → verify → store pipeline against plain `fetch` reads of the same file (the cold
+ * load's weights: one that keeps nothing, one into a buffer of the file's size), each repetition
+ * in a new browser profile, the order alternated; over loopback, or paced by the local Hub's
+ * throttle. See bench/page/pipeline-profile.ts for what is timed.
  *
  * @module
  */
