@@ -28,7 +28,7 @@ export interface ReadOptions {
  * shared read-ahead budget: Chromium drops the bytes a page has not read yet when a connection is
  * cut, so a reader that waits on the store loses most of what was in flight.
  */
-export class ReadAhead implements BodyReads {
+class ReadAhead implements BodyReads {
   readonly intoHold = false;
   error: unknown;
   readonly #queue: Uint8Array[] = [];
@@ -102,7 +102,7 @@ export class ReadAhead implements BodyReads {
  * asks for the next. Past the file's end it reads into a scratch byte, so a body longer than the
  * file shows as bytes beyond it.
  */
-export class HeldReads implements BodyReads {
+class HeldReads implements BodyReads {
   readonly intoHold = true;
   error: unknown;
   #position: number;
@@ -143,5 +143,32 @@ export class HeldReads implements BodyReads {
   async stop(): Promise<void> {
     this.#done = true;
     await this.reader.cancel().catch(() => undefined);
+  }
+}
+
+/**
+ * The reads of a body from `start`: straight into `hold` where the body is a byte stream (see
+ * {@link HeldReads}), else with a default reader ahead of the consumer (see {@link ReadAhead}),
+ * each read then copied into `hold` by the consumer when there is one.
+ * @example
+ * const reads = bodyReads(response.body, hold, start, readAheadBudget, options);
+ */
+export function bodyReads(
+  body: ReadableStream<Uint8Array>,
+  hold: HeldBuffer | undefined,
+  start: number,
+  budget: ReadAheadBudget,
+  options: ReadOptions,
+): BodyReads {
+  const byob = hold ? byobReader(body) : undefined;
+  return hold && byob ? new HeldReads(byob, hold, start, options) : new ReadAhead(body.getReader(), budget, options);
+}
+
+/** A BYOB reader of `body`, or `undefined` where the browser's fetch bodies are not byte streams. */
+function byobReader(body: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | undefined {
+  try {
+    return body.getReader({ mode: 'byob' });
+  } catch {
+    return undefined;
   }
 }

@@ -22,15 +22,3 @@ export class HeldBuffer {
     this.bytes.set(prefix);
   }
 }
-
-/**
- * A BYOB reader of `body`, or `undefined` where the browser's fetch bodies are not byte streams
- * (a default reader then reads, and each read is copied into the held buffer).
- */
-export function byobReader(body: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | undefined {
-  try {
-    return body.getReader({ mode: 'byob' });
-  } catch {
-    return undefined;
-  }
-}

@@ -1,8 +1,7 @@
-import { HeldReads, ReadAhead } from './body-reads.ts';
-import type { BodyReads, ReadOptions } from './body-reads.ts';
+import { bodyReads } from './body-reads.ts';
+import type { ReadOptions } from './body-reads.ts';
 import { ChunkWrites } from './chunk-writes.ts';
 import { createFileHasher } from './hashing.ts';
-import { byobReader } from './held-buffer.ts';
 import type { HeldBuffer } from './held-buffer.ts';
 import type { ModelStore } from './idb-store.ts';
 import type { FileRecord } from './records.ts';
@@ -37,7 +36,7 @@ export interface BodyTarget {
   readAhead?: ReadAheadBudget;
   /**
    * A buffer of the file's size that receives every byte at its offset: read straight into it
-   * where the browser can (see {@link HeldReads}). With it, each chunk is written from this buffer
+   * where the browser can (see `HeldReads`). With it, each chunk is written from this buffer
    * behind the hashing, which goes on meanwhile (the bytes are in memory anyway, so the writes need
    * no read-ahead bound), and {@link onHashed} can let a session start before they are done.
    * Without it each chunk is written before the next is hashed.
@@ -96,8 +95,8 @@ const isEncoded = (response: Response): boolean => {
 /**
  * Streams a response body into chunk Blobs, hashing as bytes arrive and saving the hash state
  * after each stored chunk. A body is read as fast as the network delivers it, apart from the
- * (slower) IndexedDB writes and the total read-ahead budget (see {@link ReadAhead}); a held body
- * straight into its buffer (see {@link HeldReads}). After a failure the bytes already read are
+ * (slower) IndexedDB writes and the total read-ahead budget (see `ReadAhead`); a held body
+ * straight into its buffer (see `HeldReads`). After a failure the bytes already read are
  * still stored up to the last whole chunk, then the error is thrown.
  * With {@link BodyTarget.hold} the writes run behind the hashing; it returns once they are done.
  *
@@ -130,11 +129,7 @@ export async function writeBody(target: BodyTarget, record: FileRecord, response
     },
   };
   const hold = target.hold;
-  const byob = hold ? byobReader(response.body) : undefined;
-  const reads: BodyReads =
-    hold && byob
-      ? new HeldReads(byob, hold, start, options)
-      : new ReadAhead(response.body.getReader(), target.readAhead ?? readAheadBudget, options);
+  const reads = bodyReads(response.body, hold, start, target.readAhead ?? readAheadBudget, options);
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let position = start;
