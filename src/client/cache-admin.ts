@@ -3,7 +3,7 @@ import type { FitReport } from '../fit/fit-check.ts';
 import type { TaskId } from '../tasks/registry.ts';
 import type { ModelRequestServices } from './model-request.ts';
 import { assertModelId } from '../hub/ids.ts';
-import { requestChecks } from './request-checks.ts';
+import { requestChecks } from './on-demand.ts';
 
 export type { CachedModel, CacheUsage } from '../types.ts';
 export type { CacheAdminSettings, InstallOptions, InstallResult } from './model-request.ts';

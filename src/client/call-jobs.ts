@@ -9,26 +9,7 @@ import type { Timed } from '../rpc/contract.ts';
 import type { TaskId, TaskInput, TaskOptions } from '../tasks/registry.ts';
 import type { AnyTaskDefinition } from '../tasks/task.ts';
 import { isBatchable } from '../tasks/task.ts';
-import { InpageError } from '../errors.ts';
-import type * as BatchedRunModule from './batched-run.ts';
-
-let batching: Promise<typeof BatchedRunModule> | undefined;
-
-/**
- * batched-run.ts, loaded on demand so the main entry stays small: a batchable model's handle starts
- * the import when it is created, so its calls do not wait for it; a failed fetch is `NETWORK` and is
- * tried again at the next call.
- * @example
- * const { runBatched } = await batchedRun();
- */
-export function batchedRun(): Promise<typeof BatchedRunModule> {
-  batching ??= import('./batched-run.ts').catch((error: unknown) => {
-    batching = undefined;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new InpageError('NETWORK', `inpage's batching could not be loaded: ${reason}`, { cause: error });
-  });
-  return batching;
-}
+import { batchedRun } from './on-demand.ts';
 
 /** A `run()` call, or a call whose text arrives in pieces (`stream()`, a chat turn). */
 export type Job =

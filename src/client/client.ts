@@ -14,7 +14,7 @@ import { resolveClientOptions } from './client-options.ts';
 import { ModelHandle } from './model-handle.ts';
 import type { Model } from './model-handle.ts';
 import type { Fallback, HandleServices, ModelSpec } from './handle-types.ts';
-import { requestChecks } from './request-checks.ts';
+import { requestChecks } from './on-demand.ts';
 import type { DeviceHealth, ModelRequestServices } from './model-request.ts';
 import type { RoutingServices } from '../routing/route-entry.ts';
 import { withRecovery } from './recovery.ts';

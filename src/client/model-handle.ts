@@ -6,7 +6,8 @@ import type { StreamableTaskId, TaskId, TaskInput, TaskOptions, TaskOutput } fro
 import type { AnyTaskDefinition } from '../tasks/task.ts';
 import { isBatchable } from '../tasks/task.ts';
 import type { AsyncDisposableIfSupported, DtypeFallback, ResolvedDevice, ResolvedDtype } from '../types.ts';
-import { batchedRun, executeJobs, movingInput } from './call-jobs.ts';
+import { executeJobs, movingInput } from './call-jobs.ts';
+import { batchedRun } from './on-demand.ts';
 import type { Invoke, Job } from './call-jobs.ts';
 import { CallQueue } from './call-queue.ts';
 import type { QueuedCall } from './call-queue.ts';
