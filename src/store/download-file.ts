@@ -212,16 +212,7 @@ async function transfer(
       throw new TransientError('expired');
     }
   }
-  if (!response.ok) {
-    const error = hubError(response, {
-      repo: context.repo,
-      revision: context.commit,
-      path: record.path,
-      withToken: Boolean(context.hub.token),
-    });
-    if (!isTransientStatus(response.status)) throw error;
-    throw new TransientError(error.message, retryAfterMs(response.headers.get('retry-after'), limits.retryAfterMaxMs));
-  }
+  if (!response.ok) throw failedAnswer(context, record, response);
   const encoding = response.headers.get('content-encoding');
   const start = bodyStart(response, offset, record.size);
   if (start === null || (offset > 0 && encoding && encoding !== 'identity')) {
@@ -283,17 +274,17 @@ async function locate(context: DownloadContext, hubUrl: string, record: FileReco
   const init: RequestInit = { method: 'HEAD', headers: hubHeaders(context.hub, hubUrl), cache: 'no-store' };
   if (context.signal) init.signal = context.signal;
   const head = await fetchOrThrow(hubUrl, init, `"${record.path}"`, hubLimits(context.hub));
-  if (!head.ok) {
-    const error = hubError(head, {
-      repo: context.repo,
-      revision: context.commit,
-      path: record.path,
-      withToken: Boolean(context.hub.token),
-    });
-    if (!isTransientStatus(head.status)) throw error;
-    throw new TransientError(error.message, retryAfterMs(head.headers.get('retry-after'), hubLimits(context.hub).retryAfterMaxMs));
-  }
+  if (!head.ok) throw failedAnswer(context, record, head);
   return head.url || hubUrl;
+}
+
+/** The error of a server's failed answer: the Hub's error, or a `TransientError` a retry may get past. */
+function failedAnswer(context: DownloadContext, record: FileRecord, response: Response): Error {
+  const where = { repo: context.repo, revision: context.commit, path: record.path, withToken: Boolean(context.hub.token) };
+  const error = hubError(response, where);
+  if (!isTransientStatus(response.status)) return error;
+  const waitMs = retryAfterMs(response.headers.get('retry-after'), hubLimits(context.hub).retryAfterMaxMs);
+  return new TransientError(error.message, waitMs);
 }
 
 async function restart(context: DownloadContext, record: FileRecord): Promise<void> {

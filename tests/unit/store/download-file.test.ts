@@ -122,6 +122,35 @@ describe('resumes', () => {
     await downloadFile(context, file('config.json'));
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
+
+  it.each([
+    { status: 503, outcome: 'is tried again', code: undefined },
+    { status: 404, outcome: 'is FILE_NOT_FOUND, not retried', code: 'FILE_NOT_FOUND' },
+  ])('a later load whose HEAD (to find where to resume) answers $status $outcome', async ({ status, code }) => {
+    const server = hub.server();
+    const { context, file } = await setup();
+    const model = file('onnx/model.onnx');
+    server.faults.add({ origin: 'cdn', file: 'onnx/model.onnx', cutAfterBytes: 40_000, times: 1 });
+    expect(await failure(downloadFile({ ...context, retries: 0 }, model))).toMatchObject({ code: 'NETWORK' });
+    let heads = 0;
+    const headFails = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) =>
+      init?.method === 'HEAD' && ++heads === 1 ? new Response('<html>no</html>', { status }) : realFetch(input, init),
+    );
+    vi.stubGlobal('fetch', headFails);
+    try {
+      const download = downloadFile(context, model);
+      if (code) {
+        expect(await failure(download)).toMatchObject({ code });
+        expect(heads).toBe(1);
+      } else {
+        await download;
+        expect(heads).toBe(2);
+        expect(await storedSha256(context, model)).toBe(sha256(fixtureFiles.model));
+      }
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });
 
 describe('stored state from another build', () => {
