@@ -3,11 +3,9 @@
  * from (chat, images, transcription, latency).
  * @module
  */
-import { chromium } from 'playwright';
 import type { Page } from 'playwright';
-import { chromiumArgs, chromiumInstallHint, findChromium } from '../setup/chromium.ts';
-import { startDemoApp } from './demo-app.ts';
 import type { DemoApp } from './demo-app.ts';
+import { recordProblems, startDemoBrowser } from './demo-browser.ts';
 
 /** A demo app, a page showing one of its views, and what went wrong in the page. */
 export interface ViewPage {
@@ -28,23 +26,18 @@ export interface ViewPage {
  * const { page, problems, close } = await openView('image');
  */
 export async function openView(view: string, options: { args?: readonly string[]; permissions?: string[] } = {}): Promise<ViewPage> {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(chromiumInstallHint);
-  const app = await startDemoApp();
-  const browser = await chromium.launch({ executablePath, args: [...chromiumArgs, ...(options.args ?? [])] });
-  const close = async (): Promise<void> => {
-    await browser.close();
-    await app.close();
-  };
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: 'block' });
-  if (options.permissions) await context.grantPermissions(options.permissions, { origin: app.url });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(`${app.url}/#${view}`);
-  await page.locator(`#${view}`).waitFor({ state: 'visible' });
-  return { app, page, problems, close };
+  const { app, browser, close } = await startDemoBrowser(options.args);
+  try {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers: 'block' });
+    if (options.permissions) await context.grantPermissions(options.permissions, { origin: app.url });
+    const page = await context.newPage();
+    const problems = recordProblems(page);
+    await page.goto(`${app.url}/#${view}`);
+    await page.locator(`#${view}`).waitFor({ state: 'visible' });
+    return { app, page, problems, close };
+  } catch (error) {
+    // The file's afterAll never gets `close`: stop the browser and the app here.
+    await close();
+    throw error;
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright';
 import { expect } from 'vitest';
+import { embedderModel, nerModel, sentimentModel } from '../../demo/data/models.ts';
 
 /** The demo's routes. */
 export const views = ['sentiment', 'translation', 'search', 'ner', 'manager', 'device'] as const;
@@ -36,6 +37,9 @@ export const expectedResults: ViewResults = {
     ['Paris', 'LOC'],
   ],
 };
+
+/** The models {@link runModelViews} loads: one per model view (translation: en→fr). */
+export const viewModels = [sentimentModel, 'Xenova/opus-mt-en-fr', embedderModel, nerModel];
 
 const slow = { timeout: 45_000 };
 

@@ -1,50 +1,32 @@
 /**
- * The demo app end to end: each view gives the fixture models' known answers, Cancel stops a
- * translation, the model manager shows exactly what `client.cache` returns, no serious axe
- * violations, no horizontal scroll at 360×740, no CSP violation, and after a first visit the
- * whole app works offline (shell and runtime from the service worker, models from IndexedDB).
- * Screenshots of every view go to `test-results/screenshots/`.
+ * The demo's model views end to end, in one page on the fixture models: the local-Hub banner and
+ * cross-origin isolation, each view's known answers (sentiment, translation, semantic search, NER),
+ * Cancel stops a translation, the model manager shows exactly what `client.cache` returns for the
+ * models those views stored, the device view lists the loaded ones; every control reached with the
+ * keyboard, no serious axe violations, no horizontal scroll at 360×740, no errors and no CSP
+ * violation. The tests run in order: the manager sees what the views before it stored, the axe
+ * check the model it pinned. Screenshots of every view go to `test-results/screenshots/`; the
+ * offline reloads are in `offline.test.ts`.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium } from 'playwright';
-import type { Browser, BrowserContext, Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embedderModel, nerModel, sentimentModel } from '../../demo/data/models.ts';
+import { sentimentModel } from '../../demo/data/models.ts';
 import { searchCorpus as demoCorpus, searchExamples as demoExamples } from '../../demo/data/search-corpus.ts';
 import { searchCorpus, searchExamples } from '../fixtures/defs/search-corpus.ts';
-import { chromiumArgs, chromiumInstallHint, findChromium } from '../setup/chromium.ts';
-import { startDemoApp } from './demo-app.ts';
 import type { DemoApp } from './demo-app.ts';
-import { clearHubRequests, hubRequests, setHubOffline } from './hub-control.ts';
+import { recordProblems, reportCspViolations, screenshot, startDemoBrowser } from './demo-browser.ts';
 import { cacheState, expectedView, fixtureFootprint, readManagerView, withSettledQuota } from './model-manager.ts';
-import type { CacheState } from './model-manager.ts';
-import { expectedResults, loadedModels, runModelViews, sentimentVerdict, storedLoads, views } from './views.ts';
+import { viewModels, views } from './views.ts';
 import type { ViewId } from './views.ts';
-import { recordSources, shellSources } from './service-worker.ts';
 
-const screenshots = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
-/** The models {@link runModelViews} loads: one per model view (translation: en→fr). */
-const viewModels = [sentimentModel, 'Xenova/opus-mt-en-fr', embedderModel, nerModel];
-/** What the view tests below store: those, and en→de. */
+/** What the view tests below store: the models {@link viewModels} lists, and en→de. */
 const fixtureModels = [...viewModels, 'Xenova/opus-mt-en-de'];
 
+let close: () => Promise<void> = async () => undefined;
 let app: DemoApp;
-let executablePath: string;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-const problems: string[] = [];
-
-/** CSP violations are reported to the page, not thrown: this init script logs them as console errors. */
-function reportCspViolations(): void {
-  document.addEventListener('securitypolicyviolation', (event) =>
-    console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`),
-  );
-}
+let problems: string[] = [];
 
 /** A fresh page load of one view (a hash-only `goto` would keep the previous state). */
 async function open(view: ViewId): Promise<void> {
@@ -60,45 +42,24 @@ async function show(view: ViewId): Promise<void> {
   await page.waitForTimeout(200);
 }
 
-/** Fails with `label` when `promise` takes longer than `ms` (page.evaluate has no timeout of its own). */
-async function within<T>(ms: number, label: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${label}`)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function shoot(name: string): Promise<void> {
-  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
-}
+const shoot = (name: string): Promise<void> => screenshot(page, name);
 
 beforeAll(async () => {
-  const found = findChromium();
-  if (!found) throw new Error(chromiumInstallHint);
-  executablePath = found;
-  mkdirSync(screenshots, { recursive: true });
-  app = await startDemoApp();
-  browser = await chromium.launch({ executablePath, args: [...chromiumArgs] });
-  // Service workers only in the offline tests (their own contexts): elsewhere they would add a 20 MB
+  let browser: Browser;
+  ({ app, browser, close } = await startDemoBrowser());
+  // Service workers only in the offline tests (offline.test.ts): here they would add a 20 MB
   // precache to every fresh load and make the view tests depend on the SW.
-  context = await browser.newContext({ viewport: { width: 1200, height: 900 }, serviceWorkers: 'block' });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, serviceWorkers: 'block' });
   await context.addInitScript(reportCspViolations);
   page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
+  problems = recordProblems(page);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await close();
 });
 
-describe('demo app', () => {
+describe('demo model views', () => {
   it('ships an identical copy of the fixture search corpus', () => {
     expect(demoCorpus).toEqual(searchCorpus);
     expect(demoExamples).toEqual(searchExamples);
@@ -277,128 +238,6 @@ describe('demo app', () => {
     }
   });
 
-  it(
-    'works offline after the first visit: shell and runtime from the service worker, models from IndexedDB, still isolated',
-    { timeout: 180_000 },
-    async () => {
-      // Its own context: service workers on, and a fresh IndexedDB, so the first visit downloads.
-      const offlineContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-      await offlineContext.addInitScript(reportCspViolations);
-      const offlinePage = await offlineContext.newPage();
-      const pageErrors: string[] = [];
-      offlinePage.on('console', (message) => {
-        if (message.type() === 'error' && !message.text().includes('ERR_INTERNET_DISCONNECTED')) pageErrors.push(message.text());
-      });
-      offlinePage.on('pageerror', (error) => pageErrors.push(error.message));
-      try {
-        // First visit, online: every model view downloads its model.
-        await offlinePage.goto(`${app.url}/#sentiment`);
-        expect(await runModelViews(offlinePage)).toEqual(expectedResults);
-        await within(
-          60_000,
-          'service worker ready',
-          offlinePage.evaluate(() => navigator.serviceWorker.ready.then(() => undefined)),
-        );
-        await expect.poll(() => offlinePage.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 10_000 }).toBe(true);
-        const online = { cache: await cacheState(offlinePage), loads: await loadedModels(offlinePage) };
-        expect(online.cache.list.map((entry) => entry.model).sort()).toEqual([...viewModels].sort());
-
-        // Online, the service worker fetches the shell (so a new build shows at once) and serves the runtime from its precache.
-        const onlineSources = recordSources(offlinePage);
-        await offlinePage.reload();
-        await expect.poll(() => shellSources(onlineSources).runtime, { timeout: 30_000 }).toEqual(['precache', 'precache']);
-        expect(shellSources(onlineSources).shell['/']).toBe('service-worker');
-
-        // Offline: the browser has no network, every request that leaves the page is aborted (the
-        // service worker's answers never get here), and the local Hub refuses connections too.
-        await setHubOffline(app.hubUrl, true);
-        await clearHubRequests(app.hubUrl);
-        await offlineContext.setOffline(true);
-        const escaped: Array<{ url: URL; byServiceWorker: boolean }> = [];
-        await offlineContext.route('**/*', (route) => {
-          escaped.push({ url: new URL(route.request().url()), byServiceWorker: route.request().serviceWorker() !== null });
-          return route.abort('internetdisconnected');
-        });
-        const offlineSources = recordSources(offlinePage);
-        await offlinePage.reload();
-        // Still isolated: the page, and the worker (whose script the service worker served too) has threads.
-        expect(await offlinePage.evaluate(() => crossOriginIsolated)).toBe(true);
-        const capabilities = await offlinePage.evaluate(() => window.inpageDemo?.client.capabilities());
-        expect({ isolated: capabilities?.crossOriginIsolated, threads: capabilities?.wasm.threads }).toEqual({
-          isolated: true,
-          threads: true,
-        });
-        expect(await runModelViews(offlinePage)).toEqual(expectedResults);
-
-        // The app shell, every asset and the ONNX Runtime came from the service worker's precache.
-        const { shell, runtime } = shellSources(offlineSources);
-        expect(shell['/']).toBe('precache');
-        expect(runtime).toEqual(['precache', 'precache']);
-        expect(Object.entries(shell).filter(([, source]) => source !== 'precache')).toEqual([]);
-        // The models came from inpage's store: neither the page nor inpage's worker sent a request
-        // (the service worker's own tries, the shell network first and its update check, aside),
-        // none reached the Hub, and every file of every load was a stored one.
-        expect(escaped.filter(({ byServiceWorker }) => !byServiceWorker).map(({ url }) => url.href)).toEqual([]);
-        expect(
-          escaped.filter(({ url }) => url.origin !== app.url || !['/', '/sw.js'].includes(url.pathname)).map(({ url }) => url.href),
-        ).toEqual([]);
-        expect(await hubRequests(app.hubUrl)).toEqual([]);
-        expect(await storedLoads(offlinePage)).toEqual(Object.fromEntries(viewModels.map((model) => [model, true])));
-        // Same commits, dtypes and bytes as online; each model runs on the same device in the same dtype.
-        const offline = { cache: await cacheState(offlinePage), loads: await loadedModels(offlinePage) };
-        const identity = ({ list }: CacheState): string[] =>
-          list.map((entry) => `${entry.model}@${entry.commit} ${entry.dtype} ${entry.bytes} ${String(entry.complete)}`).sort();
-        expect(identity(offline.cache)).toEqual(identity(online.cache));
-        expect(offline.cache.usage.modelBytes).toBe(online.cache.usage.modelBytes);
-        expect(offline.loads).toEqual(online.loads);
-        await offlinePage.screenshot({ path: `${screenshots}offline-device.png`, fullPage: true });
-        expect(pageErrors).toEqual([]);
-      } finally {
-        await offlineContext.close();
-        await setHubOffline(app.hubUrl, false);
-      }
-    },
-  );
-
-  it(
-    'works offline when the WebGPU adapter of the first visit is gone: auto reuses the stored dtype on WASM',
-    { timeout: 120_000 },
-    async () => {
-      // One browser profile, two launches: the first with a (SwiftShader) WebGPU adapter, the next without.
-      const profile = mkdtempSync(path.join(tmpdir(), 'inpage-e2e-profile-'));
-      const launch = (args: readonly string[], offline: boolean): Promise<BrowserContext> =>
-        chromium.launchPersistentContext(profile, { executablePath, args: [...args], offline, viewport: { width: 1200, height: 900 } });
-      let gpuContext: BrowserContext | undefined;
-      try {
-        gpuContext = await launch([...chromiumArgs, '--enable-unsafe-webgpu'], false);
-        const first = gpuContext.pages()[0] ?? (await gpuContext.newPage());
-        // `auto` avoids a software adapter unless the page asks (SwiftShader is one).
-        await first.goto(`${app.url}/?gpu=software#sentiment`);
-        expect(await sentimentVerdict(first)).toBe('POSITIVE');
-        await within(
-          60_000,
-          'service worker ready',
-          first.evaluate(() => navigator.serviceWorker.ready.then(() => undefined)),
-        );
-        const [online] = await loadedModels(first);
-        expect(online?.device).toBe('webgpu');
-        await gpuContext.close();
-
-        await setHubOffline(app.hubUrl, true);
-        gpuContext = await launch(chromiumArgs, true);
-        await gpuContext.route('**/*', (route) => route.abort('internetdisconnected'));
-        const next = gpuContext.pages()[0] ?? (await gpuContext.newPage());
-        await next.goto(`${app.url}/#sentiment`);
-        expect(await sentimentVerdict(next)).toBe('POSITIVE');
-        expect(await loadedModels(next)).toEqual([{ model: sentimentModel, device: 'wasm', dtype: online?.dtype, fallback: 'none' }]);
-      } finally {
-        await gpuContext?.close();
-        await setHubOffline(app.hubUrl, false);
-        rmSync(profile, { recursive: true, force: true });
-      }
-    },
-  );
-
   // axe's finishRun opens a helper page, which leaves this one without keyboard focus: keep these last.
   it('no serious or critical axe violations in any view', async () => {
     await open('sentiment');
@@ -425,6 +264,6 @@ describe('demo app', () => {
   });
 
   it('logged no errors and no CSP violations', () => {
-    expect(problems.filter((text) => !text.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+    expect(problems).toEqual([]);
   });
 });
