@@ -2,13 +2,15 @@
  * The download pipeline's stages on this machine, each alone and combined, in a dedicated worker
  * reading the bench's 86 MiB weights file over loopback (see "Where the download pipeline's time
  * goes" in bench/README.md). Each stage runs in a fresh worker after one untimed read; the stages
- * take turns, `--rounds` times (default 5), and the medians are printed.
+ * take turns, `--rounds` times (default 5), and the medians are printed: the stage's time, its
+ * throughput against the plain read's, and the CPU time the whole machine spent meanwhile (every
+ * process and core: the browser's, and this script's server; from /proc/stat, so Linux only).
  *
  *   npx tsx bench/pipeline-stages/run.ts [--rounds 5]
  *
  * @module
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -22,25 +24,35 @@ const files: Record<string, string> = {
   '/worker.js': `${here}worker.js`,
   '/sha256.umd.min.js': fileURLToPath(new URL('../../node_modules/hash-wasm/dist/sha256.umd.min.js', import.meta.url)),
 };
-// `stage(name)`: the stage in a fresh worker, after an untimed read. `plainBesideSha256`: a plain read
-// while another worker hashes as many bytes from memory (the read's time).
+// `ready(name)` readies fresh workers for the stage (an untimed read, and what the stage needs);
+// `stage()` then runs it. `plainBesideSha256`: a plain read while another worker hashes as many
+// bytes from memory.
 const page = `<!doctype html><script>
 const ask = (worker, message) => new Promise((resolve, reject) => {
   worker.onmessage = (event) => resolve(event.data);
   worker.onerror = (event) => reject(new Error(event.message));
   worker.postMessage(message);
 });
-window.stage = async (name) => {
+let run;
+window.ready = async (name) => {
   const reader = new Worker('/worker.js');
   await ask(reader, 'warm');
-  if (name !== 'plainBesideSha256') return ask(reader, name).finally(() => reader.terminate());
-  const hasher = new Worker('/worker.js');
-  await ask(hasher, 'fill');
-  const [ms] = await Promise.all([ask(reader, 'plain'), ask(hasher, 'sha256Alone')]);
-  reader.terminate();
-  hasher.terminate();
-  return ms;
+  if (name.endsWith('InWriter')) await ask(reader, 'writer');
+  if (name.endsWith('Alone')) await ask(reader, 'fill');
+  const hasher = name === 'plainBesideSha256' ? new Worker('/worker.js') : undefined;
+  if (hasher) await ask(hasher, 'fill');
+  run = async () => {
+    try {
+      if (!hasher) return await ask(reader, name);
+      const [ms] = await Promise.all([ask(reader, 'plain'), ask(hasher, 'sha256Alone')]);
+      return ms;
+    } finally {
+      reader.terminate();
+      hasher?.terminate();
+    }
+  };
 };
+window.stage = () => run();
 </script>`;
 const stages = [
   'plain',
@@ -52,7 +64,24 @@ const stages = [
   'byobSha256Blobs',
   'byobSubtleDigest',
   'plainBesideSha256',
+  'byobSha256InWriter',
+  'byobSha256BlobsInWriter',
+  'sha256Alone',
+  'subtleAlone',
+  'touchAlone',
 ];
+interface StagePage {
+  ready(name: string): Promise<void>;
+  stage(): Promise<number>;
+}
+
+/** The machine's busy CPU time so far, all cores, in ms; NaN without /proc/stat. */
+function busyMs(): number {
+  if (!existsSync('/proc/stat')) return NaN;
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) * 10; // USER_HZ is 100 on Linux
+}
 
 const server = createServer((request, response) => {
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -72,20 +101,21 @@ const browser = await chromium.launch({ executablePath: findChromium() ?? '/usr/
 try {
   const tab = await browser.newPage();
   await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-  const times = new Map<string, number[]>(stages.map((stage) => [stage, []]));
+  const runs = new Map(stages.map((stage) => [stage, { ms: [] as number[], cpuMs: [] as number[] }]));
   for (let round = 0; round < rounds; round++) {
     for (const stage of round % 2 ? [...stages].reverse() : stages) {
-      times
-        .get(stage)
-        ?.push(await tab.evaluate((name) => (window as unknown as { stage(name: string): Promise<number> }).stage(name), stage));
+      await tab.evaluate((name) => (window as unknown as StagePage).ready(name), stage);
+      const busy = busyMs();
+      runs.get(stage)?.ms.push(await tab.evaluate(() => (window as unknown as StagePage).stage()));
+      runs.get(stage)?.cpuMs.push(busyMs() - busy);
     }
   }
-  const plain = median(times.get('plain') ?? []);
-  for (const [stage, ms] of times) {
+  const plain = median(runs.get('plain')?.ms ?? []);
+  console.log(`${'stage'.padEnd(24)} ${'ms'.padStart(5)}  × plain  CPU ms  (each run's ms)`);
+  for (const [stage, { ms, cpuMs }] of runs) {
     const p50 = median(ms);
-    console.log(
-      `${stage.padEnd(18)} ${p50.toFixed(0).padStart(5)} ms  ${(plain / p50).toFixed(2)}× the plain read  (${ms.map((m) => m.toFixed(0)).join(', ')})`,
-    );
+    const columns = [p50.toFixed(0).padStart(5), `${(plain / p50).toFixed(2).padStart(6)}×`, median(cpuMs).toFixed(0).padStart(6)];
+    console.log(`${stage.padEnd(24)} ${columns.join('  ')}  (${ms.map((m) => m.toFixed(0)).join(', ')})`);
   }
 } finally {
   await browser.close();
