@@ -59,10 +59,20 @@ export interface BenchConfig {
 }
 
 const words = ['the', 'movie', 'was', 'great', 'and', 'the', 'actors', 'were', 'wonderful', 'but', 'the', 'ending', 'felt', 'slow'];
+/** Words of one token (in the real vocabulary and the realistic fixtures'): each sentence's second word, so sentences differ. */
+const variants = ['film', 'films', 'movies', 'story', 'plot', 'scene', 'music', 'song', 'songs', 'cinema'];
+variants.push('band', 'concert', 'melody', 'piano', 'guitar', 'drums', 'actor', 'game', 'match', 'team');
 
-/** `count` short distinct sentences (5–9 words). */
+/**
+ * `count` short sentences, distinct for the first 100: five lengths (5–9 words) in turn, the same
+ * lengths whatever `count`, so inferences pad alike from run to run.
+ */
 export function sentences(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => words.slice(i % 5, (i % 5) + 5 + (i % 5)).join(' '));
+  return Array.from({ length: count }, (_, i) => {
+    const sentence = words.slice(i % 5, (i % 5) + 5 + (i % 5));
+    sentence[1] = variants[Math.floor(i / 5) % variants.length] ?? '';
+    return sentence.join(' ');
+  });
 }
 
 /** inpage's default thread count on this machine (see `defaultThreads` in src/runtime/capabilities.ts). */
