@@ -34,13 +34,13 @@ async function readInto(bytes, each) {
   return new Uint8Array(buffer);
 }
 
-/** Calls `each(start, end)` for every 8 MiB chunk that `upTo` completes (the last one may be shorter). */
+/** Calls `each(buffer, start, end)` for every 8 MiB chunk that `upTo` completes (the last one may be shorter). */
 function chunks(bytes, each) {
   let done = 0;
-  return (upTo) => {
+  return (buffer, upTo) => {
     while (upTo - done >= chunkSize || (upTo === bytes && done < bytes)) {
       const end = Math.min(bytes, done + chunkSize);
-      each(done, end);
+      each(buffer, done, end);
       done = end;
     }
   };
@@ -72,15 +72,12 @@ function inWriter(blobs) {
       };
     });
     writer.postMessage({ start: bytes, blobs });
-    const send = chunks(bytes, (start, end) => {
+    const send = chunks(bytes, (held, start, end) => {
       const copy = spare.pop() ?? new ArrayBuffer(chunkSize);
-      new Uint8Array(copy).set(new Uint8Array(self.held, start, end - start));
+      new Uint8Array(copy).set(new Uint8Array(held, start, end - start));
       writer.postMessage({ chunk: copy, length: end - start }, [copy]);
     });
-    await readInto(bytes, (part, buffer, upTo) => {
-      self.held = buffer;
-      send(upTo);
-    });
+    await readInto(bytes, (part, buffer, upTo) => send(buffer, upTo));
     await finished;
     return verifiedAt;
   };
@@ -126,12 +123,10 @@ const stages = {
     const bytes = await size();
     const hasher = await sha256();
     const made = [];
-    let held;
-    const blobs = chunks(bytes, (start, end) => made.push(new Blob([new Uint8Array(held, start, end - start)])));
+    const blobs = chunks(bytes, (held, start, end) => made.push(new Blob([new Uint8Array(held, start, end - start)])));
     await readInto(bytes, (part, buffer, upTo) => {
       hasher.update(part);
-      held = buffer;
-      blobs(upTo);
+      blobs(buffer, upTo);
     });
     hasher.digest('hex');
   },
